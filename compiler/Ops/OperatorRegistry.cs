@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using System.Linq;
+using Bitsmith.Compiler.Ir;
+
+namespace Bitsmith.Compiler.Ops
+{
+    /// <summary>The operators the compiler supports, by (domain, op type).</summary>
+    public static class OperatorRegistry
+    {
+        private static readonly Dictionary<(string, string), IOperator> ByName = All().ToDictionary(o => (o.Domain, o.OpType));
+
+        /// <summary>Every supported operator. Add a new one here.</summary>
+        private static IEnumerable<IOperator> All() => new IOperator[]
+        {
+            // Elementwise
+            new BinaryOperator("Add"), new BinaryOperator("Sub"), new BinaryOperator("Mul"), new BinaryOperator("Div"),
+            new Relu(),
+        };
+
+        public static IEnumerable<string> SupportedOpTypes => ByName.Keys.Select(k => k.Item1.Length == 0 ? k.Item2 : k.Item1 + "." + k.Item2).OrderBy(s => s);
+
+        public static bool TryGet(string domain, string opType, out IOperator op) =>
+            ByName.TryGetValue((NormalizeDomain(domain), opType), out op!);
+
+        /// <summary>The operator for a node; throws a <see cref="ModelException"/> for an unknown op or too old an opset.</summary>
+        public static IOperator For(Node node)
+        {
+            if (!TryGet(node.Domain, node.OpType, out var op))
+                throw node.Error($"op '{(node.Domain.Length == 0 ? "" : node.Domain + ".")}{node.OpType}' is not supported");
+            if (node.OpsetVersion < op.MinOpset)
+                throw node.Error($"opset {node.OpsetVersion} of {node.OpType} is not supported (from opset {op.MinOpset})");
+            return op;
+        }
+
+        /// <summary>"ai.onnx" is another name of the default domain.</summary>
+        public static string NormalizeDomain(string domain) => domain == "ai.onnx" ? "" : domain;
+    }
+}

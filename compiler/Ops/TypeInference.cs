@@ -1,0 +1,37 @@
+using System.Linq;
+using Bitsmith.Compiler.Ir;
+
+namespace Bitsmith.Compiler.Ops
+{
+    /// <summary>Runs every node's type rule in graph order, so every value has a static type and shape.</summary>
+    public static class TypeInference
+    {
+        /// <summary>
+        /// Infers all types and shapes. With <paramref name="foldShapeArithmetic"/>, Constant nodes and
+        /// nodes that compute integers from constants (the Shape/Gather/Concat chains exporters write
+        /// to build a Reshape's shape) are evaluated at once: static shapes depend on them. Float
+        /// and quantised constants are left to the passes, which know about weights and QDQ.
+        /// </summary>
+        public static void Run(Graph graph, bool foldShapeArithmetic = false)
+        {
+            for (int i = 0; i < graph.Nodes.Count; i++)
+            {
+                var node = graph.Nodes[i];
+                var op = OperatorRegistry.For(node);
+                op.Infer(node);
+                if (foldShapeArithmetic && IsShapeArithmetic(node))
+                {
+                    var results = op.Evaluate(node, node.Inputs.Select(v => v?.Constant).ToArray());
+                    for (int k = 0; k < results.Length; k++)
+                        node.Outputs[k].Constant = results[k];
+                    graph.Nodes.RemoveAt(i--);
+                }
+            }
+        }
+
+        private static bool IsShapeArithmetic(Node node) =>
+            node.Inputs.All(v => v == null || v.Constant != null)
+            && (node.OpType == "Constant" && node.Domain.Length == 0
+                || node.Outputs.All(o => o.Quant == null && (o.Type == ElementType.Int64 || o.Type == ElementType.Int32)));
+    }
+}
