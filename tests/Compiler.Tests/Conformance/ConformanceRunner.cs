@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Bitsmith.Compiler.Import;
+using Bitsmith.Compiler.Interpreter;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Ops;
+using Bitsmith.Compiler.Passes;
+
+namespace Bitsmith.Compiler.Tests.Conformance
+{
+    /// <summary>
+    /// Runs ONNX backend test directories (model.onnx + test_data_set_*/input_*.pb, output_*.pb)
+    /// through import, the pass pipeline and the reference interpreter, and compares with
+    /// ONNX's tolerance: |actual - expected| &lt;= atol + rtol * |expected| for floats
+    /// (rtol 1e-3, atol 1e-7), exact for integers and booleans.
+    /// </summary>
+    public static class ConformanceRunner
+    {
+        public static readonly string[] Suites = { "node", "pytorch-converted", "pytorch-operator", "simple" };
+
+        public const double RelativeTolerance = 1e-3;
+        public const double AbsoluteTolerance = 1e-7;
+
+        public static IEnumerable<(string Suite, string Dir)> Discover(string root) =>
+            Suites.Where(s => Directory.Exists(Path.Combine(root, s)))
+                .SelectMany(s => Directory.GetDirectories(Path.Combine(root, s))
+                    .Where(d => File.Exists(Path.Combine(d, "model.onnx")))
+                    .OrderBy(d => d, StringComparer.Ordinal)
+                    .Select(d => (s, d)));
+
+        public static CaseResult Run(string suite, string dir)
+        {
+            string name = Path.GetFileName(dir);
+            string modelPath = Path.Combine(dir, "model.onnx");
+            var proto = OnnxImporter.Parse(File.ReadAllBytes(modelPath));
+            var ops = proto.Graph.Node.Select(n => n.OpType).Distinct().OrderBy(o => o, StringComparer.Ordinal).ToList();
+            var unsupported = proto.Graph.Node.FirstOrDefault(n => !OperatorRegistry.TryGet(n.Domain, n.OpType, out _));
+            if (unsupported != null)
+                return new CaseResult(suite, name, ops, CaseOutcome.NotApplicable, "op " + unsupported.OpType);
+
+            Graph graph;
+            try
+            {
+                graph = OnnxImporter.Load(modelPath);
+                Pipeline.Run(graph);
+            }
+            catch (ModelException e) when (IsOutsideScope(e))
+            {
+                return new CaseResult(suite, name, ops, CaseOutcome.NotApplicable, e.Problem);
+            }
+            catch (Exception e)
+            {
+                return new CaseResult(suite, name, ops, CaseOutcome.Failed, "compile: " + e.Message);
+            }
+
+            var sets = Directory.GetDirectories(dir, "test_data_set_*").OrderBy(d => d, StringComparer.Ordinal).ToList();
+            if (sets.Count == 0)
+                return new CaseResult(suite, name, ops, CaseOutcome.Failed, "no test_data_set_* folder");
+            foreach (var set in sets)
+            {
+                string? problem = RunDataSet(graph, set);
+                if (problem != null)
+                    return new CaseResult(suite, name, ops, CaseOutcome.Failed, Path.GetFileName(set) + ": " + problem);
+            }
+            return new CaseResult(suite, name, ops, CaseOutcome.Passed, $"{sets.Count} data set(s)");
+        }
+
+        /// <summary>Errors that mean "outside what Bitsmith supports", not "wrong".</summary>
+        private static bool IsOutsideScope(ModelException e) =>
+            e.Problem.Contains("unsupported element type") || e.Problem.Contains("is not supported");
+
+        private static string? RunDataSet(Graph graph, string set)
+        {
+            var inputs = new Dictionary<string, Tensor>();
+            var inputFiles = Directory.GetFiles(set, "input_*.pb");
+            if (inputFiles.Length != graph.Inputs.Count)
+                return $"{inputFiles.Length} input files for {graph.Inputs.Count} graph inputs";
+            for (int i = 0; i < graph.Inputs.Count; i++)
+                inputs[graph.Inputs[i].Name] = OnnxTensorFile.Load(Path.Combine(set, $"input_{i}.pb")).Tensor;
+
+            Dictionary<string, Tensor> outputs;
+            try
+            {
+                outputs = ReferenceInterpreter.Run(graph, inputs);
+            }
+            catch (Exception e)
+            {
+                return "run: " + e.Message;
+            }
+            for (int i = 0; i < graph.Outputs.Count; i++)
+            {
+                var expected = OnnxTensorFile.Load(Path.Combine(set, $"output_{i}.pb")).Tensor;
+                string? problem = Compare(graph.Outputs[i].Name, expected, outputs[graph.Outputs[i].Name]);
+                if (problem != null)
+                    return problem;
+            }
+            return null;
+        }
+
+        public static string? Compare(string name, Tensor expected, Tensor actual)
+        {
+            if (expected.Type != actual.Type)
+                return $"output '{name}': type {actual.Type.ShortName()}, expected {expected.Type.ShortName()}";
+            if (!Shape.SameAs(expected.Shape, actual.Shape))
+                return $"output '{name}': shape {Shape.Format(actual.Shape)}, expected {Shape.Format(expected.Shape)}";
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double e = expected.GetDouble(i), a = actual.GetDouble(i);
+                bool ok = expected.Type.IsFloat()
+                    ? (double.IsNaN(e) ? double.IsNaN(a) : Math.Abs(a - e) <= AbsoluteTolerance + RelativeTolerance * Math.Abs(e) || a == e)
+                    : expected.GetInt64(i) == actual.GetInt64(i);
+                if (!ok)
+                    return $"output '{name}' element {i}: {a.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, expected {e.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+            }
+            return null;
+        }
+    }
+}
