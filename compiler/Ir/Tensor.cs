@@ -50,54 +50,50 @@ namespace Bitsmith.Compiler.Ir
         public long[] Longs => As<long>();
         public bool[] Bools => As<bool>();
 
-        private T[] As<T>() => Data as T[]
-            ?? throw new InvalidOperationException($"{Type.ShortName()} tensor read as {typeof(T).Name}[]");
+        private T[] As<T>() => Type.StorageType() == typeof(T)
+            ? (T[])Data
+            : throw new InvalidOperationException($"{Type.ShortName()} tensor read as {typeof(T).Name}[]");
+
+        // Dispatch on Type, never on the array's runtime type: the CLR lets an sbyte[] pass
+        // as a byte[] (array covariance), so "Data is byte[]" is true for s8 tensors too.
 
         /// <summary>Element <paramref name="i"/> as a double (exact for every type but s64 beyond 2^53).</summary>
-        public double GetDouble(int i) => Data switch
-        {
-            float[] f => f[i],
-            byte[] b => b[i],
-            sbyte[] s => s[i],
-            int[] n => n[i],
-            long[] l => l[i],
-            bool[] z => z[i] ? 1 : 0,
-            _ => throw new InvalidOperationException(),
-        };
+        public double GetDouble(int i) => Type.IsFloat() ? ((float[])Data)[i] : GetInt64(i);
 
         /// <summary>Element <paramref name="i"/> as an integer; throws for floats (use <see cref="GetDouble"/>).</summary>
-        public long GetInt64(int i) => Data switch
+        public long GetInt64(int i) => Type switch
         {
-            byte[] b => b[i],
-            sbyte[] s => s[i],
-            int[] n => n[i],
-            long[] l => l[i],
-            bool[] z => z[i] ? 1 : 0,
+            ElementType.UInt8 or ElementType.UInt4 => ((byte[])Data)[i],
+            ElementType.Int8 or ElementType.Int4 => ((sbyte[])Data)[i],
+            ElementType.Int32 => ((int[])Data)[i],
+            ElementType.Int64 => ((long[])Data)[i],
+            ElementType.Bool => ((bool[])Data)[i] ? 1 : 0,
             _ => throw new InvalidOperationException($"{Type.ShortName()} tensor read as an integer"),
         };
 
         /// <summary>Stores an integer, wrapping to the element type as ONNX integer arithmetic does.</summary>
         public void SetInt64(int i, long value)
         {
-            switch (Data)
+            switch (Type)
             {
-                case byte[] b: b[i] = Type == ElementType.UInt4 ? (byte)(value & 0xF) : unchecked((byte)value); break;
-                case sbyte[] s: s[i] = Type == ElementType.Int4 ? (sbyte)(((int)(value & 0xF) ^ 8) - 8) : unchecked((sbyte)value); break;
-                case int[] n: n[i] = unchecked((int)value); break;
-                case long[] l: l[i] = value; break;
-                case bool[] z: z[i] = value != 0; break;
-                case float[] f: f[i] = value; break;
-                default: throw new InvalidOperationException();
+                case ElementType.UInt8: ((byte[])Data)[i] = unchecked((byte)value); break;
+                case ElementType.UInt4: ((byte[])Data)[i] = (byte)(value & 0xF); break;
+                case ElementType.Int8: ((sbyte[])Data)[i] = unchecked((sbyte)value); break;
+                case ElementType.Int4: ((sbyte[])Data)[i] = (sbyte)(((int)(value & 0xF) ^ 8) - 8); break;
+                case ElementType.Int32: ((int[])Data)[i] = unchecked((int)value); break;
+                case ElementType.Int64: ((long[])Data)[i] = value; break;
+                case ElementType.Bool: ((bool[])Data)[i] = value != 0; break;
+                default: ((float[])Data)[i] = value; break;
             }
         }
 
         /// <summary>Stores a double: floats as is, integers truncated toward zero and wrapped (callers round first).</summary>
         public void SetDouble(int i, double value)
         {
-            if (Data is float[] f)
-                f[i] = (float)value;
-            else if (Data is bool[] z)
-                z[i] = value != 0;
+            if (Type.IsFloat())
+                ((float[])Data)[i] = (float)value;
+            else if (Type == ElementType.Bool)
+                ((bool[])Data)[i] = value != 0;
             else
                 SetInt64(i, (long)value);
         }
