@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of the repository. On a fresh Debian 12 machine with only the
+# .NET SDK it first installs the Debian packages the tests read:
+#   libonnx-testdata  ONNX's backend conformance tests (models + reference outputs)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+[ -d /usr/share/libonnx-testdata/data/node ] || missing+=(libonnx-testdata)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+dotnet test Compiler.sln -c Release "$@"
