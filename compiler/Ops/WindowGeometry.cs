@@ -54,8 +54,6 @@ namespace Bitsmith.Compiler.Ops
         public static WindowGeometry Read(Node node, int[] input, int[]? weightKernel, bool allowCeilMode)
         {
             int rank = input.Length;
-            if (rank == 0)
-                throw node.Error("input needs at least one spatial axis (shape N x C x D1 x ...)");
             int[] kernel;
             long[]? kernelAttr = node.GetInts("kernel_shape");
             if (kernelAttr != null)
@@ -67,6 +65,8 @@ namespace Bitsmith.Compiler.Ops
             else
             {
                 kernel = weightKernel ?? throw node.Error("attribute 'kernel_shape' is required");
+                if (Array.Exists(kernel, k => k < 1))
+                    throw node.Error($"the weight's spatial shape {Shape.Format(kernel)} has an empty axis");
             }
 
             int[] strides = Optional(node, "strides", rank, 1);
