@@ -15,6 +15,13 @@ namespace Bitsmith.Compiler.Ops
             // Elementwise
             new BinaryOperator("Add"), new BinaryOperator("Sub"), new BinaryOperator("Mul"), new BinaryOperator("Div"),
             new Relu(),
+
+            // Convolution and pooling
+            new Conv(), new ConvInteger(), new QLinearConv(),
+            new MaxPool(), new AveragePool(), GlobalPool.Average(), GlobalPool.Max(),
+
+            // Normalisation and padding
+            new BatchNormalization(), new Pad(),
         };
 
         public static IEnumerable<string> SupportedOpTypes => ByName.Keys.Select(k => k.Item1.Length == 0 ? k.Item2 : k.Item1 + "." + k.Item2).OrderBy(s => s);
