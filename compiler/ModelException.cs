@@ -32,7 +32,10 @@ namespace Bitsmith.Compiler
 
         /// <summary>The same error, placed in a file (errors raised deep in an op do not know it).</summary>
         public ModelException InFile(string file) =>
-            File != null ? this : new ModelException(Problem, file, NodeName, OpType, InnerException ?? this);
+            File != null ? this : Relocated(file);
+
+        protected virtual ModelException Relocated(string file) =>
+            new ModelException(Problem, file, NodeName, OpType, InnerException ?? this);
 
         private static string Format(string problem, string? file, string? nodeName, string? opType)
         {

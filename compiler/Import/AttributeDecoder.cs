@@ -11,7 +11,7 @@ namespace Bitsmith.Compiler.Import
         public static IrAttribute Decode(AttributeProto a, Node node)
         {
             if (a.RefAttrName.Length > 0)
-                throw node.Error($"attribute '{a.Name}' refers to a function attribute, which is not supported");
+                throw node.Unsupported($"attribute '{a.Name}' refers to a function attribute, which is not supported");
             switch (a.Type)
             {
                 case AttributeProto.Types.AttributeType.Float: return IrAttribute.Float(a.F);
@@ -25,7 +25,7 @@ namespace Bitsmith.Compiler.Import
                 case AttributeProto.Types.AttributeType.Ints: return IrAttribute.Ints(a.Ints.ToArray());
                 case AttributeProto.Types.AttributeType.Strings: return IrAttribute.Strings(a.Strings.Select(s => s.ToStringUtf8()).ToArray());
                 default:
-                    throw node.Error($"attribute '{a.Name}' has kind {a.Type}, which is not supported");
+                    throw node.Unsupported($"attribute '{a.Name}' has kind {a.Type}, which is not supported");
             }
         }
 
@@ -37,7 +37,7 @@ namespace Bitsmith.Compiler.Import
             }
             catch (ModelException e)
             {
-                throw node.Error(e.Problem);
+                throw e is UnsupportedModelException ? node.Unsupported(e.Problem) : node.Error(e.Problem);
             }
         }
     }

@@ -29,7 +29,7 @@ namespace Bitsmith.Compiler.Import
                 if (!info.Exists)
                     throw new ModelException("file not found", path);
                 if (info.Length > MaxFileBytes)
-                    throw new ModelException($"the file is {info.Length} bytes; models over 2 GB are not supported", path);
+                    throw new UnsupportedModelException($"the file is {info.Length} bytes; models over 2 GB are not supported", path);
                 bytes = File.ReadAllBytes(path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -79,7 +79,7 @@ namespace Bitsmith.Compiler.Import
             if (!graph.Opsets.ContainsKey(""))
                 throw new ModelException("the model imports no opset of the ONNX domain");
             if (g.SparseInitializer.Count > 0)
-                throw new ModelException($"sparse initializer '{g.SparseInitializer[0].Values?.Name}' is not supported");
+                throw new UnsupportedModelException($"sparse initializer '{g.SparseInitializer[0].Values?.Name}' is not supported");
 
             var values = new Dictionary<string, Value>();
             foreach (var init in g.Initializer)
@@ -209,10 +209,10 @@ namespace Bitsmith.Compiler.Import
         private static Value DeclaredValue(ValueInfoProto info, string what, ImportOptions options)
         {
             if (info.Type?.TensorType == null)
-                throw new ModelException($"{what} '{info.Name}' is not a tensor (sequences, maps and sparse tensors are not supported)");
+                throw new UnsupportedModelException($"{what} '{info.Name}' is not a tensor (sequences, maps and sparse tensors are not supported)");
             var tt = info.Type.TensorType;
             if (!OnnxDataType.TryToElementType(tt.ElemType, out var type))
-                throw new ModelException($"{what} '{info.Name}' has unsupported element type {OnnxDataType.Name(tt.ElemType)}");
+                throw new UnsupportedModelException($"{what} '{info.Name}' has unsupported element type {OnnxDataType.Name(tt.ElemType)}");
             if (tt.Shape == null)
                 throw new ModelException($"{what} '{info.Name}' has no shape; Bitsmith compiles static shapes");
             var shape = new int[tt.Shape.Dim.Count];

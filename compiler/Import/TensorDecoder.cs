@@ -16,9 +16,9 @@ namespace Bitsmith.Compiler.Import
         public static Tensor Decode(TensorProto proto, string what)
         {
             if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.ExternalData.Count > 0)
-                throw new ModelException($"{what} '{proto.Name}' uses external data, which is not supported: save the model with all tensors inside the file");
+                throw new UnsupportedModelException($"{what} '{proto.Name}' uses external data, which is not supported: save the model with all tensors inside the file");
             if (!OnnxDataType.TryToElementType(proto.DataType, out var type))
-                throw new ModelException($"{what} '{proto.Name}' has unsupported element type {OnnxDataType.Name(proto.DataType)}");
+                throw new UnsupportedModelException($"{what} '{proto.Name}' has unsupported element type {OnnxDataType.Name(proto.DataType)}");
 
             var shape = new int[proto.Dims.Count];
             for (int i = 0; i < shape.Length; i++)

@@ -49,6 +49,9 @@ namespace Bitsmith.Compiler.Ir
 
         public ModelException Error(string problem) => new ModelException(problem, null, Name, OpType);
 
+        /// <summary>For a valid node that uses something Bitsmith does not support.</summary>
+        public ModelException Unsupported(string problem) => new UnsupportedModelException(problem, null, Name, OpType);
+
         public bool HasAttribute(string name) => Attributes.ContainsKey(name);
 
         public long GetInt(string name, long defaultValue) => TryGet(name, AttributeKind.Int, out var a) ? (long)a.Value : defaultValue;

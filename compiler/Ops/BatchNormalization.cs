@@ -25,11 +25,11 @@ namespace Bitsmith.Compiler.Ops
             if (x.Rank < 2)
                 throw node.Error($"input '{x.Name}' must have shape N x C x ... (rank 2 or more), has {Shape.Format(x.Shape)}");
             if (node.Outputs.Count > 1)
-                throw node.Error(Invariant($"training mode (outputs running mean and variance; the node has {node.Outputs.Count} outputs) is not supported, only inference"));
+                throw node.Unsupported(Invariant($"training mode (outputs running mean and variance; the node has {node.Outputs.Count} outputs) is not supported, only inference"));
             if (node.OpsetVersion < 7 && node.GetInt("is_test", 0) == 0)
-                throw node.Error("training mode (is_test = 0) is not supported, only inference");
+                throw node.Unsupported("training mode (is_test = 0) is not supported, only inference");
             if (node.OpsetVersion >= 14 && node.GetInt("training_mode", 0) != 0)
-                throw node.Error("training mode (training_mode = 1) is not supported, only inference");
+                throw node.Unsupported("training mode (training_mode = 1) is not supported, only inference");
             bool spatial = IsSpatial(node);
             var expected = new int[spatial ? 1 : x.Rank - 1];
             Array.Copy(x.Shape, 1, expected, 0, expected.Length);

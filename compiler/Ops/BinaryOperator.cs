@@ -24,7 +24,7 @@ namespace Bitsmith.Compiler.Ops
             if (!quantized && a.Type != b.Type)
                 throw node.Error($"inputs have different element types {a.Type.ShortName()} and {b.Type.ShortName()}");
             if (a.Type == ElementType.Bool || a.Type == ElementType.Float16)
-                throw node.Error($"element type {a.Type.ShortName()} is not supported");
+                throw node.Unsupported($"element type {a.Type.ShortName()} is not supported");
             SetOutput(node, 0, quantized ? ElementType.Float32 : a.Type, Shape.Broadcast(a.Shape, b.Shape));
         }
 

@@ -33,9 +33,9 @@ namespace Bitsmith.Compiler.Ops
         public static IOperator For(Node node)
         {
             if (!TryGet(node.Domain, node.OpType, out var op))
-                throw node.Error($"op '{(node.Domain.Length == 0 ? "" : node.Domain + ".")}{node.OpType}' is not supported");
+                throw node.Unsupported($"op '{(node.Domain.Length == 0 ? "" : node.Domain + ".")}{node.OpType}' is not supported");
             if (node.OpsetVersion < op.MinOpset)
-                throw node.Error($"opset {node.OpsetVersion} of {node.OpType} is not supported (from opset {op.MinOpset})");
+                throw node.Unsupported($"opset {node.OpsetVersion} of {node.OpType} is not supported (from opset {op.MinOpset})");
             return op;
         }
 

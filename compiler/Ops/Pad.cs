@@ -171,7 +171,7 @@ namespace Bitsmith.Compiler.Ops
 
         /// <summary>Pads or axes computed at run time would make the output shape dynamic.</summary>
         private static ModelException NotStatic(Node node, int index, Value v) =>
-            node.Error(Invariant($"input {index} ('{v.Name}') computed at run time is not supported: pads and axes must be constants, as output shapes are static"));
+            node.Unsupported(Invariant($"input {index} ('{v.Name}') computed at run time is not supported: pads and axes must be constants, as output shapes are static"));
 
         /// <summary>The one-element tensor of the data's type that constant mode fills with.</summary>
         private static Tensor ConstantValue(Node node, Tensor?[] inputs, ElementType type)
