@@ -49,7 +49,7 @@ namespace Bitsmith.Compiler.Ops
         protected static Tensor RequireConstant(Node node, int index, string what)
         {
             var v = node.RequiredInput(index);
-            return v.Constant ?? throw node.Error($"{what} (input {index}, '{v.Name}') must be a constant: shapes are static");
+            return v.Constant ?? throw node.Error($"{what} (input {index}, '{v.Name}') must be a constant: shapes are static, so computing it at run time is not supported");
         }
 
         /// <summary>The float type rule most float-only ops share.</summary>

@@ -69,7 +69,7 @@ namespace Bitsmith.Compiler.Tests.Conformance
 
         /// <summary>Errors that mean "outside what Bitsmith supports", not "wrong".</summary>
         private static bool IsOutsideScope(ModelException e) =>
-            e.Problem.Contains("unsupported element type") || e.Problem.Contains("is not supported");
+            e.Problem.Contains("unsupported element type") || e.Problem.Contains("not supported");
 
         private static string? RunDataSet(Graph graph, string set)
         {
