@@ -19,15 +19,15 @@ namespace Bitsmith.Compiler.Ops
         }
 
         /// <summary>Several axes, each normalised; a repeated axis is an error.</summary>
-        public static int[] NormalizeAll(Node node, long[] axes, int rank, string what = "axes")
+        public static int[] NormalizeAll(Node node, long[] axes, int rank)
         {
             var result = new int[axes.Length];
             var seen = new HashSet<int>();
             for (int i = 0; i < axes.Length; i++)
             {
-                result[i] = Normalize(node, axes[i], rank, what.TrimEnd('s'));
+                result[i] = Normalize(node, axes[i], rank);
                 if (!seen.Add(result[i]))
-                    throw node.Error($"{what} {Format(axes)} name axis {result[i].ToString(CultureInfo.InvariantCulture)} twice");
+                    throw node.Error($"axes {Format(axes)} name axis {result[i].ToString(CultureInfo.InvariantCulture)} twice");
             }
             return result;
         }
