@@ -36,13 +36,20 @@ namespace Bitsmith.Compiler.Ops
         public static string Format(long[] values) =>
             "[" + string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
 
-        /// <summary>The product of <paramref name="shape"/>[<paramref name="from"/>..<paramref name="to"/>).</summary>
-        public static int Product(int[] shape, int from, int to)
+        /// <summary>
+        /// The product of <paramref name="shape"/>[<paramref name="from"/>..<paramref name="to"/>); throws past
+        /// <see cref="Shape.MaxElements"/>, which a zero elsewhere in the shape would otherwise allow.
+        /// </summary>
+        public static int Product(Node node, int[] shape, int from, int to)
         {
-            int n = 1;
+            long n = 1;
             for (int d = from; d < to; d++)
+            {
                 n *= shape[d];
-            return n;
+                if (n > Shape.MaxElements)
+                    throw node.Error($"dimensions {from.ToString(CultureInfo.InvariantCulture)} to {(to - 1).ToString(CultureInfo.InvariantCulture)} of shape {Shape.Format(shape)} hold more than {Shape.MaxElements.ToString(CultureInfo.InvariantCulture)} elements");
+            }
+            return (int)n;
         }
     }
 }

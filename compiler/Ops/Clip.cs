@@ -24,7 +24,11 @@ namespace Bitsmith.Compiler.Ops
             if (x.Quant != null)
                 throw node.Error($"input '{x.Name}' is quantised; Clip has no quantised form (a pass fuses it into its producer instead)");
             if (node.OpsetVersion < 11)
+            {
+                if (node.Inputs.Count > 1)
+                    throw node.Error($"has {node.Inputs.Count} inputs; before opset 11 min and max are attributes");
                 AttributeBounds(node);
+            }
             else
             {
                 if (node.Inputs.Count > 3)

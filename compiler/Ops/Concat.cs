@@ -47,7 +47,7 @@ namespace Bitsmith.Compiler.Ops
         {
             int[] shape = node.Outputs[0].Shape;
             int axis = Axes.Normalize(node, node.GetInt("axis"), shape.Length);
-            int outer = Axes.Product(shape, 0, axis), inner = Axes.Product(shape, axis + 1, shape.Length);
+            int outer = Axes.Product(node, shape, 0, axis), inner = Axes.Product(node, shape, axis + 1, shape.Length);
             var result = Tensor.Zeros(inputs[0]!.Type, shape);
             int rowLength = shape[axis] * inner, offset = 0;
             foreach (var t in inputs)

@@ -20,7 +20,7 @@ namespace Bitsmith.Compiler.Ops
             if (a < 0 || a > rank)
                 throw node.Error(FormattableString.Invariant($"axis {axis} is out of range [-{rank}, {rank}] for input shape {Shape.Format(x.Shape)}"));
             int split = (int)a;
-            SetMovedOutput(node, x, new[] { Axes.Product(x.Shape, 0, split), Axes.Product(x.Shape, split, rank) });
+            SetMovedOutput(node, x, new[] { Axes.Product(node, x.Shape, 0, split), Axes.Product(node, x.Shape, split, rank) });
         }
 
         public override Tensor[] Evaluate(Node node, Tensor?[] inputs) =>

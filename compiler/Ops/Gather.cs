@@ -30,7 +30,7 @@ namespace Bitsmith.Compiler.Ops
         {
             Tensor data = inputs[0]!, indices = inputs[1]!;
             int axis = Axes.Normalize(node, node.GetInt("axis", 0), data.Rank);
-            int outer = Axes.Product(data.Shape, 0, axis), inner = Axes.Product(data.Shape, axis + 1, data.Rank);
+            int outer = Axes.Product(node, data.Shape, 0, axis), inner = Axes.Product(node, data.Shape, axis + 1, data.Rank);
             int n = data.Shape[axis], count = indices.Length;
             var result = Tensor.Zeros(data.Type, node.Outputs[0].Shape);
             for (int j = 0; j < count; j++)

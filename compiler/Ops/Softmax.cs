@@ -26,9 +26,9 @@ namespace Bitsmith.Compiler.Ops
             var x = inputs[0]!;
             int[] shape = x.Shape;
             int axis = Axes.Normalize(node, node.GetInt("axis", DefaultAxis(node)), x.Rank);
-            int outer = Axes.Product(shape, 0, axis);
+            int outer = Axes.Product(node, shape, 0, axis);
             // Opset 13 reduces over one axis; older opsets over everything from the axis on.
-            int length = node.OpsetVersion >= 13 ? shape[axis] : Axes.Product(shape, axis, shape.Length);
+            int length = node.OpsetVersion >= 13 ? shape[axis] : Axes.Product(node, shape, axis, shape.Length);
             int inner = x.Length / Math.Max(1, outer * length);
             float[] xs = x.Floats;
             var ys = new float[xs.Length];

@@ -134,6 +134,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         {
             Assert.Contains("must be a scalar", Assert.Throws<ModelException>(() => new OneNodeModel("Clip", 13).Input(X).Const(Tensor.FromFloats(new[] { 2 }, new[] { 0f, 1f })).Import(ElementType.Float32)).Message);
             Assert.Contains("min", Assert.Throws<ModelException>(() => new OneNodeModel("Clip", 13).Input(X).Const(Tensor.FromInt64s(Array.Empty<int>(), new long[] { 0 })).Import(ElementType.Float32)).Message);
+            Assert.Contains("before opset 11 min and max are attributes", Assert.Throws<ModelException>(() => new OneNodeModel("Clip", 6).Input(X).Const(Tensor.Scalar(0f)).Import(ElementType.Float32)).Message);
             Assert.Contains("attribute 'min' must be Float", Assert.Throws<ModelException>(() => new OneNodeModel("Clip", 6).Input(X).Attr("min", 0L).Import(ElementType.Float32)).Message);
         }
 

@@ -157,6 +157,14 @@ namespace Bitsmith.Compiler.Tests.Ops
         }
 
         [Fact]
+        public void FlattenRejectsADimensionTooLargeEvenWhenTheTensorIsEmpty()
+        {
+            var x = Tensor.Zeros(ElementType.Float32, new[] { 0, 1 << 15, 1 << 15 });
+            var e = Assert.Throws<ModelException>(() => new OneNodeModel("Flatten", 13).Input(x).Import(ElementType.Float32));
+            Assert.Contains("hold more than", e.Message);
+        }
+
+        [Fact]
         public void SqueezeAndUnsqueezeReadAxesFromTheAttributeBeforeOpset13()
         {
             var x = Counting(ElementType.Float32, 1, 3, 1);
