@@ -25,6 +25,8 @@ namespace Bitsmith.Compiler.Ops
         {
             Value x = node.RequiredInput(0), scale = node.RequiredInput(1);
             Value? zp = node.Input(2);
+            if (x.Type == ElementType.Float16)
+                throw node.Error($"input '{x.Name}' has element type f16, which is not supported (f32 and s32 are)");
             RequireType(node, x, "input", ElementType.Float32, ElementType.Int32);
             var type = OutputType(node, zp);
             QdqLayout.Read(node, x, scale, zp);
