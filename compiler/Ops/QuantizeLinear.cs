@@ -1,3 +1,4 @@
+using System;
 using Bitsmith.Compiler.Import;
 using Bitsmith.Compiler.Ir;
 
@@ -13,6 +14,9 @@ namespace Bitsmith.Compiler.Ops
     /// </summary>
     public sealed class QuantizeLinear : OperatorBase
     {
+        /// <summary>ONNX's quantised types without an IR type: uint16, int16, the four float8s, float4e2m1.</summary>
+        private static readonly long[] UnsupportedQuantizedTypes = { 4, 5, 17, 18, 19, 20, 23 };
+
         public QuantizeLinear(string domain) => Domain = domain;
 
         public override string OpType => "QuantizeLinear";
@@ -26,7 +30,7 @@ namespace Bitsmith.Compiler.Ops
             Value x = node.RequiredInput(0), scale = node.RequiredInput(1);
             Value? zp = node.Input(2);
             if (x.Type == ElementType.Float16)
-                throw node.Error($"input '{x.Name}' has element type f16, which is not supported (f32 and s32 are)");
+                throw node.Unsupported($"input '{x.Name}' has element type f16, which is not supported (f32 and s32 are)");
             RequireType(node, x, "input", ElementType.Float32, ElementType.Int32);
             var type = OutputType(node, zp);
             QdqLayout.Read(node, x, scale, zp);
@@ -50,7 +54,9 @@ namespace Bitsmith.Compiler.Ops
             long dtype = node.Domain != QdqLayout.MicrosoftDomain && node.OpsetVersion >= 21 ? node.GetInt("output_dtype", 0) : 0;
             ElementType declared = ElementType.UInt8;
             if (dtype != 0 && !OnnxDataType.TryToElementType((int)dtype, out declared))
-                throw node.Error($"output_dtype {OnnxDataType.Name((int)dtype)} is not supported");
+                throw Array.IndexOf(UnsupportedQuantizedTypes, dtype) >= 0
+                    ? node.Unsupported($"output_dtype {OnnxDataType.Name((int)dtype)} is not supported")
+                    : node.Error($"output_dtype {OnnxDataType.Name((int)dtype)} is not a quantised type");
             if (zp != null)
             {
                 if (dtype != 0 && declared != zp.Type)
@@ -58,7 +64,7 @@ namespace Bitsmith.Compiler.Ops
                 declared = zp.Type;
             }
             var allowed = QdqLayout.QuantizedTypes(node);
-            if (System.Array.IndexOf(allowed, declared) < 0)
+            if (Array.IndexOf(allowed, declared) < 0)
                 throw node.Error($"output element type {declared.ShortName()} {(zp != null ? $"(of zero point '{zp.Name}') " : "")}is not a quantised type of this opset: expected one of {string.Join(", ", System.Linq.Enumerable.Select(allowed, t => t.ShortName()))}");
             return declared;
         }
