@@ -1,6 +1,7 @@
 using System;
 using Bitsmith.Compiler.Import;
 using Bitsmith.Compiler.Ir;
+using DataType = Bitsmith.Compiler.Onnx.TensorProto.Types.DataType;
 
 namespace Bitsmith.Compiler.Ops
 {
@@ -14,8 +15,11 @@ namespace Bitsmith.Compiler.Ops
     /// </summary>
     public sealed class QuantizeLinear : OperatorBase
     {
-        /// <summary>ONNX's quantised types without an IR type: uint16, int16, the four float8s, float4e2m1.</summary>
-        private static readonly long[] UnsupportedQuantizedTypes = { 4, 5, 17, 18, 19, 20, 23 };
+        /// <summary>ONNX's quantised types that have no IR type.</summary>
+        private static readonly DataType[] UnsupportedQuantizedTypes =
+        {
+            DataType.Uint16, DataType.Int16, DataType.Float8E4M3Fn, DataType.Float8E4M3Fnuz, DataType.Float8E5M2, DataType.Float8E5M2Fnuz, DataType.Float4E2M1,
+        };
 
         public QuantizeLinear(string domain) => Domain = domain;
 
@@ -54,7 +58,7 @@ namespace Bitsmith.Compiler.Ops
             long dtype = node.Domain != QdqLayout.MicrosoftDomain && node.OpsetVersion >= 21 ? node.GetInt("output_dtype", 0) : 0;
             ElementType declared = ElementType.UInt8;
             if (dtype != 0 && !OnnxDataType.TryToElementType((int)dtype, out declared))
-                throw Array.IndexOf(UnsupportedQuantizedTypes, dtype) >= 0
+                throw Array.IndexOf(UnsupportedQuantizedTypes, (DataType)dtype) >= 0
                     ? node.Unsupported($"output_dtype {OnnxDataType.Name((int)dtype)} is not supported")
                     : node.Error($"output_dtype {OnnxDataType.Name((int)dtype)} is not a quantised type");
             if (zp != null)
