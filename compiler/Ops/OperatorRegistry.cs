@@ -37,7 +37,7 @@ namespace Bitsmith.Compiler.Ops
             new Gemm(), new MatMul(), new MatMulInteger(), new QLinearMatMul(),
 
             // Quantisation (ONNX Runtime's quantiser writes int4 Q/DQ in com.microsoft before opset 21)
-            new QuantizeLinear(""), new DequantizeLinear(""),
+            new QuantizeLinear(""), new DequantizeLinear(""), new DynamicQuantizeLinear(),
             new QuantizeLinear(QdqLayout.MicrosoftDomain), new DequantizeLinear(QdqLayout.MicrosoftDomain),
         };
 

@@ -234,6 +234,37 @@ namespace Bitsmith.Compiler.Tests.Ops
         }
 
         [Fact]
+        public void DynamicQuantizeOfAllZerosUsesScaleOne()
+        {
+            var node = Node("DynamicQuantizeLinear", 11, new[] { Constant("x", F32(new[] { 3 }, 0, 0, 0)) }, new Value("y", ElementType.UInt8, Array.Empty<int>()));
+            node.Outputs.Add(new Value("s", ElementType.Float32, Array.Empty<int>()));
+            node.Outputs.Add(new Value("z", ElementType.UInt8, Array.Empty<int>()));
+            var op = Compiler.Ops.OperatorRegistry.For(node);
+            op.Infer(node);
+            var r = op.Evaluate(node, new[] { node.Inputs[0]!.Constant });
+            Assert.Equal(new long[] { 0, 0, 0 }, Ints(r[0]));
+            Assert.Equal(new float[] { 1 }, r[1].Floats);
+            Assert.Equal(new long[] { 0 }, Ints(r[2]));
+        }
+
+        [Theory]
+        [InlineData(new[] { 0.5f, 1.5f, 2.5f, 255f }, 0, new long[] { 0, 2, 2, 255 })]
+        [InlineData(new[] { -51f, 0.5f, 1.5f, 204f }, 51, new long[] { 0, 51, 53, 255 })]
+        public void DynamicQuantizeRangeContainsZeroAndRoundsHalfToEven(float[] x, long zeroPoint, long[] expected)
+        {
+            // Both ranges span 255, so the scale is exactly 1.
+            var node = Node("DynamicQuantizeLinear", 11, new[] { Constant("x", F32(new[] { x.Length }, x)) }, new Value("y", ElementType.UInt8, Array.Empty<int>()));
+            node.Outputs.Add(new Value("s", ElementType.Float32, Array.Empty<int>()));
+            node.Outputs.Add(new Value("z", ElementType.UInt8, Array.Empty<int>()));
+            var op = Compiler.Ops.OperatorRegistry.For(node);
+            op.Infer(node);
+            var r = op.Evaluate(node, new[] { node.Inputs[0]!.Constant });
+            Assert.Equal(new float[] { 1 }, r[1].Floats);
+            Assert.Equal(new[] { zeroPoint }, Ints(r[2]));
+            Assert.Equal(expected, Ints(r[0]));
+        }
+
+        [Fact]
         public void DequantizeRejectsAZeroPointOfAnotherType()
         {
             var b = new OnnxModelBuilder("dq", 13);
