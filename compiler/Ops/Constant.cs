@@ -44,7 +44,7 @@ namespace Bitsmith.Compiler.Ops
                     var ints = node.GetInts("value_ints")!;
                     return Tensor.FromInt64s(new[] { ints.Length }, ints);
                 default:
-                    throw node.Error($"a constant given by '{given[0]}' is not supported (sparse and string tensors are outside the compiler's types)");
+                    throw node.Unsupported($"a constant given by '{given[0]}' is not supported (sparse and string tensors are outside the compiler's types)");
             }
         }
     }

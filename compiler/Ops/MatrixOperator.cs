@@ -12,7 +12,11 @@ namespace Bitsmith.Compiler.Ops
     /// </summary>
     public abstract class MatrixOperator : OperatorBase
     {
-        /// <summary>Checks the operand types; returns the element type of the product (f32 when either operand is quantised).</summary>
+        /// <summary>
+        /// Checks the operand types; returns the element type of the product (f32 when either
+        /// operand is quantised). Plain operands must have one of <paramref name="plainTypes"/>;
+        /// the op's other ONNX types (f16, s32, s64) are valid but not supported.
+        /// </summary>
         protected static ElementType ProductType(Node node, Value a, Value b, params ElementType[] plainTypes)
         {
             if (a.Quant == null && b.Quant == null)
@@ -20,7 +24,12 @@ namespace Bitsmith.Compiler.Ops
                 if (a.Type != b.Type)
                     throw node.Error($"inputs have different element types {a.Type.ShortName()} and {b.Type.ShortName()}");
                 if (Array.IndexOf(plainTypes, a.Type) < 0)
-                    throw node.Error($"element type {a.Type.ShortName()} is not supported");
+                {
+                    string problem = $"element type {a.Type.ShortName()}";
+                    throw a.Type == ElementType.Float16 || a.Type == ElementType.Int32 || a.Type == ElementType.Int64
+                        ? node.Unsupported(problem + " is not supported")
+                        : node.Error(problem + $" is not a {node.OpType} type (unquantised operands are f32, f16, s32 or s64)");
+                }
                 if (node.Activation != null && a.Type != ElementType.Float32)
                     throw node.Error($"a fused {node.Activation} needs a real-valued result, but this node computes {a.Type.ShortName()}");
                 return a.Type;

@@ -25,10 +25,10 @@ namespace Bitsmith.Compiler.Ops
             CheckParams(node, 1, a, perRow: true);
             CheckParams(node, 4, b, perRow: false);
             Value ys = node.RequiredInput(6), yz = node.RequiredInput(7);
-            RequireType(node, ys, "y_scale", ElementType.Float32);
+            QdqLayout.RequireScaleType(node, ys);
             RequireType(node, yz, "y_zero_point", ElementType.UInt8, ElementType.Int8);
             if (Shape.Size(ys.Shape) != 1 || Shape.Size(yz.Shape) != 1)
-                throw node.Error($"y_scale {Shape.Format(ys.Shape)} and y_zero_point {Shape.Format(yz.Shape)} must be one value each: a per-row output scale is not supported");
+                throw node.Unsupported($"y_scale {Shape.Format(ys.Shape)} and y_zero_point {Shape.Format(yz.Shape)} are not one value each: a per-row output scale is not supported");
             SetOutput(node, 0, yz.Type, g.OutputShape);
         }
 
@@ -74,7 +74,7 @@ namespace Bitsmith.Compiler.Ops
         {
             string name = scaleIndex == 1 ? "a" : "b";
             Value scale = node.RequiredInput(scaleIndex), zp = node.RequiredInput(scaleIndex + 1);
-            RequireType(node, scale, name + "_scale", ElementType.Float32);
+            QdqLayout.RequireScaleType(node, scale);
             RequireType(node, zp, name + "_zero_point", x.Type);
             if (!Shape.SameAs(scale.Shape, zp.Shape))
                 throw node.Error($"{name}_scale {Shape.Format(scale.Shape)} and {name}_zero_point {Shape.Format(zp.Shape)} must have the same shape");

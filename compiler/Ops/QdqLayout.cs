@@ -31,8 +31,7 @@ namespace Bitsmith.Compiler.Ops
         /// <summary>Checks the scale and zero point against x and the opset; throws a node error on any mismatch.</summary>
         public static QdqLayout Read(Node node, Value x, Value scale, Value? zeroPoint)
         {
-            if (scale.Type != ElementType.Float32)
-                throw node.Error($"scale '{scale.Name}' has element type {scale.Type.ShortName()}, which is not supported (only f32)");
+            RequireScaleType(node, scale);
             if (zeroPoint != null && !Shape.SameAs(scale.Shape, zeroPoint.Shape) && !(Shape.Size(scale.Shape) == 1 && Shape.Size(zeroPoint.Shape) == 1))
                 throw node.Error($"zero point '{zeroPoint.Name}' {Shape.Format(zeroPoint.Shape)} must have the shape of scale '{scale.Name}' {Shape.Format(scale.Shape)}");
 
@@ -62,6 +61,15 @@ namespace Bitsmith.Compiler.Ops
             if (!Shape.SameAs(scale.Shape, expected))
                 throw node.Error(Invariant($"scale '{scale.Name}' {Shape.Format(scale.Shape)} must have shape {Shape.Format(expected)} for blocks of {blockSize} along axis {axis} of '{x.Name}' {Shape.Format(x.Shape)}"));
             return new QdqLayout(axis, (int)blockSize);
+        }
+
+        /// <summary>Scales are f32; opset 19's f16 scales are valid but not supported.</summary>
+        public static void RequireScaleType(Node node, Value scale)
+        {
+            if (scale.Type == ElementType.Float16)
+                throw node.Unsupported($"scale '{scale.Name}' has element type f16, which is not supported (only f32)");
+            if (scale.Type != ElementType.Float32)
+                throw node.Error($"scale '{scale.Name}' has element type {scale.Type.ShortName()}, but scales are floats");
         }
 
         /// <summary>The integer types a quantised tensor of this node may have.</summary>

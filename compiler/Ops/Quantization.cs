@@ -7,7 +7,8 @@ namespace Bitsmith.Compiler.Ops
     /// The arithmetic of QuantizeLinear and DequantizeLinear, shared by those ops and
     /// by every quantised node the QDQ pass forms, so that both compute the same:
     /// dequantise <c>(q - zp) * scale</c> in float32; quantise
-    /// <c>saturate(roundHalfEven(x / scale) + zp)</c> with the division in float32.
+    /// <c>saturate(roundHalfEven(x / scale) + zp)</c> with the division in float32 (in double
+    /// for int32 inputs, as numpy promotes them).
     /// </summary>
     public static class Quantization
     {

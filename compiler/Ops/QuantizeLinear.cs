@@ -1,5 +1,7 @@
+using System;
 using Bitsmith.Compiler.Import;
 using Bitsmith.Compiler.Ir;
+using DataType = Bitsmith.Compiler.Onnx.TensorProto.Types.DataType;
 
 namespace Bitsmith.Compiler.Ops
 {
@@ -13,6 +15,12 @@ namespace Bitsmith.Compiler.Ops
     /// </summary>
     public sealed class QuantizeLinear : OperatorBase
     {
+        /// <summary>ONNX's quantised types that have no IR type.</summary>
+        private static readonly DataType[] UnsupportedQuantizedTypes =
+        {
+            DataType.Uint16, DataType.Int16, DataType.Float8E4M3Fn, DataType.Float8E4M3Fnuz, DataType.Float8E5M2, DataType.Float8E5M2Fnuz, DataType.Float4E2M1,
+        };
+
         public QuantizeLinear(string domain) => Domain = domain;
 
         public override string OpType => "QuantizeLinear";
@@ -25,6 +33,8 @@ namespace Bitsmith.Compiler.Ops
         {
             Value x = node.RequiredInput(0), scale = node.RequiredInput(1);
             Value? zp = node.Input(2);
+            if (x.Type == ElementType.Float16)
+                throw node.Unsupported($"input '{x.Name}' has element type f16, which is not supported (f32 and s32 are)");
             RequireType(node, x, "input", ElementType.Float32, ElementType.Int32);
             var type = OutputType(node, zp);
             QdqLayout.Read(node, x, scale, zp);
@@ -48,7 +58,9 @@ namespace Bitsmith.Compiler.Ops
             long dtype = node.Domain != QdqLayout.MicrosoftDomain && node.OpsetVersion >= 21 ? node.GetInt("output_dtype", 0) : 0;
             ElementType declared = ElementType.UInt8;
             if (dtype != 0 && !OnnxDataType.TryToElementType((int)dtype, out declared))
-                throw node.Error($"output_dtype {OnnxDataType.Name((int)dtype)} is not supported");
+                throw Array.IndexOf(UnsupportedQuantizedTypes, (DataType)dtype) >= 0
+                    ? node.Unsupported($"output_dtype {OnnxDataType.Name((int)dtype)} is not supported")
+                    : node.Error($"output_dtype {OnnxDataType.Name((int)dtype)} is not a quantised type");
             if (zp != null)
             {
                 if (dtype != 0 && declared != zp.Type)
@@ -56,7 +68,7 @@ namespace Bitsmith.Compiler.Ops
                 declared = zp.Type;
             }
             var allowed = QdqLayout.QuantizedTypes(node);
-            if (System.Array.IndexOf(allowed, declared) < 0)
+            if (Array.IndexOf(allowed, declared) < 0)
                 throw node.Error($"output element type {declared.ShortName()} {(zp != null ? $"(of zero point '{zp.Name}') " : "")}is not a quantised type of this opset: expected one of {string.Join(", ", System.Linq.Enumerable.Select(allowed, t => t.ShortName()))}");
             return declared;
         }

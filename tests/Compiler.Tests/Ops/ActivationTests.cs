@@ -70,7 +70,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         [Fact]
         public void HardSwishNeedsOpset14()
         {
-            var e = Assert.Throws<ModelException>(() => new OneNodeModel("HardSwish", 13).Input(X).Import(ElementType.Float32));
+            var e = Assert.Throws<UnsupportedModelException>(() => new OneNodeModel("HardSwish", 13).Input(X).Import(ElementType.Float32));
             Assert.Contains("not supported", e.Message);
         }
 

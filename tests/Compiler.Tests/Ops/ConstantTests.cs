@@ -48,7 +48,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         [Fact]
         public void StringConstantsAreNotSupported()
         {
-            var e = Assert.Throws<ModelException>(() => new OneNodeModel("Constant", 13).Attr("value_string", "hello").Import(ElementType.Float32));
+            var e = Assert.Throws<UnsupportedModelException>(() => new OneNodeModel("Constant", 13).Attr("value_string", "hello").Import(ElementType.Float32));
             Assert.Contains("'value_string' is not supported", e.Message);
         }
 

@@ -83,7 +83,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         public void IntegerGemmIsNotSupported()
         {
             var node = Node("Gemm", 13, new[] { Constant("a", Tensor.Zeros(ElementType.Int32, new[] { 1, 1 })), Constant("b", Tensor.Zeros(ElementType.Int32, new[] { 1, 1 })) }, new Value("y", ElementType.Float32, Array.Empty<int>()));
-            Assert.Contains("is not supported", Assert.Throws<ModelException>(() => Evaluate(node)).Problem);
+            Assert.Contains("is not supported", Assert.Throws<UnsupportedModelException>(() => Evaluate(node)).Problem);
         }
     }
 }

@@ -204,31 +204,64 @@ namespace Bitsmith.Compiler.Tests.Ops
             Assert.Equal(Ints(plain), Ints(quantized));
         }
 
-        public static TheoryData<string, int, int[], Tensor, Tensor?, (string, object)[]> BadParameters => new()
+        public static TheoryData<string, bool, int, int[], Tensor, Tensor?, (string, object)[]> BadParameters => new()
         {
-            { "opset 10 has no per-axis", 10, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, Array.Empty<(string, object)>() },
-            { "must be one value or [3]", 13, new[] { 2, 3 }, F32(new[] { 2 }, 1, 1), null, Array.Empty<(string, object)>() },
-            { "must be one value or [2]", 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("axis", 0) } },
-            { "out of range", 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("axis", 2) } },
-            { "must have the shape of scale", 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), Of(ElementType.UInt8, new[] { 2 }, 0, 0), Array.Empty<(string, object)>() },
-            { "must be one value or [3]", 13, new[] { 2, 3 }, F32(new[] { 2, 3 }, 1, 1, 1, 1, 1, 1), null, Array.Empty<(string, object)>() },
-            { "must have shape [2,2]", 21, new[] { 2, 3 }, F32(new[] { 2, 1 }, 1, 1), null, new (string, object)[] { ("block_size", 2) } },
-            { "must have shape [1,3]", 21, new[] { 2, 3 }, F32(new[] { 2, 3 }, 1, 1, 1, 1, 1, 1), null, new (string, object)[] { ("axis", 0), ("block_size", 2) } },
-            { "'block_size' must be 0", 21, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("block_size", -1) } },
-            { "differs from the type", 21, new[] { 3 }, Tensor.Scalar(1), Of(ElementType.UInt8, Array.Empty<int>(), 0), new (string, object)[] { ("output_dtype", 3) } },
-            { "output_dtype INT16 is not supported", 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 5) } },
-            { "output_dtype FLOAT8E4M3FN is not supported", 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 17) } },
-            { "f32 is not a quantised type", 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 1) } },
+            { "opset 10 has no per-axis", false, 10, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, Array.Empty<(string, object)>() },
+            { "must be one value or [3]", false, 13, new[] { 2, 3 }, F32(new[] { 2 }, 1, 1), null, Array.Empty<(string, object)>() },
+            { "must be one value or [2]", false, 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("axis", 0) } },
+            { "out of range", false, 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("axis", 2) } },
+            { "must have the shape of scale", false, 13, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), Of(ElementType.UInt8, new[] { 2 }, 0, 0), Array.Empty<(string, object)>() },
+            { "must be one value or [3]", false, 13, new[] { 2, 3 }, F32(new[] { 2, 3 }, 1, 1, 1, 1, 1, 1), null, Array.Empty<(string, object)>() },
+            { "must have shape [2,2]", false, 21, new[] { 2, 3 }, F32(new[] { 2, 1 }, 1, 1), null, new (string, object)[] { ("block_size", 2) } },
+            { "must have shape [1,3]", false, 21, new[] { 2, 3 }, F32(new[] { 2, 3 }, 1, 1, 1, 1, 1, 1), null, new (string, object)[] { ("axis", 0), ("block_size", 2) } },
+            { "'block_size' must be 0", false, 21, new[] { 2, 3 }, F32(new[] { 3 }, 1, 1, 1), null, new (string, object)[] { ("block_size", -1) } },
+            { "differs from the type", false, 21, new[] { 3 }, Tensor.Scalar(1), Of(ElementType.UInt8, Array.Empty<int>(), 0), new (string, object)[] { ("output_dtype", 3) } },
+            { "output_dtype INT16 is not supported", true, 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 5) } },
+            { "output_dtype FLOAT8E4M3FN is not supported", true, 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 17) } },
+            { "output_dtype code 99 is not a quantised type", false, 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 99) } },
+            { "f32 is not a quantised type", false, 21, new[] { 3 }, Tensor.Scalar(1), null, new (string, object)[] { ("output_dtype", 1) } },
         };
 
         [Theory]
         [MemberData(nameof(BadParameters))]
-        public void BadParametersRaiseModelException(string expected, int opset, int[] shape, Tensor scale, Tensor? zeroPoint, (string, object)[] attributes)
+        public void BadParametersRaiseModelException(string expected, bool unsupported, int opset, int[] shape, Tensor scale, Tensor? zeroPoint, (string, object)[] attributes)
         {
+            // A broken model is a plain ModelException; a valid one outside the supported set is an UnsupportedModelException.
             var b = QuantizeModel(opset, shape, scale, zeroPoint, zeroPoint?.Type ?? ElementType.UInt8, roundTrip: false, attributes);
-            var e = Assert.Throws<ModelException>(() => Load(b));
+            var e = unsupported ? Assert.Throws<UnsupportedModelException>(() => Load(b)) : Assert.Throws<ModelException>(() => Load(b));
             Assert.Equal("QuantizeLinear", e.OpType);
             Assert.Contains(expected, e.Problem);
+        }
+
+        [Fact]
+        public void DynamicQuantizeOfAllZerosUsesScaleOne()
+        {
+            var node = Node("DynamicQuantizeLinear", 11, new[] { Constant("x", F32(new[] { 3 }, 0, 0, 0)) }, new Value("y", ElementType.UInt8, Array.Empty<int>()));
+            node.Outputs.Add(new Value("s", ElementType.Float32, Array.Empty<int>()));
+            node.Outputs.Add(new Value("z", ElementType.UInt8, Array.Empty<int>()));
+            var op = Compiler.Ops.OperatorRegistry.For(node);
+            op.Infer(node);
+            var r = op.Evaluate(node, new[] { node.Inputs[0]!.Constant });
+            Assert.Equal(new long[] { 0, 0, 0 }, Ints(r[0]));
+            Assert.Equal(new float[] { 1 }, r[1].Floats);
+            Assert.Equal(new long[] { 0 }, Ints(r[2]));
+        }
+
+        [Theory]
+        [InlineData(new[] { 0.5f, 1.5f, 2.5f, 255f }, 0, new long[] { 0, 2, 2, 255 })]
+        [InlineData(new[] { -51f, 0.5f, 1.5f, 204f }, 51, new long[] { 0, 51, 53, 255 })]
+        public void DynamicQuantizeRangeContainsZeroAndRoundsHalfToEven(float[] x, long zeroPoint, long[] expected)
+        {
+            // Both ranges span 255, so the scale is exactly 1.
+            var node = Node("DynamicQuantizeLinear", 11, new[] { Constant("x", F32(new[] { x.Length }, x)) }, new Value("y", ElementType.UInt8, Array.Empty<int>()));
+            node.Outputs.Add(new Value("s", ElementType.Float32, Array.Empty<int>()));
+            node.Outputs.Add(new Value("z", ElementType.UInt8, Array.Empty<int>()));
+            var op = Compiler.Ops.OperatorRegistry.For(node);
+            op.Infer(node);
+            var r = op.Evaluate(node, new[] { node.Inputs[0]!.Constant });
+            Assert.Equal(new float[] { 1 }, r[1].Floats);
+            Assert.Equal(new[] { zeroPoint }, Ints(r[2]));
+            Assert.Equal(expected, Ints(r[0]));
         }
 
         [Fact]
