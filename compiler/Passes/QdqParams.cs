@@ -14,7 +14,9 @@ namespace Bitsmith.Compiler.Passes
         /// <summary>
         /// The parameters of a Q or DQ node whose scale and zero point are constants, else null.
         /// <paramref name="integerType"/> is the quantised side's type (DQ's input, Q's output);
-        /// <see cref="QuantParams.Bits"/> is that type's width until narrowed.
+        /// <see cref="QuantParams.Bits"/> is that type's width until narrowed. A scale that is
+        /// not positive and finite gives null too: such a node stays as written, computed as
+        /// ONNX says, rather than becoming parameters no kernel can use.
         /// </summary>
         public static QuantParams? Read(Node node, ElementType integerType)
         {
@@ -22,7 +24,8 @@ namespace Bitsmith.Compiler.Passes
             Value? zp = node.Input(2);
             if (scale.Constant == null || zp != null && zp.Constant == null)
                 return null;
-            return QdqLayout.Read(node, x, scale, zp).Params(scale.Constant, zp?.Constant, integerType);
+            var p = QdqLayout.Read(node, x, scale, zp).Params(scale.Constant, zp?.Constant, integerType);
+            return p.Scale.All(s => s > 0 && !float.IsInfinity(s)) ? p : null;
         }
 
         /// <summary>Read for a DequantizeLinear: the integer type is its input's.</summary>

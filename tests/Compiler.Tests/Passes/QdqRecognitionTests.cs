@@ -317,6 +317,24 @@ namespace Bitsmith.Compiler.Tests.Passes
             AssertSameFloats(before, after, ("x", RandomFloats(new[] { 1, 2, 4, 4 }, seed: 14)));
         }
 
+        [Theory]
+        [InlineData(0f)]
+        [InlineData(-0.5f)]
+        [InlineData(float.PositiveInfinity)]
+        public void AScaleThatIsNotPositiveAndFiniteLeavesTheQdqNodesAsWritten(float scale)
+        {
+            var b = new OnnxModelBuilder("bad_scale", 13);
+            b.Input("x", ElementType.Float32, 1, 2, 4, 4);
+            string dq = QdqActivation(b, "x", "x_q", scale, 128);
+            b.NodeWithOutputs("MaxPool", new[] { dq }, new[] { "y" }, "pool", "", ("kernel_shape", new[] { 2, 2 }));
+            b.Output("y", ElementType.Float32, 1, 2, 3, 3);
+
+            var g = ImportModel(b);
+            Pipeline.Run(g);
+            Assert.Equal(new[] { "QuantizeLinear", "DequantizeLinear", "MaxPool" }, OpTypes(g));
+            Assert.All(g.Nodes, n => Assert.All(n.Outputs, o => Assert.Null(o.Quant)));
+        }
+
         [Fact]
         public void PyTorchNarrowRangeClipOnCodesIsKeptExact()
         {
