@@ -24,6 +24,8 @@ namespace Bitsmith.Compiler.Passes
             new PipelineEntry(new ConstantFolding(), Convergence.OnePass),
             // Needs the constant weights folding produced; before activation fusion, which must see Conv→Relu, not Conv→BN→Relu.
             new PipelineEntry(new BatchNormFolding(), Convergence.OnePass),
+            // PyTorch's Q→Clip(codes) becomes Clip(real)→Q; before activation fusion, which folds that Clip into the layer.
+            new PipelineEntry(new NarrowRangeClip(), Convergence.OnePass),
             // Before QDQ recognition, so that Conv→Relu→Q becomes one quantised Conv with the Relu fused.
             new PipelineEntry(new ActivationFusion(), Convergence.OnePass),
             // Each rewrite (a DQ moved past a Reshape, a Q absorbed) exposes the next, so it runs until nothing changes.

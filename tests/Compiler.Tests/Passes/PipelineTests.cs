@@ -131,6 +131,7 @@ namespace Bitsmith.Compiler.Tests.Passes
             Assert.True(names.IndexOf("CodebookRecognition") < names.IndexOf("ConstantFolding"));
             Assert.True(names.IndexOf("ConstantFolding") < names.IndexOf("BatchNormFolding"));
             Assert.True(names.IndexOf("BatchNormFolding") < names.IndexOf("ActivationFusion"));
+            Assert.True(names.IndexOf("NarrowRangeClip") < names.IndexOf("ActivationFusion"));
             Assert.True(names.IndexOf("ActivationFusion") < names.IndexOf("QdqRecognition"));
             Assert.Equal(Convergence.UntilFixedPoint, Pipeline.Default.Single(e => e.Pass.Name == "QdqRecognition").Convergence);
             Assert.Equal("DeadNodeRemoval", names[names.Count - 1]);

@@ -336,24 +336,6 @@ namespace Bitsmith.Compiler.Tests.Passes
         }
 
         [Fact]
-        public void PyTorchNarrowRangeClipOnCodesIsKeptExact()
-        {
-            // torch.onnx writes quant range (0, 127) as Q(u8) → Clip(max 127) → DQ; the Clip has no
-            // quantised form, so the codes stay plain integers and the DQ stays.
-            var b = new OnnxModelBuilder("narrow", 13);
-            b.Input("x", ElementType.Float32, 1, 2, 4, 4);
-            string q = Quantize(b, "x", 0.01f, ElementType.UInt8, 0);
-            string clipped = b.Node("Clip", new[] { q, "", b.Initializer("qmax", Scalar(ElementType.UInt8, 127)) });
-            string dq = Dequantize(b, clipped, new[] { 0.01f }, Scalar(ElementType.UInt8, 0));
-            b.NodeWithOutputs("MaxPool", new[] { dq }, new[] { "y" }, "pool", "", ("kernel_shape", new[] { 2, 2 }));
-            b.Output("y", ElementType.Float32, 1, 2, 3, 3);
-
-            var (before, after) = BeforeAndAfter(b);
-            Assert.Equal(new[] { "QuantizeLinear", "Clip", "DequantizeLinear", "MaxPool" }, OpTypes(after));
-            AssertSameFloats(before, after, ("x", RandomFloats(new[] { 1, 2, 4, 4 }, seed: 15, 0, 2)));
-        }
-
-        [Fact]
         public void CodebookWeightsInAQdqNetwork()
         {
             // Quantised activations around layers whose weights are codebooks: the Conv and Gemm
