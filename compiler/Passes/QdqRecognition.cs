@@ -36,10 +36,10 @@ namespace Bitsmith.Compiler.Passes
         public string Name => "QdqRecognition";
 
         /// <summary>Ops that move integers unchanged; a DQ before them moves after them.</summary>
-        public static bool IsDataMovement(Node n) => DataMovement.Contains(n.OpType) && GraphEdit.Is(n, n.OpType);
+        private static bool IsDataMovement(Node n) => DataMovement.Contains(n.OpType) && GraphEdit.Is(n, n.OpType);
 
         /// <summary>Ops that compute on real values and read quantised inputs directly (the rest of <see cref="Verifier.QuantizedConsumers"/>).</summary>
-        public static bool IsQuantizedCompute(Node n) =>
+        private static bool IsQuantizedCompute(Node n) =>
             Verifier.QuantizedConsumers.Contains(n.OpType) && GraphEdit.Is(n, n.OpType) && !DataMovement.Contains(n.OpType) && !QdqParams.IsDequantize(n);
 
         public bool Run(Graph graph)
