@@ -165,14 +165,12 @@ namespace Bitsmith.Compiler.Passes
 
             var output = move.Outputs[0];
             var saved = move.Inputs.ToArray();
-            var savedOutput = (output.Type, output.Quant);
             for (int i = 0; i < dataInputs; i++)
                 move.Inputs[i] = quantized[i];
             if (!GraphEdit.TryReinfer(move, keepTypes: false))
             {
                 move.Inputs.Clear();
                 move.Inputs.AddRange(saved);
-                (output.Type, output.Quant) = savedOutput;
                 return false;
             }
 

@@ -336,6 +336,28 @@ namespace Bitsmith.Compiler.Tests.Passes
         }
 
         [Fact]
+        public void AQuantisedFormTheOpRejectsIsUndone()
+        {
+            // Conv's integer form needs a per-tensor X: with a per-channel X, whichever operand
+            // became quantised first stays so and the other keeps its DQ (the real-valued form).
+            var b = new OnnxModelBuilder("per_channel_x", 13);
+            b.Input("x", ElementType.Float32, 1, 2, 4, 4);
+            b.Initializer("xs", Tensor.FromFloats(new[] { 2 }, new[] { 0.01f, 0.02f }));
+            b.Initializer("xz", Tensor.Zeros(ElementType.UInt8, new[] { 2 }));
+            string q = b.Node("QuantizeLinear", new[] { "x", "xs", "xz" }, ("axis", 1));
+            string dq = b.Node("DequantizeLinear", new[] { q, "xs", "xz" }, ("axis", 1));
+            var (w, _) = Weights(b, new Random(4), "w", new[] { 3, 2, 1, 1 }, ElementType.Int8, fanIn: 2);
+            b.NodeWithOutputs("Conv", new[] { dq, w }, new[] { "y" }, "conv", "");
+            b.Output("y", ElementType.Float32, 1, 3, 4, 4);
+
+            var (before, after) = BeforeAndAfter(b);
+            Assert.Equal(new[] { "QuantizeLinear", "DequantizeLinear", "Conv" }, OpTypes(after));
+            var conv = Single(after, "Conv");
+            Assert.Equal(1, conv.Inputs.Count(v => v!.Quant != null));
+            AssertSameFloats(before, after, ("x", RandomFloats(new[] { 1, 2, 4, 4 }, seed: 18, 0, 2)));
+        }
+
+        [Fact]
         public void CodebookWeightsInAQdqNetwork()
         {
             // Quantised activations around layers whose weights are codebooks: the Conv and Gemm
