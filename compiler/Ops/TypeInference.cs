@@ -18,13 +18,20 @@ namespace Bitsmith.Compiler.Ops
             {
                 var node = graph.Nodes[i];
                 var op = OperatorRegistry.For(node);
-                op.Infer(node);
-                if (foldShapeArithmetic && IsShapeArithmetic(node))
+                try
                 {
-                    var results = op.Evaluate(node, node.Inputs.Select(v => v?.Constant).ToArray());
-                    for (int k = 0; k < results.Length; k++)
-                        node.Outputs[k].Constant = results[k];
-                    graph.Nodes.RemoveAt(i--);
+                    op.Infer(node);
+                    if (foldShapeArithmetic && IsShapeArithmetic(node))
+                    {
+                        var results = op.Evaluate(node, node.Inputs.Select(v => v?.Constant).ToArray());
+                        for (int k = 0; k < results.Length; k++)
+                            node.Outputs[k].Constant = results[k];
+                        graph.Nodes.RemoveAt(i--);
+                    }
+                }
+                catch (ModelException e) when (e.OpType == null)
+                {
+                    throw node.Error(e);
                 }
             }
         }
