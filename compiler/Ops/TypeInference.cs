@@ -20,7 +20,10 @@ namespace Bitsmith.Compiler.Ops
                 var op = OperatorRegistry.For(node);
                 try
                 {
+                    foreach (var o in node.Outputs)
+                        o.Shape = NotInferred;
                     op.Infer(node);
+                    CheckEveryOutputInferred(node);
                     if (foldShapeArithmetic && IsShapeArithmetic(node))
                     {
                         var results = op.Evaluate(node, node.Inputs.Select(v => v?.Constant).ToArray());
@@ -34,6 +37,16 @@ namespace Bitsmith.Compiler.Ops
                     throw node.Error(e);
                 }
             }
+        }
+
+        /// <summary>A shape no type rule sets: marks the outputs a node declares but its op does not produce.</summary>
+        private static readonly int[] NotInferred = new int[0];
+
+        private static void CheckEveryOutputInferred(Node node)
+        {
+            for (int k = 0; k < node.Outputs.Count; k++)
+                if (ReferenceEquals(node.Outputs[k].Shape, NotInferred))
+                    throw node.Error($"output {k} ('{node.Outputs[k].Name}') is not produced by {node.OpType}: too many outputs, or an optional output that is not supported");
         }
 
         private static bool IsShapeArithmetic(Node node) =>

@@ -115,6 +115,16 @@ namespace Bitsmith.Compiler.Tests.Robustness
         }
 
         [Fact]
+        public void OutputTheOpDoesNotProduceIsRejected()
+        {
+            var b = Builder();
+            b.NodeWithOutputs("Relu", new[] { "x" }, new[] { "y", "extra" }, "relu", "");
+            b.Output("y", ElementType.Float32);
+            var e = RejectedAt(b, "relu", "Relu");
+            Assert.Contains("output 1 ('extra') is not produced by Relu", e.Message);
+        }
+
+        [Fact]
         public void MixedElementTypesAreRejected()
         {
             var b = Builder();
