@@ -49,9 +49,17 @@ namespace Bitsmith.Compiler.Ops
                     throw node.Error($"output {k} ('{node.Outputs[k].Name}') is not produced by {node.OpType}: too many outputs, or an optional output that is not supported");
         }
 
+        /// <summary>
+        /// Shape arithmetic yields short vectors; a larger integer result (an Expand or
+        /// ConstantOfShape of a corrupt shape) stays a node rather than being computed
+        /// during import, so a small file cannot make the importer allocate gigabytes.
+        /// (A Constant node is always folded: its tensor is in the file already.)
+        /// </summary>
+        public const int MaxFoldedElements = 1 << 16;
+
         private static bool IsShapeArithmetic(Node node) =>
             node.Inputs.All(v => v == null || v.Constant != null)
             && (node.OpType == "Constant" && node.Domain.Length == 0
-                || node.Outputs.All(o => o.Quant == null && (o.Type == ElementType.Int64 || o.Type == ElementType.Int32)));
+                || node.Outputs.All(o => o.Quant == null && (o.Type == ElementType.Int64 || o.Type == ElementType.Int32) && Shape.Size(o.Shape) <= MaxFoldedElements));
     }
 }

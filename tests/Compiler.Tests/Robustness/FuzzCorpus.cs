@@ -59,6 +59,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             seeds.Add(new SeedModel("builder/qdq_conv", QdqConv()));
             seeds.Add(new SeedModel("builder/gemm_chain", GemmChain()));
             seeds.Add(new SeedModel("builder/shape_arithmetic", ShapeArithmetic()));
+            seeds.Add(new SeedModel("builder/integer_constants", IntegerConstants()));
             return seeds;
         }
 
@@ -135,6 +136,26 @@ namespace Bitsmith.Compiler.Tests.Robustness
             string r = b.Node("Relu", new[] { g1 });
             b.NodeWithOutputs("MatMul", new[] { r, "w2" }, new[] { "y" }, "matmul", "");
             b.Output("y", ElementType.Float32, 2, 2);
+            return b.ToBytes();
+        }
+
+        /// <summary>Integer tensors computed from constants at import (Expand, ConstantOfShape, Range): a corrupt shape must not become a huge allocation.</summary>
+        private static byte[] IntegerConstants()
+        {
+            var b = new OnnxModelBuilder("integer_constants", opset: 13);
+            b.Input("x", ElementType.Int64, 2, 3);
+            b.Initializer("c", Tensor.FromInt64s(new[] { 1, 3 }, new long[] { 1, 2, 3 }));
+            b.Initializer("shape", Tensor.FromInt64s(new[] { 2 }, new long[] { 2, 3 }));
+            b.Initializer("start", Tensor.FromInt64s(new int[0], new long[] { 0 }));
+            b.Initializer("limit", Tensor.FromInt64s(new int[0], new long[] { 6 }));
+            b.Initializer("delta", Tensor.FromInt64s(new int[0], new long[] { 1 }));
+            string e = b.Node("Expand", new[] { "c", "shape" });
+            string k = b.Node("ConstantOfShape", new[] { "shape" }, ("value", Tensor.FromInt64s(new[] { 1 }, new long[] { 5 })));
+            string r = b.Node("Reshape", new[] { b.Node("Range", new[] { "start", "limit", "delta" }), "shape" });
+            string sum = b.Node("Add", new[] { "x", e });
+            string product = b.Node("Mul", new[] { sum, k });
+            b.NodeWithOutputs("Sub", new[] { product, r }, new[] { "y" }, "sub", "");
+            b.Output("y", ElementType.Int64, 2, 3);
             return b.ToBytes();
         }
 
