@@ -56,7 +56,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             b.NodeWithOutputs("Add", new[] { "x", "w" }, new[] { "y" }, "add", "");
             b.Output("y", ElementType.Float32);
             var g = OnnxImporter.Load(b.ToBytes(), File);
-            var e = Assert.Throws<ModelException>(() => ReferenceInterpreter.Run(g, Inputs(("x", Tensor.FromFloats(new[] { 3 }, new float[3])), ("w", Tensor.FromFloats(new[] { 3 }, new float[3])))));
+            var e = Assert.ThrowsAny<ModelException>(() => ReferenceInterpreter.Run(g, Inputs(("x", Tensor.FromFloats(new[] { 3 }, new float[3])), ("w", Tensor.FromFloats(new[] { 3 }, new float[3])))));
             Assert.Equal(File + ": 'w' is not an input of the model (inputs: x)", e.Message);
         }
 
@@ -69,7 +69,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             b.NodeWithOutputs("Div", new[] { "a", "b" }, new[] { "q" }, "div", "");
             b.Output("q", ElementType.Int64);
             var g = OnnxImporter.Load(b.ToBytes(), File);
-            var e = Assert.Throws<ModelException>(() => ReferenceInterpreter.Run(g, Inputs(("a", Tensor.FromInt64s(new[] { 2 }, new long[] { 1, 2 })), ("b", Tensor.FromInt64s(new[] { 2 }, new long[] { 1, 0 })))));
+            var e = Assert.ThrowsAny<ModelException>(() => ReferenceInterpreter.Run(g, Inputs(("a", Tensor.FromInt64s(new[] { 2 }, new long[] { 1, 2 })), ("b", Tensor.FromInt64s(new[] { 2 }, new long[] { 1, 0 })))));
             Assert.Equal(File + ": node 'div' (Div): integer division by zero", e.Message);
         }
 
@@ -96,7 +96,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
         }
 
         private static ModelException Rejected(params (string Name, Tensor Value)[] inputs) =>
-            Assert.Throws<ModelException>(() => ReferenceInterpreter.Run(Model(), Inputs(inputs)));
+            Assert.ThrowsAny<ModelException>(() => ReferenceInterpreter.Run(Model(), Inputs(inputs)));
 
         private static Dictionary<string, Tensor> Inputs(params (string Name, Tensor Value)[] inputs)
         {

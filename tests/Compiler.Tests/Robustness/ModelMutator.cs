@@ -8,10 +8,16 @@ namespace Bitsmith.Compiler.Tests.Robustness
     /// Makes one mutant of a seed model. Three kinds: truncation and byte flips (damaged
     /// files, mostly rejected by the protobuf decoder), and field edits on the wire-format
     /// tree (the file stays valid protobuf but means something broken: a node, dimension,
-    /// attribute or name deleted, duplicated, reordered or replaced by an extreme value).
+    /// attribute or name deleted, duplicated, reordered or replaced by an extreme value,
+    /// or a node's op swapped for another supported op, which then meets inputs and
+    /// attributes it was never written for).
     /// </summary>
     internal static class ModelMutator
     {
+        private const int GraphField = 7, OpsetImportField = 8, NodeField = 1, OpTypeField = 4, DomainField = 7;
+
+        private static readonly string[] SupportedOps = Bitsmith.Compiler.Ops.OperatorRegistry.SupportedOpTypes.ToArray();
+
         /// <summary>Integers that break shape and attribute arithmetic: zero, one, negatives (as two's complement), 2^31 and 2^63 edges.</summary>
         private static readonly ulong[] InterestingIntegers =
         {
@@ -27,10 +33,12 @@ namespace Bitsmith.Compiler.Tests.Robustness
         public static (byte[] Bytes, string Description) Mutate(SeedModel seed, Random rng)
         {
             int kind = rng.Next(100);
-            if (kind < 15)
+            if (kind < 10)
                 return Truncate(seed.Bytes, rng);
-            if (kind < 45)
+            if (kind < 40)
                 return FlipBytes(seed.Bytes, rng);
+            if (kind < 55)
+                return SwapOp(seed.Tree, rng);
             return EditField(seed.Tree, rng);
         }
 
@@ -53,6 +61,32 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 flips[i] = $"{at}^0x{mask:x2}";
             }
             return (copy, "flipped bytes " + string.Join(" ", flips));
+        }
+
+        private static (byte[], string) SwapOp(WireMessage seedTree, Random rng)
+        {
+            var tree = seedTree.Clone();
+            var nodes = tree.Fields.Where(f => f.Number == GraphField && f.Message != null)
+                .SelectMany(g => g.Message!.Fields.Where(f => f.Number == NodeField && f.Message != null))
+                .ToList();
+            if (nodes.Count == 0)
+                return EditField(seedTree, rng);
+            int index = rng.Next(nodes.Count);
+            var node = nodes[index].Message!;
+            string op = SupportedOps[rng.Next(SupportedOps.Length)];
+            int dot = op.LastIndexOf('.');
+            node.Fields.RemoveAll(f => f.Number == OpTypeField || f.Number == DomainField);
+            node.Fields.Add(new WireField(OpTypeField, WireFormat.WireType.LengthDelimited) { Bytes = System.Text.Encoding.UTF8.GetBytes(op.Substring(dot + 1)) });
+            if (dot > 0)
+            {
+                var domain = System.Text.Encoding.UTF8.GetBytes(op.Substring(0, dot));
+                node.Fields.Add(new WireField(DomainField, WireFormat.WireType.LengthDelimited) { Bytes = domain });
+                var opset = new WireMessage();
+                opset.Fields.Add(new WireField(1, WireFormat.WireType.LengthDelimited) { Bytes = domain });
+                opset.Fields.Add(new WireField(2, WireFormat.WireType.Varint) { Varint = 1 });
+                tree.Fields.Add(new WireField(OpsetImportField, WireFormat.WireType.LengthDelimited) { Message = opset });
+            }
+            return (tree.ToBytes(), $"node {index} became {op}");
         }
 
         private static (byte[], string) EditField(WireMessage seedTree, Random rng)

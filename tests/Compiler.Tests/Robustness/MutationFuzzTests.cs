@@ -91,6 +91,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             private readonly List<SeedModel> _corpus;
             private readonly Dictionary<string, int> _outcomes = new Dictionary<string, int>();
             private readonly Dictionary<string, int> _problems = new Dictionary<string, int>();
+            private readonly Dictionary<string, int> _ranBySeed = new Dictionary<string, int>();
             private volatile int _current = -1;
             private volatile Stopwatch _since = Stopwatch.StartNew();
             private long _slowestTicks;
@@ -160,6 +161,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 _slowestTicks = Math.Max(_slowestTicks, elapsed.Ticks);
                 _mostBytes = Math.Max(_mostBytes, bytesUsed);
                 Count(_outcomes, outcome);
+                Count(_ranBySeed, seedModel.Name + (outcome == "imported and ran" ? " ran" : ""));
 
                 string where = $"seed {_seed} mutant {index} ({seedModel.Name}: {description})";
                 if (escaped != null)
@@ -252,6 +254,8 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 var lines = new List<string> { "outcomes:" };
                 lines.AddRange(_outcomes.OrderByDescending(kv => kv.Value).Select(kv => $"  {kv.Value,7}  {kv.Key}"));
                 lines.Add($"slowest mutant {TimeSpan.FromTicks(_slowestTicks).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms, most allocated {_mostBytes >> 10} KiB");
+                lines.Add("mutants that imported and ran, by seed model:");
+                lines.AddRange(_corpus.Select(s => $"  {(_ranBySeed.TryGetValue(s.Name + " ran", out int r) ? r : 0),7} of {(_ranBySeed.TryGetValue(s.Name, out int n) ? n : 0) + r,-7} {s.Name}"));
                 lines.Add("most frequent problems:");
                 lines.AddRange(_problems.OrderByDescending(kv => kv.Value).Take(40).Select(kv => $"  {kv.Value,7}  {kv.Key}"));
                 return string.Join("\n", lines);
