@@ -19,12 +19,13 @@ namespace Bitsmith.Compiler.Tests.Robustness
     /// the file; no mutant may take more than <see cref="MaxTimePerMutant"/> or allocate more
     /// than <see cref="MaxBytesPerMutant"/>. Seeded and reproducible: a failure names the
     /// seed and mutant index and saves the mutant. BITSMITH_FUZZ_SEED and
-    /// BITSMITH_FUZZ_MUTANTS change the seed and count for longer local runs.
+    /// BITSMITH_FUZZ_MUTANTS change the seed and count for longer local runs;
+    /// BITSMITH_FUZZ_FIRST=I with BITSMITH_FUZZ_MUTANTS=1 reruns mutant I alone.
     /// </summary>
     public class MutationFuzzTests
     {
         public const int DefaultSeed = 20261127;
-        public const int DefaultMutants = 20000;
+        public const int DefaultMutants = 50000;
         public static readonly TimeSpan MaxTimePerMutant = TimeSpan.FromSeconds(2);
         public const long MaxBytesPerMutant = 512L << 20;
 
@@ -45,6 +46,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
         {
             int seed = EnvInt("BITSMITH_FUZZ_SEED", DefaultSeed);
             int count = EnvInt("BITSMITH_FUZZ_MUTANTS", DefaultMutants);
+            int first = EnvInt("BITSMITH_FUZZ_FIRST", 0);
             var corpus = FuzzCorpus.Load();
             var run = new FuzzRun(seed, corpus);
 
@@ -54,7 +56,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             {
                 try
                 {
-                    for (int i = 0; i < count; i++)
+                    for (int i = first; i < first + count; i++)
                         run.Mutant(i);
                 }
                 catch (Exception e)
@@ -150,6 +152,8 @@ namespace Bitsmith.Compiler.Tests.Robustness
                     Count(_problems, ProblemKind(e.Problem));
                     if (!e.Message.Contains(source) || e.Problem.Length == 0)
                         escaped = new InvalidOperationException($"ModelException does not name the file or the problem: \"{e.Message}\"", e);
+                    else if (IsInternal(e))
+                        escaped = new InvalidOperationException($"the importer let a broken model through to the verifier: \"{e.Message}\"", e);
                 }
                 catch (Exception e)
                 {
@@ -182,6 +186,8 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 }
                 catch (ModelException e)
                 {
+                    if (IsInternal(e))
+                        throw new InvalidOperationException($"a pass broke an imported graph: \"{e.Message}\"", e);
                     Count(_problems, "pipeline: " + ProblemKind(e.Problem));
                     return "rejected by the pipeline";
                 }
@@ -209,6 +215,12 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 }
             }
 
+            /// <summary>
+            /// The verifier guards the compiler's own invariants: a bad model must be reported by the
+            /// importer or an op's type rule, in the user's terms, before the verifier sees it.
+            /// </summary>
+            private static bool IsInternal(ModelException e) => e.Problem.StartsWith("verifier:", StringComparison.Ordinal);
+
             /// <summary>Values that reach the edges: extremes of integer types, NaN and infinities among small floats.</summary>
             private static Tensor RandomTensor(Value v, Random rng)
             {
@@ -228,7 +240,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
             private void Fail(int index, string key, string text)
             {
                 if (Failures.Count(f => f.Key == key) == 0)
-                    text += $"\n  mutant saved as {Save(index)}";
+                    text += $"\n  mutant saved as {Save(index)}; rerun it alone with BITSMITH_FUZZ_SEED={_seed} BITSMITH_FUZZ_FIRST={index} BITSMITH_FUZZ_MUTANTS=1";
                 Failures.Add((key, text));
             }
 
