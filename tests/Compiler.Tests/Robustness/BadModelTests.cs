@@ -56,6 +56,21 @@ namespace Bitsmith.Compiler.Tests.Robustness
         }
 
         [Fact]
+        public void DeeplyNestedFileIsRejectedWithoutExhaustingTheStack()
+        {
+            var graph = new GraphProto();
+            for (int depth = 0; depth < 200; depth++)
+            {
+                var node = new NodeProto { OpType = "If" };
+                node.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = graph });
+                graph = new GraphProto { Node = { node } };
+            }
+            var e = Rejected(new ModelProto { Graph = graph }.ToByteArray());
+            Assert.Contains("not a valid ONNX file", e.Message);
+            Assert.Contains("too many levels of nesting", e.Message);
+        }
+
+        [Fact]
         public void MissingFileIsRejected()
         {
             string path = Path.Combine(Path.GetTempPath(), "bitsmith-no-such-model.onnx");
@@ -155,6 +170,18 @@ namespace Bitsmith.Compiler.Tests.Robustness
             b.Output("y", ElementType.Float32);
             var e = RejectedAt(b, "add", "Add");
             Assert.Contains("shapes [2,3] and [4] cannot be broadcast", e.Message);
+        }
+
+        [Fact]
+        public void ConvWeightOfTheWrongChannelCountIsRejectedAtTheNode()
+        {
+            var b = new OnnxModelBuilder("bad");
+            b.Input("x", ElementType.Float32, 1, 3, 5, 5);
+            b.Initializer("w", new[] { 4, 2, 3, 3 }, new float[72]);
+            b.NodeWithOutputs("Conv", new[] { "x", "w" }, new[] { "y" }, "conv", "");
+            b.Output("y", ElementType.Float32);
+            var e = RejectedAt(b, "conv", "Conv");
+            Assert.Contains("input has 3 channels but the weight [4,2,3,3] with group 1 expects 2", e.Message);
         }
 
         [Fact]
