@@ -188,6 +188,8 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 {
                     if (IsInternal(e))
                         throw new InvalidOperationException($"a pass broke an imported graph: \"{e.Message}\"", e);
+                    if (!e.Message.Contains(source))
+                        throw new InvalidOperationException($"pipeline ModelException does not name the file: \"{e.Message}\"", e);
                     Count(_problems, "pipeline: " + ProblemKind(e.Problem));
                     return "rejected by the pipeline";
                 }
