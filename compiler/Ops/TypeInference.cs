@@ -1,5 +1,6 @@
 using System.Linq;
 using Bitsmith.Compiler.Ir;
+using static System.FormattableString;
 
 namespace Bitsmith.Compiler.Ops
 {
@@ -46,7 +47,7 @@ namespace Bitsmith.Compiler.Ops
         {
             for (int k = 0; k < node.Outputs.Count; k++)
                 if (ReferenceEquals(node.Outputs[k].Shape, NotInferred))
-                    throw node.Unsupported($"output {k} ('{node.Outputs[k].Name}') is not produced by {node.OpType}: too many outputs, or an optional output that is not supported");
+                    throw node.Unsupported(Invariant($"output {k} ('{node.Outputs[k].Name}') is not produced by {node.OpType}: too many outputs, or an optional output that is not supported"));
         }
 
         /// <summary>

@@ -71,16 +71,17 @@ namespace Bitsmith.Compiler.Tests.Robustness
             {
                 var (index, since) = run.Current;
                 if (since.Elapsed > TimeSpan.FromSeconds(30))
-                    Assert.Fail($"seed {seed} mutant {index} ({run.Describe(index)}) has run for {since.Elapsed.TotalSeconds:F0} s: it hangs (saved as {run.Save(index)})");
+                    Assert.Fail($"seed {seed} mutant {index} ({run.Describe(index)}) has run for {since.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s: it hangs (saved as {run.Save(index)})");
             }
             if (crashed != null)
                 throw new InvalidOperationException("the fuzz harness itself failed", crashed);
 
             _output.WriteLine($"seed {seed}: {count} mutants of {corpus.Count} models in {total.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             _output.WriteLine(run.Summary());
-            Assert.True(run.Failures.Count == 0,
-                $"{run.Failures.Count} mutants failed (seed {seed}; first {Math.Min(MaxReportedFailures, run.Failures.Count)} below, one per distinct problem):\n\n"
-                + string.Join("\n\n", run.Failures.GroupBy(f => f.Key).Select(g => g.First().Text + (g.Count() > 1 ? $"\n  ({g.Count()} mutants like this)" : "")).Take(MaxReportedFailures)));
+            var problems = run.Failures.GroupBy(f => f.Key).Select(g => g.First().Text + (g.Count() > 1 ? $"\n  ({g.Count()} mutants like this)" : "")).ToList();
+            Assert.True(problems.Count == 0,
+                $"{run.Failures.Count} mutants failed with {problems.Count} distinct problems (seed {seed}; the first mutant of each below):\n\n"
+                + string.Join("\n\n", problems.Take(MaxReportedFailures)));
         }
 
         private static int EnvInt(string name, int defaultValue) =>
@@ -171,7 +172,7 @@ namespace Bitsmith.Compiler.Tests.Robustness
                 if (escaped != null)
                     Fail(index, escaped.GetType().Name + " at " + TopFrame(escaped), $"{where} threw {escaped}");
                 if (elapsed > MaxTimePerMutant)
-                    Fail(index, "slow " + seedModel.Name, $"{where} took {elapsed.TotalSeconds:F2} s (limit {MaxTimePerMutant.TotalSeconds} s)");
+                    Fail(index, "slow " + seedModel.Name, $"{where} took {elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s (limit {MaxTimePerMutant.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
                 if (bytesUsed > MaxBytesPerMutant)
                     Fail(index, "memory " + seedModel.Name, $"{where} allocated {bytesUsed >> 20} MiB (limit {MaxBytesPerMutant >> 20} MiB)");
             }
