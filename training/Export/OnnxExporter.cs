@@ -21,7 +21,9 @@ namespace Bitsmith.Training.Export;
 /// for signed), preceded by a Clip to the grid's real range when the grid is narrower than 8 bits;
 /// the Q node then carries the metadata <c>bitsmith.bits</c>. The zero point is <c>-β / s</c>, which
 /// ONNX needs as an integer: LSQ+ offsets must be multiples of their step
-/// (<see cref="QuantSequential.RoundOffsetsToStep"/>), otherwise the export fails. This is the
+/// (<see cref="QuantSequential.RoundOffsetsToStep"/>), otherwise the export fails. Where z
+/// and the levels do not fit the storage type together (a positive offset on an unsigned grid), the
+/// codes are the levels shifted by a constant and the zero point shifted with them. This is the
 /// representable form of LSQ+, exact for every layer whatever its padding (folding <c>W · β</c>
 /// into the next bias would be wrong at a padded border).</item>
 /// </list>

@@ -198,7 +198,9 @@ internal sealed class OnnxGraphWriter
 
     /// <summary>
     /// <c>x̂ = round(clamp((x - β)/s, -QN, QP)) · s + β</c> as [Clip] → QuantizeLinear → DequantizeLinear
-    /// with zero point <c>z = -β/s</c>: the codes are the levels, <c>(q - z) · s = levels · s + β</c>.
+    /// with <c>z = -β/s</c>: the codes are the levels (shifted only where the storage type needs it),
+    /// <c>(q - zp) · s = levels · s + β</c>. The Clip bounds the real values to the grid, so a code
+    /// range narrower than the type is kept; the bitwidth travels as node metadata.
     /// </summary>
     private string QuantizeDequantize(string name, IUniformQuantizer q, string x)
     {
@@ -212,9 +214,14 @@ internal sealed class OnnxGraphWriter
             throw new InvalidOperationException(
                 $"Layer {name}: the LSQ+ offset {beta} is not a multiple of the step {s}, so ONNX cannot write its zero point; call RoundOffsetsToStep() first.");
         ElementType type = range.Signed ? ElementType.Int8 : ElementType.UInt8;
-        if (z < type.MinValue() || z > type.MaxValue())
+        // Codes are the levels shifted by c (0 when possible) and the zero point z + c, so that both
+        // fit the storage type: a positive offset (z < 0) on a narrow unsigned grid stays writable.
+        long shiftLow = Math.Max(type.MinValue() + range.QN, type.MinValue() - z);
+        long shiftHigh = Math.Min(type.MaxValue() - range.QP, type.MaxValue() - z);
+        if (shiftLow > shiftHigh)
             throw new NotSupportedException(
-                $"Layer {name}: the zero point {z} (offset {beta}, step {s}) is outside the {type.ShortName()} range.");
+                $"Layer {name}: the zero point {z} (offset {beta}, step {s}) and the {range} levels do not fit one {type.ShortName()} range.");
+        long shift = Math.Min(Math.Max(0, shiftLow), shiftHigh);
 
         if (range.Bits < 8)
         {
@@ -224,7 +231,7 @@ internal sealed class OnnxGraphWriter
         }
         _b.Initializer(name + "_scale", IrTensor.Scalar((float)s));
         var zeroPoint = IrTensor.Zeros(type, Array.Empty<int>());
-        zeroPoint.SetInt64(0, z);
+        zeroPoint.SetInt64(0, z + shift);
         _b.Initializer(name + "_zp", zeroPoint);
         var qdqInputs = new[] { name + "_q", name + "_scale", name + "_zp" };
         string quantized = Node(name + "_q", "QuantizeLinear", new[] { x, name + "_scale", name + "_zp" });
