@@ -97,6 +97,55 @@ public sealed class OnnxExportParityTests
     }
 
     [Fact]
+    public void FloatLayerFormsMatch()
+    {
+        // The forms the CNN above does not use: a BatchNorm not after a convolution, strided
+        // convolution, padded pools (average counting the padding, as PyTorch does), no bias.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(21);
+        using var net = Layers.Sequential(
+            Layers.BatchNorm2d(3),
+            Layers.Conv2d(3, 6, 3, stride: 2, padding: 1, bias: false), Layers.ReLU6(),
+            Layers.AvgPool2d(3, stride: 2, padding: 1),
+            Layers.MaxPool2d(3, stride: 1, padding: 1),
+            Layers.Flatten(),
+            Layers.Linear(6 * 3 * 3, 5));
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(8, 3, 10, 10) * 2 + 1);   // running statistics away from 0 and 1
+        }
+        net.eval();
+
+        Tensor input = randn(Batch, 3, 10, 10) * 2 + 1;
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        int[] shape = { Batch, 3, 10, 10 };
+        byte[] model = OnnxExporter.ToBytes(net, 3, 10, 10);
+        Assert.Contains(OnnxImporterNodes(model), op => op == "BatchNormalization");
+
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "forms.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        AssertClose(torchOutput, ortOutput, "ONNX Runtime vs TorchSharp");
+        AssertClose(ortOutput, compilerOutput, "compiler vs ONNX Runtime");
+    }
+
+    [Fact]
+    public void UnknownLayerIsRejected()
+    {
+        using var scope = NewDisposeScope();
+        var e = Assert.Throws<ArgumentException>(() => Layers.Sequential(nn.Tanh()));
+        Assert.Contains("Tanh", e.Message);
+    }
+
+    private static IEnumerable<string> OnnxImporterNodes(byte[] model) => OnnxImporter.Parse(model).Graph.Node.Select(n => n.OpType);
+
+    [Fact]
     public void OffsetThatIsNotAMultipleOfTheStepIsRejected()
     {
         using var scope = NewDisposeScope();
