@@ -18,4 +18,13 @@ public static class Quant
     /// </summary>
     public static LsqPlusQuantizer LsqPlus(int bits, QuantTarget target, bool? signed = null)
         => new(bits, target, signed ?? target == QuantTarget.Weights);
+
+    /// <summary>
+    /// A learned mixed-precision quantiser (Uhlich et al.: learned step and range, derived bitwidth),
+    /// initialised from the first tensor at <paramref name="initialBits"/>. Signed for weights,
+    /// unsigned for activations unless <paramref name="signed"/> says otherwise.
+    /// </summary>
+    public static MixedPrecisionQuantizer MixedPrecision(QuantTarget target, int initialBits = 4, bool? signed = null,
+        bool powerOfTwoStep = false)
+        => new(target, signed ?? target == QuantTarget.Weights, initialBits, powerOfTwoStep);
 }
