@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Bitsmith.Training.Hawq;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Bitsmith.Training.Tests;
+
+/// <summary>
+/// HAWQ-V2: Hutchinson's trace on a quadratic loss with a known Hessian, the sensitivity
+/// Ω(b) = (Tr/n)·‖Q_b(W) - W‖² by hand, and the Pareto dynamic programme against brute force.
+/// </summary>
+public sealed class HawqTests
+{
+    // L = ½ vᵀ A v with v = [x1 (3 elements); x2 (2 elements)]: the Hessian is A, the blocks' traces 6 and 1.
+    private static readonly float[] A =
+    {
+        2.0f, 0.5f, -0.3f, 0.4f, 0.1f,
+        0.5f, 1.0f, 0.2f, -0.6f, 0.3f,
+        -0.3f, 0.2f, 3.0f, 0.1f, -0.2f,
+        0.4f, -0.6f, 0.1f, 1.5f, 0.7f,
+        0.1f, 0.3f, -0.2f, 0.7f, -0.5f,
+    };
+
+    private static double[] Traces(float[] a, int samples)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x1 = tensor(new[] { 1f, 2f, 3f }).requires_grad_();
+        Tensor x2 = tensor(new[] { -1f, 0.5f }).requires_grad_();
+        Tensor matrix = tensor(a, new long[] { 5, 5 });
+        Tensor Loss()
+        {
+            Tensor v = cat(new[] { x1, x2 });
+            return 0.5 * v.dot(matrix.mv(v));
+        }
+        return HutchinsonTrace.Estimate(Loss, new[] { x1, x2 }, samples, new Generator(42));
+    }
+
+    [Fact]
+    public void TraceOfADiagonalHessianIsExactFromOneSample()
+    {
+        var diagonal = new float[25];
+        float[] d = { 2f, 1f, 3f, 1.5f, -0.5f };
+        for (int i = 0; i < 5; i++) diagonal[i * 6] = d[i];
+        var traces = Traces(diagonal, 1);
+        Assert.Equal(6.0, traces[0], 5);
+        Assert.Equal(1.0, traces[1], 5);
+    }
+
+    [Fact]
+    public void TraceConvergesToTheHessianBlockTraces()
+    {
+        var traces = Traces(A, 1000);   // the estimate's standard deviation is about 0.05 here
+        Assert.InRange(traces[0], 6.0 - 0.2, 6.0 + 0.2);
+        Assert.InRange(traces[1], 1.0 - 0.2, 1.0 + 0.2);
+        // A few samples are still noisy (cross terms): the average is what converges.
+        Assert.NotEqual(6.0, Traces(A, 1)[0], 3);
+    }
+
+    [Fact]
+    public void SensitivityByHand()
+    {
+        using var scope = NewDisposeScope();
+        Tensor w = tensor(new[] { 0.3f, -1.0f, 0.55f, 0.1f });
+        // 2 bits: QP = 1, s = 1: Q = [0, -1, 1, 0], error² = 0.09 + 0.2025 + 0.01 = 0.3025; Tr/n = 2/4.
+        TensorAssert.Close(new[] { 0.0, -1, 1, 0 }, HawqSensitivity.QuantizeSymmetric(w, 2));
+        Assert.Equal(0.5 * 0.3025, HawqSensitivity.Omega(2.0, w, 2), 6);
+        // 3 bits: QP = 3, s = 1/3: w/s = [0.9, -3, 1.65, 0.3] → [1, -3, 2, 0].
+        double e3 = Math.Pow(1 / 3.0 - 0.3, 2) + Math.Pow(2 / 3.0 - 0.55, 2) + 0.01;
+        Assert.Equal(0.5 * e3, HawqSensitivity.Omega(2.0, w, 3), 6);
+        var table = HawqSensitivity.Table(new[] { 2.0 }, new[] { w }, new[] { 2, 3 });
+        Assert.Equal(new[] { 0.5 * 0.3025, 0.5 * e3 }, table[0].Select(v => Math.Round(v, 9)).ToArray(), new ToleranceComparer(1e-6));
+    }
+
+    [Fact]
+    public void AllocationMatchesBruteForce()
+    {
+        int[] candidates = { 2, 3, 4, 8 };
+        var random = new Random(7);
+        for (int instance = 0; instance < 200; instance++)
+        {
+            int layers = random.Next(1, 6);
+            long[] counts = Enumerable.Range(0, layers).Select(_ => (long)random.Next(1, 40)).ToArray();
+            // Cost falls with bits, as Ω does, but with random gaps.
+            double[][] cost = counts.Select(_ =>
+            {
+                double c = random.NextDouble() * 10;
+                return candidates.Select(_ => c *= random.NextDouble()).ToArray();
+            }).ToArray();
+            long min = counts.Sum() * 2, max = counts.Sum() * 8;
+            long budget = min + (long)(random.NextDouble() * (max - min));
+
+            int[] bits = BitAllocation.Solve(cost, counts, candidates, budget);
+
+            Assert.True(counts.Zip(bits, (n, b) => n * b).Sum() <= budget);
+            double best = BruteForce(cost, counts, candidates, budget);
+            double got = bits.Select((b, i) => cost[i][Array.IndexOf(candidates, b)]).Sum();
+            Assert.Equal(best, got, 9);
+        }
+    }
+
+    [Fact]
+    public void AllocationRejectsAnImpossibleBudget()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            BitAllocation.Solve(new[] { new[] { 1.0, 0.5 } }, new long[] { 10 }, new[] { 2, 4 }, 19));
+        Assert.Contains("20", e.Message);
+    }
+
+    private static double BruteForce(double[][] cost, long[] counts, int[] candidates, long budget)
+    {
+        double best = double.PositiveInfinity;
+        int layers = counts.Length;
+        int combos = (int)Math.Pow(candidates.Length, layers);
+        for (int c = 0; c < combos; c++)
+        {
+            long size = 0;
+            double total = 0;
+            int code = c;
+            for (int i = 0; i < layers; i++, code /= candidates.Length)
+            {
+                size += counts[i] * candidates[code % candidates.Length];
+                total += cost[i][code % candidates.Length];
+            }
+            if (size <= budget) best = Math.Min(best, total);
+        }
+        return best;
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+}
