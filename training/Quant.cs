@@ -27,4 +27,12 @@ public static class Quant
     public static MixedPrecisionQuantizer MixedPrecision(QuantTarget target, int initialBits = 4, bool? signed = null,
         bool powerOfTwoStep = false)
         => new(target, signed ?? target == QuantTarget.Weights, initialBits, powerOfTwoStep);
+
+    /// <summary>
+    /// An EBS bitwidth-search quantiser over the candidate <paramref name="bits"/> (one LSQ quantiser
+    /// each, mixed by softmax strengths); signed for weights, unsigned for activations unless
+    /// <paramref name="signed"/> says otherwise.
+    /// </summary>
+    public static EbsQuantizer Ebs(QuantTarget target, int[] bits, bool? signed = null)
+        => new(bits, target, signed ?? target == QuantTarget.Weights);
 }

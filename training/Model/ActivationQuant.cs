@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Bitsmith.Training.Model;
 
-/// <summary>A point in the network where activations are quantised (an LSQ or LSQ+ activation quantiser).</summary>
+/// <summary>A point in the network where activations are quantised (an activation quantiser: LSQ, LSQ+, mixed precision or EBS).</summary>
 public sealed class ActivationQuant : nn.Module<Tensor, Tensor>
 {
     [TorchSharp.Utils.ComponentName(Name = "quantizer")]
@@ -12,7 +12,7 @@ public sealed class ActivationQuant : nn.Module<Tensor, Tensor>
     internal ActivationQuant(nn.Module<Tensor, Tensor> quantizer) : base(nameof(ActivationQuant))
     {
         if (quantizer is not IUniformQuantizer { Target: QuantTarget.Activations })
-            throw new System.ArgumentException("An activation quantiser (LSQ or LSQ+, QuantTarget.Activations) is needed.", nameof(quantizer));
+            throw new System.ArgumentException("An activation quantiser (an IUniformQuantizer with QuantTarget.Activations) is needed.", nameof(quantizer));
         _quantizer = quantizer;
         RegisterComponents();
     }

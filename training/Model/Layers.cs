@@ -5,7 +5,7 @@ namespace Bitsmith.Training.Model;
 
 /// <summary>
 /// Factories of the layers whose graph the exporter knows (PyTorch names). Weighted layers take an
-/// optional weight quantiser (<see cref="Quant.Lsq"/> or <see cref="Quant.LsqPlus"/> with
+/// optional weight quantiser (<see cref="Quant.Lsq"/>, <see cref="Quant.LsqPlus"/>, <see cref="Quant.MixedPrecision"/> or <see cref="Quant.Ebs"/> with
 /// <see cref="QuantTarget.Weights"/>); <see cref="Quantize"/> puts an activation quantiser in the chain.
 /// </summary>
 public static class Layers
@@ -45,6 +45,6 @@ public static class Layers
     internal static void RequireWeightQuantizer(nn.Module<Tensor, Tensor>? q)
     {
         if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights })
-            throw new ArgumentException("A weight quantiser (LSQ or LSQ+, QuantTarget.Weights) is needed.", nameof(q));
+            throw new ArgumentException("A weight quantiser (an IUniformQuantizer with QuantTarget.Weights) is needed.", nameof(q));
     }
 }
