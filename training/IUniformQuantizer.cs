@@ -21,6 +21,12 @@ public interface IUniformQuantizer
     /// <summary>The offset <c>β</c>; 0 for symmetric quantisers.</summary>
     double OffsetValue { get; }
 
+    /// <summary>
+    /// The lowest level the quantiser produces: <c>-QN</c> for the grids of LSQ and LSQ+; <c>-QP</c>
+    /// for a symmetric grid (learned mixed precision), which the exporter then clips to.
+    /// </summary>
+    long LowestLevel => -Range.QN;
+
     /// <summary>The integer levels of <paramref name="x"/> (no gradient).</summary>
     TorchSharp.torch.Tensor quantize(TorchSharp.torch.Tensor x);
 }

@@ -113,6 +113,21 @@ public sealed class MixedPrecisionQuantizerTests
     }
 
     [Fact]
+    public void SnapRangeToGridKeepsTheBitsAndMatchesTheExportersClip()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Make(0.5, 1.2);   // 3 bits, QP = 3
+        q.SnapRangeToGrid();
+        Assert.Equal(1.5, q.RangeValue, 6);
+        Assert.Equal(3, q.Bits);
+        Assert.Equal(-3, q.LowestLevel);   // symmetric: never -QN = -4
+        // The exporter's form clip(round(x/d), LowestLevel, QP) · d now equals the forward: [-4.8, -3.2, 0.6, 2.6, 3.6] → [-3, -3, 1, 3, 3].
+        Tensor x = tensor(new[] { -2.4f, -1.6f, 0.3f, 1.3f, 1.8f });
+        TensorAssert.Close(new[] { -1.5, -1.5, 0.5, 1.5, 1.5 }, q.call(x));
+        TensorAssert.Close(new[] { -3.0, -3, 1, 3, 3 }, q.quantize(x));
+    }
+
+    [Fact]
     public void WeightMemoryPenalty()
     {
         using var scope = NewDisposeScope();

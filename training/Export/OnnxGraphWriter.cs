@@ -223,9 +223,11 @@ internal sealed class OnnxGraphWriter
                 $"Layer {name}: the zero point {z} (offset {beta}, step {s}) and the {range} levels do not fit one {type.ShortName()} range.");
         long shift = Math.Min(Math.Max(0, shiftLow), shiftHigh);
 
-        if (range.Bits < 8)
+        // A symmetric grid (lowest level -QP) needs the Clip even at 8 bits: QuantizeLinear would reach -QN.
+        long lowest = q.LowestLevel;
+        if (range.Bits < 8 || lowest != -range.QN)
         {
-            _b.Initializer(name + "_lo", IrTensor.Scalar((float)((-range.QN - z) * s)));
+            _b.Initializer(name + "_lo", IrTensor.Scalar((float)((lowest - z) * s)));
             _b.Initializer(name + "_hi", IrTensor.Scalar((float)((range.QP - z) * s)));
             x = Node(name + "_clip", "Clip", new[] { x, name + "_lo", name + "_hi" });
         }

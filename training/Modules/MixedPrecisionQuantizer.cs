@@ -24,8 +24,8 @@ namespace Bitsmith.Training.Modules;
 /// <para>
 /// The levels <c>round(clip(x, -q_max, q_max)/d)</c> lie in <c>[-(2^(b-1) - 1), 2^(b-1) - 1]</c>, so
 /// <see cref="Range"/> (b bits) holds them: the exporter writes weights exactly. Activations: the
-/// exporter clips to the grid <c>[-QN·d, QP·d]</c>, which equals this quantiser's clip only when
-/// <c>q_max = QP·d</c> (unsigned) — call <see cref="SnapRangeToGrid"/> before exporting.
+/// exporter clips to the grid <c>[LowestLevel·d, QP·d]</c>, which equals this quantiser's clip only
+/// when <c>q_max = QP·d</c> — call <see cref="SnapRangeToGrid"/> before exporting.
 /// </para>
 /// </summary>
 public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
@@ -107,6 +107,9 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
 
     /// <summary>The grid of the current bitwidth.</summary>
     public QuantRange Range => new(Bits, Signed);
+
+    /// <summary>The grid is symmetric: <c>-QP</c> signed (Uhlich's 2^b - 1 levels), 0 unsigned.</summary>
+    public long LowestLevel => Signed ? -Range.QP : 0;
 
     /// <summary><c>ceil(log2(q_max/d + 1)) (+1 signed)</c>, at least the smallest grid (2 signed, 1 unsigned).</summary>
     public static int DeriveBits(double step, double range, bool signed)

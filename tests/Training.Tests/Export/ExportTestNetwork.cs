@@ -12,6 +12,7 @@ public enum Scheme
     W8A8Lsq,
     W4A4LsqPlus,
     W2A2LsqPlus,
+    MixedPrecision,
 }
 
 /// <summary>
@@ -31,6 +32,7 @@ internal static class ExportTestNetwork
             Scheme.Float => null,
             Scheme.W8A8Lsq => Quant.Lsq(8, QuantTarget.Weights),
             Scheme.W4A4LsqPlus => Quant.LsqPlus(4, QuantTarget.Weights),
+            Scheme.MixedPrecision => Quant.MixedPrecision(QuantTarget.Weights),
             _ => Quant.LsqPlus(2, QuantTarget.Weights),
         };
         // LSQ: signed where values can be negative; LSQ+: unsigned with a learned offset throughout.
@@ -39,6 +41,7 @@ internal static class ExportTestNetwork
             Scheme.Float => Array.Empty<nn.Module<Tensor, Tensor>>(),
             Scheme.W8A8Lsq => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.Lsq(8, QuantTarget.Activations, signed)) },
             Scheme.W4A4LsqPlus => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(4, QuantTarget.Activations)) },
+            Scheme.MixedPrecision => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.MixedPrecision(QuantTarget.Activations, signed: signed)) },
             _ => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(2, QuantTarget.Activations)) },
         };
 

@@ -31,6 +31,7 @@ public sealed class OnnxExportParityTests
     [InlineData(Scheme.W8A8Lsq)]
     [InlineData(Scheme.W4A4LsqPlus)]
     [InlineData(Scheme.W2A2LsqPlus)]
+    [InlineData(Scheme.MixedPrecision)]
     public void ExportedModelMatchesTorchSharpOnnxRuntimeAndCompiler(Scheme scheme)
     {
         using var scope = NewDisposeScope();
@@ -38,6 +39,8 @@ public sealed class OnnxExportParityTests
         using var net = ExportTestNetwork.Build(scheme);
         ExportTestNetwork.Train(net, steps: 8, seed: 12);
         net.RoundOffsetsToStep();
+        foreach (var q in net.modules().OfType<Bitsmith.Training.Modules.MixedPrecisionQuantizer>())
+            q.SnapRangeToGrid();
 
         Tensor input = randn(Batch, ExportTestNetwork.Channels, ExportTestNetwork.Size, ExportTestNetwork.Size);
         float[] torchOutput;
