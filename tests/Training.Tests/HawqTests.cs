@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Bitsmith.Training.Hawq;
+using Bitsmith.Training.Model;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -107,6 +108,36 @@ public sealed class HawqTests
         var e = Assert.Throws<ArgumentException>(() =>
             BitAllocation.Solve(new[] { new[] { 1.0, 0.5 } }, new long[] { 10 }, new[] { 2, 4 }, 19));
         Assert.Contains("20", e.Message);
+    }
+
+    [Fact]
+    public void TraceOfALinearLeastSquaresLayer()
+    {
+        using var scope = NewDisposeScope();
+        // L = mean over N·O of (x Wᵀ - y)²: ∂²L/∂W_ij² = 2/(N·O) Σ_n x_nj², so Tr = (2/N) Σ_n ‖x_n‖².
+        // Orthogonal columns of X make the Hessian diagonal and the estimate exact: 2/4 · 14 = 7.
+        using var net = Layers.Sequential(Layers.Linear(3, 2, bias: false));
+        Tensor x = tensor(new[] { 1f, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0 }, new long[] { 4, 3 });
+        Tensor y = ones(4, 2);
+        var traces = HutchinsonTrace.Estimate(() => nn.functional.mse_loss(net.call(x), y), HawqV2.LayerWeights(net), 1);
+        Assert.Equal(7.0, traces.Single(), 4);
+    }
+
+    [Fact]
+    public void AllocateOnAModelSpendsTheBudget()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(5);
+        using var net = Layers.Sequential(Layers.Linear(6, 8), Layers.ReLU(), Layers.Linear(8, 3));
+        Tensor x = randn(16, 6);
+        Tensor labels = tensor(Enumerable.Range(0, 16).Select(i => (long)(i % 3)).ToArray());
+        Tensor Loss() => nn.functional.cross_entropy(net.call(x), labels);
+        long n = 6 * 8 + 8 * 3;
+
+        Assert.Equal(new[] { 8, 8 }, HawqV2.Allocate(net, Loss, 8 * n, samples: 8, generator: new Generator(1)));
+        Assert.Equal(new[] { 2, 2 }, HawqV2.Allocate(net, Loss, 2 * n, samples: 8, generator: new Generator(1)));
+        int[] bits = HawqV2.Allocate(net, Loss, 4 * n, samples: 8, generator: new Generator(1));
+        Assert.True(48 * bits[0] + 24 * bits[1] <= 4 * n);
     }
 
     private static double BruteForce(double[][] cost, long[] counts, int[] candidates, long budget)
