@@ -98,8 +98,20 @@ namespace Bitsmith.Compiler.Import
                 }
                 var v = DeclaredValue(input, "graph input", options);
                 values[input.Name] = v;
-                graph.Inputs.Add(v);
+                if (options.ConstantInputs.TryGetValue(input.Name, out var fixedValue))
+                {
+                    if (fixedValue.Type != v.Type || !Shape.SameAs(fixedValue.Shape, v.Shape))
+                        throw new ModelException($"graph input '{input.Name}' is {v.Type.ShortName()}{Shape.Format(v.Shape)} but its compile-time value is {fixedValue.Type.ShortName()}{Shape.Format(fixedValue.Shape)}");
+                    v.Constant = fixedValue;
+                }
+                else
+                {
+                    graph.Inputs.Add(v);
+                }
             }
+            foreach (var name in options.ConstantInputs.Keys)
+                if (!g.Input.Any(i => i.Name == name))
+                    throw new ModelException($"'{name}' is given a compile-time value but is not a graph input");
 
             var nodes = g.Node.Select((n, i) => ConvertNode(n, i, graph)).ToList();
             foreach (var (node, proto) in TopologicalOrder(nodes, g, values))

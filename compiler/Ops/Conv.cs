@@ -51,7 +51,7 @@ namespace Bitsmith.Compiler.Ops
             var g = ConvArithmetic.Infer(node, vx, vw, out int[] shape);
             int group = (int)node.GetInt("group", 1);
             int m = shape[1];
-            double[] bias = vb == null ? new double[m] : BiasValues(vb, inputs[2]!);
+            double[] bias = vb == null ? new double[m] : Quantization.RealValuesInDouble(vb, inputs[2]!);
             var real = new float[Shape.Size(shape)];
 
             if (IsIntegerForm(vx, vw))
@@ -87,26 +87,6 @@ namespace Bitsmith.Compiler.Ops
                 RequireType(node, v, what, ElementType.Float32);
             else
                 RequireType(node, v, what, ElementType.UInt8, ElementType.Int8, ElementType.UInt4, ElementType.Int4);
-        }
-
-        /// <summary>The bias in real numbers: f32 as is, a quantised bias (s32 with parameters) as <c>(b - zp) · s</c> in double.</summary>
-        private static double[] BiasValues(Value vb, Tensor b)
-        {
-            var r = new double[b.Length];
-            var q = vb.Quant;
-            for (int i = 0; i < r.Length; i++)
-            {
-                if (q == null)
-                {
-                    r[i] = b.Floats[i];
-                }
-                else
-                {
-                    int k = Quantization.ParamIndex(q, b.Shape, i);
-                    r[i] = (b.GetInt64(i) - q.ZeroPoint[k]) * (double)q.Scale[k];
-                }
-            }
-            return r;
         }
     }
 }

@@ -22,6 +22,23 @@ namespace Bitsmith.Compiler.Ops
 
             // Normalisation and padding
             new BatchNormalization(), new Pad(),
+
+            // Activations
+            new UnaryOperator("Sigmoid"), new UnaryOperator("Tanh"), new UnaryOperator("LeakyRelu"), new UnaryOperator("HardSigmoid"),
+            new UnaryOperator("HardSwish", minOpset: 14),
+            new Clip(),
+            new Softmax(),
+
+            // Data movement
+            new Reshape(), new Flatten(), new Squeeze(), new Unsqueeze(), new Transpose(), new Concat(), new Gather(), new Identity(),
+            new Constant(),
+
+            // Matrix products
+            new Gemm(), new MatMul(), new MatMulInteger(), new QLinearMatMul(),
+
+            // Quantisation (ONNX Runtime's quantiser writes int4 Q/DQ in com.microsoft before opset 21)
+            new QuantizeLinear(""), new DequantizeLinear(""), new DynamicQuantizeLinear(),
+            new QuantizeLinear(QdqLayout.MicrosoftDomain), new DequantizeLinear(QdqLayout.MicrosoftDomain),
         };
 
         public static IEnumerable<string> SupportedOpTypes => ByName.Keys.Select(k => k.Item1.Length == 0 ? k.Item2 : k.Item1 + "." + k.Item2).OrderBy(s => s);

@@ -7,7 +7,8 @@ namespace Bitsmith.Compiler.Ops
     /// The arithmetic of QuantizeLinear and DequantizeLinear, shared by those ops and
     /// by every quantised node the QDQ pass forms, so that both compute the same:
     /// dequantise <c>(q - zp) * scale</c> in float32; quantise
-    /// <c>saturate(roundHalfEven(x / scale) + zp)</c> with the division in float32.
+    /// <c>saturate(roundHalfEven(x / scale) + zp)</c> with the division in float32 (in double
+    /// for int32 inputs, as numpy promotes them).
     /// </summary>
     public static class Quantization
     {
@@ -44,18 +45,40 @@ namespace Bitsmith.Compiler.Ops
         }
 
         /// <summary>Quantises real values to <paramref name="type"/>, saturating to its range.</summary>
-        public static Tensor Quantize(float[] x, int[] shape, ElementType type, QuantParams p)
+        public static Tensor Quantize(float[] x, int[] shape, ElementType type, QuantParams p) =>
+            Quantize(shape, type, p, (i, scale) => (float)(x[i] / scale));
+
+        /// <summary>Quantises int32 values (QuantizeLinear's other input type); the division is in double, as numpy's int32 / float32.</summary>
+        public static Tensor Quantize(int[] x, int[] shape, ElementType type, QuantParams p) =>
+            Quantize(shape, type, p, (i, scale) => (double)x[i] / scale);
+
+        private static Tensor Quantize(int[] shape, ElementType type, QuantParams p, Func<int, float, double> divide)
         {
             var t = Tensor.Zeros(type, shape);
             long lo = type.MinValue(), hi = type.MaxValue();
-            for (int i = 0; i < x.Length; i++)
+            for (int i = 0; i < t.Length; i++)
             {
                 int k = ParamIndex(p, shape, i);
-                float scaled = x[i] / p.Scale[k];
-                double q = RoundHalfEven(scaled) + p.ZeroPoint[k];
+                double q = RoundHalfEven(divide(i, p.Scale[k])) + p.ZeroPoint[k];
                 t.SetInt64(i, double.IsNaN(q) ? p.ZeroPoint[k] : (long)Math.Max(lo, Math.Min(hi, q)));
             }
             return t;
+        }
+
+        /// <summary>
+        /// The parameters a QuantizeLinear or DequantizeLinear node reads from its scale and
+        /// zero-point tensors: one scale is per tensor (numpy broadcasts it whatever its rank),
+        /// else per <paramref name="axis"/> or, with a <paramref name="blockSize"/>, per block
+        /// along it. An absent zero point is 0.
+        /// </summary>
+        public static QuantParams Params(Tensor scale, Tensor? zeroPoint, int axis, int blockSize, ElementType type)
+        {
+            var zp = new int[scale.Length];
+            if (zeroPoint != null)
+                for (int i = 0; i < zp.Length; i++)
+                    zp[i] = (int)zeroPoint.GetInt64(i);
+            bool perTensor = scale.Length == 1;
+            return new QuantParams(scale.Floats, zp, perTensor ? 0 : axis, perTensor ? 0 : blockSize, type.Bits());
         }
 
         /// <summary>
@@ -64,6 +87,29 @@ namespace Bitsmith.Compiler.Ops
         /// </summary>
         public static float[] RealValues(Value v, Tensor t) =>
             v.Quant != null ? Dequantize(t, v.Quant) : t.Floats;
+
+        /// <summary>
+        /// Real values in double, for an operand added to an exact integer sum (a bias):
+        /// f32 as is, a quantised tensor (typically s32) as <c>(q - zp) · s</c>.
+        /// </summary>
+        public static double[] RealValuesInDouble(Value v, Tensor t)
+        {
+            var r = new double[t.Length];
+            var p = v.Quant;
+            for (int i = 0; i < r.Length; i++)
+            {
+                if (p == null)
+                {
+                    r[i] = t.Floats[i];
+                }
+                else
+                {
+                    int k = ParamIndex(p, t.Shape, i);
+                    r[i] = (t.GetInt64(i) - p.ZeroPoint[k]) * (double)p.Scale[k];
+                }
+            }
+            return r;
+        }
 
         /// <summary>
         /// Writes a node result that was computed in real numbers: quantised when the output

@@ -36,7 +36,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         {
             var x = F32(new[] { 1, 1, 1 }, 1);
             var node = Make(opset, x, F32(new[] { 1 }, 1), outputs, (attribute, value));
-            Assert.Contains("is not supported", Assert.Throws<ModelException>(() => Infer(node)).Message);
+            Assert.Contains("is not supported", Assert.Throws<UnsupportedModelException>(() => Infer(node)).Message);
         }
     }
 }

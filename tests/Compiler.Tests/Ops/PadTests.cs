@@ -83,7 +83,7 @@ namespace Bitsmith.Compiler.Tests.Ops
         {
             var x = F32(new[] { 2 }, 1, 2);
             var node = Node("Pad", 13, new Value?[] { In("x", x), In("pads", Pads(1, 1)) });
-            Assert.Contains("is not supported", Assert.Throws<ModelException>(() => Infer(node)).Message);
+            Assert.Contains("is not supported", Assert.Throws<UnsupportedModelException>(() => Infer(node)).Message);
         }
     }
 }
