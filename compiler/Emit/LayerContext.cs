@@ -144,17 +144,21 @@ namespace Bitsmith.Compiler.Emit
         }
 
         /// <summary>The index into the parameters of <paramref name="q"/> for flat element <paramref name="index"/> (as <see cref="Ops.Quantization.ParamIndex"/>).</summary>
-        public static string ParamIndex(PlanQuant q, int[] shape, string index)
+        public static string ParamIndex(PlanQuant q, int[] shape, string index) =>
+            q.IsPerTensor ? "0" : ParamIndex(q.Axis, q.BlockSize, shape, index);
+
+        /// <summary>The parameter index along <paramref name="axis"/> (per block of <paramref name="blockSize"/> when not 0) of flat element <paramref name="index"/>.</summary>
+        public static string ParamIndex(int axis, int blockSize, int[] shape, string index)
         {
-            int dim = shape[q.Axis];
+            int dim = shape[axis];
             int inner = 1;
-            for (int d = q.Axis + 1; d < shape.Length; d++)
+            for (int d = axis + 1; d < shape.Length; d++)
                 inner *= shape[d];
             string channel = inner == 1 ? $"({index}) % {dim}" : $"({index}) / {inner} % {dim}";
-            if (q.BlockSize == 0)
+            if (blockSize == 0)
                 return channel;
-            int blocks = (dim + q.BlockSize - 1) / q.BlockSize;
-            return $"((({index}) / {(long)inner * dim}) * {blocks} + ({channel}) / {q.BlockSize}) * {inner} + ({index}) % {inner}";
+            int blocks = (dim + blockSize - 1) / blockSize;
+            return $"((({index}) / {(long)inner * dim}) * {blocks} + ({channel}) / {blockSize}) * {inner} + ({index}) % {inner}";
         }
 
         /// <summary>The body with the tables it uses declared first.</summary>

@@ -54,10 +54,11 @@ namespace Bitsmith.Compiler.Lowering
                 return new[] { generic };
 
             Value x = node.Inputs[0]!, w = node.Inputs[1]!;
-            if (x.Quant != null && w.Quant != null)
+            // Conv's quantised input is always per tensor; Gemm and MatMul need A per tensor for the integer form.
+            if (x.Quant != null && x.Quant.IsPerTensor && w.Quant != null)
                 return new[] { new StrategyChoice(Strategy.IntegerReference, $"quantised {Bits(x)}-bit input and {Bits(w)}-bit weight: exact integer sums of (x - zx)(w - zw) in long") };
             if (x.Quant != null || w.Quant != null)
-                return new[] { new StrategyChoice(Strategy.Generic, "one operand quantised, the other float: real values in scalar loops") };
+                return new[] { new StrategyChoice(Strategy.Generic, "quantised operands without the exact integer form (one float, or A per axis): real values in scalar loops") };
 
             string? blocker = Fp32Blocker(node, w, consumers, outputs);
             return blocker == null
