@@ -96,7 +96,7 @@ namespace Bitsmith.Compiler.Emit
             {
                 if (c < 128 && char.IsLetterOrDigit(c))
                 {
-                    sb.Append(wordStart && pascal ? char.ToUpperInvariant(c) : c);
+                    sb.Append(wordStart ? char.ToUpperInvariant(c) : c);
                     wordStart = false;
                 }
                 else
