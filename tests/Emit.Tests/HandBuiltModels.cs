@@ -26,6 +26,7 @@ namespace Bitsmith.Emit.Tests
             yield return FloatLayers("float conv with weights (Generic override)", "Generic");
             yield return OutputsThatAreNotComputedInPlace();
             yield return IntegerArithmeticThatWraps();
+            yield return CodebookGemm();
         }
 
         private static ModelCase QuantizedConv(string name, ElementType weightType, bool perChannel, FusedActivation activation, bool quantizedOutput, int group)
@@ -178,6 +179,21 @@ namespace Bitsmith.Emit.Tests
                 new Tensor(ElementType.Int32, new[] { 2 }, new[] { int.MaxValue, -65536 }),
             };
             return new ModelCase("hand-built/" + g.Name, g, new[] { inputs });
+        }
+
+        /// <summary>A Gemm whose weight is product-quantised codes (materialised into the blob until the codebook strategy lands).</summary>
+        private static ModelCase CodebookGemm()
+        {
+            var random = new Random(12);
+            var g = new Graph("codebook_gemm", null);
+            var x = new Value("x", ElementType.Float32, new[] { 2, 8 });
+            g.Inputs.Add(x);
+            var indices = Ints(ElementType.Int32, new[] { 12 }, 0, 3, random);
+            var w = new Value("w", ElementType.Float32, new[] { 8, 6 }) { Codebook = new CodebookWeight(Floats(new[] { 4, 4 }, random), indices) };
+            var y = new Value("y", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("gemm", "Gemm", new[] { x, w }, y));
+            g.Outputs.Add(y);
+            return Finish(g, random);
         }
 
         private static ModelCase Finish(Graph g, Random random, CompileOptions? options = null)
