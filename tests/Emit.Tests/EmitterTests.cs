@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using Bitsmith.Compiler.Emit;
 using Bitsmith.Compiler.Lowering;
 using Xunit;
@@ -36,6 +37,10 @@ namespace Bitsmith.Emit.Tests
             }
             Assert.DoesNotContain("\u2212", invariant);
         }
+
+        [Fact]
+        public void TheGeneratedCodeCompilesWithoutWarnings() =>
+            Assert.True(_models.Assembly.Warnings.Count == 0, string.Join("\n", _models.Assembly.Warnings.Take(20)));
 
         [Fact]
         public void TheSourceIsTheGeneratedPartialClassAndSaysSo()

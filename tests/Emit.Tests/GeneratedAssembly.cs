@@ -63,6 +63,7 @@ namespace Bitsmith.Emit.Tests
                 if (result.Success)
                 {
                     image = stream.ToArray();
+                    Warnings = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
                     break;
                 }
                 var broken = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
@@ -85,6 +86,9 @@ namespace Bitsmith.Emit.Tests
             foreach (var e in emitted)
                 _models[e.Case.Name] = new GeneratedModel(e.Case, e.Model, e.Source, assembly.GetType($"{Namespace}.{e.Class}Adapter", throwOnError: true)!);
         }
+
+        /// <summary>The compiler's warnings on the generated code (and the adapters).</summary>
+        public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
 
         /// <summary>The model of a case, or the reason there is none.</summary>
         public GeneratedModel Model(string caseName) =>
