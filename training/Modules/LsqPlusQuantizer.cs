@@ -25,7 +25,7 @@ namespace Bitsmith.Training.Modules;
 /// </para>
 /// A non-zero offset costs nothing at inference: it folds into the next layer's bias.
 /// </summary>
-public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>
+public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
 {
     [ComponentName(Name = "step")]
     private Parameter _step;
@@ -106,6 +106,19 @@ public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>
         _step.fill_(stepValue);
         _offset?.fill_(offsetValue);
         _initialized.fill_(1);
+    }
+
+    /// <summary>
+    /// Moves the offset to the nearest integer multiple of the step (by at most s/2), so that the
+    /// zero point <c>-β / s</c> is an integer: the form ONNX's QuantizeLinear can write exactly.
+    /// Call before exporting (and fine-tune afterwards if the shift matters).
+    /// </summary>
+    public void RoundOffsetToStep()
+    {
+        RequireInitialized();
+        if (_offset is null) return;
+        double s = StepValue;
+        Initialize(s, Math.Round(OffsetValue / s, MidpointRounding.ToEven) * s);
     }
 
     /// <summary>The integer codes <c>round(clamp((x - β) / s, -QN, QP))</c> of <paramref name="x"/> (no gradient).</summary>

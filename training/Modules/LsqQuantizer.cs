@@ -20,7 +20,7 @@ namespace Bitsmith.Training.Modules;
 /// sample for activations). The step is initialised from the first tensor seen in training (or by
 /// <see cref="InitializeFrom"/>) as <c>s = 2 · mean(|v|) / sqrt(QP)</c>.
 /// </summary>
-public sealed class LsqQuantizer : Module<Tensor, Tensor>
+public sealed class LsqQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
 {
     [ComponentName(Name = "step")]
     private Parameter _step;
@@ -50,6 +50,9 @@ public sealed class LsqQuantizer : Module<Tensor, Tensor>
 
     /// <summary>The current step as a number.</summary>
     public double StepValue => _step.detach().cpu().to_type(ScalarType.Float64).item<double>();
+
+    /// <summary>Always 0: LSQ is symmetric.</summary>
+    public double OffsetValue => 0.0;
 
     /// <summary>Whether the step has been initialised (from data or explicitly).</summary>
     public bool IsInitialized => _initialized.to_type(ScalarType.Float64).item<double>() != 0;
