@@ -56,14 +56,36 @@ namespace Bitsmith.Compiler.Import
         {
             if (bytes.Length == 0)
                 throw new ModelException("the file is empty");
+            const string text = "the file is text, not a binary ONNX model";
+            ModelProto model;
             try
             {
-                return ModelProto.Parser.ParseFrom(bytes);
+                model = ModelProto.Parser.ParseFrom(bytes);
             }
             catch (Exception e) when (e is InvalidProtocolBufferException || e is ArgumentException || e is InvalidOperationException)
             {
-                throw new ModelException("not a valid ONNX file (protobuf decoding failed: " + e.Message + ")", inner: e);
+                throw new ModelException(LooksLikeText(bytes) ? text : "not a valid ONNX file (protobuf decoding failed: " + e.Message + ")", inner: e);
             }
+            // Some text happens to decode as protobuf fields, but never as a graph.
+            if (model.Graph == null && LooksLikeText(bytes))
+                throw new ModelException(text);
+            return model;
+        }
+
+        /// <summary>
+        /// Whether the file's start is all printable: text (JSON, prototxt, an HTML error page
+        /// saved as .onnx). Only used to explain a file that does not decode.
+        /// </summary>
+        private static bool LooksLikeText(byte[] bytes)
+        {
+            int n = Math.Min(bytes.Length, 256);
+            for (int i = 0; i < n; i++)
+            {
+                byte b = bytes[i];
+                if ((b < 0x20 || b > 0x7E) && b != (byte)'\n' && b != (byte)'\r' && b != (byte)'\t')
+                    return false;
+            }
+            return true;
         }
 
         private static Graph Import(ModelProto model, string source, ImportOptions options)
@@ -135,6 +157,8 @@ namespace Bitsmith.Compiler.Import
             {
                 if (!values.TryGetValue(output.Name, out var v))
                     throw new ModelException($"graph output '{output.Name}' is not produced by any node");
+                if (graph.Outputs.Contains(v))
+                    throw new ModelException($"graph output '{output.Name}' is listed twice");
                 graph.Outputs.Add(v);
             }
 

@@ -43,7 +43,15 @@ namespace Bitsmith.Compiler.Interpreter
             foreach (var node in graph.Nodes)
             {
                 var args = node.Inputs.Select(v => v == null ? null : Read(v, env)).ToArray();
-                var results = OperatorRegistry.For(node).Evaluate(node, args);
+                Tensor[] results;
+                try
+                {
+                    results = OperatorRegistry.For(node).Evaluate(node, args);
+                }
+                catch (ModelException e) when (e.OpType == null)
+                {
+                    throw node.Error(e);
+                }
                 for (int i = 0; i < node.Outputs.Count; i++)
                     env[node.Outputs[i]] = results[i];
             }

@@ -52,6 +52,14 @@ namespace Bitsmith.Compiler.Ir
         /// <summary>For a valid node that uses something Bitsmith does not support.</summary>
         public ModelException Unsupported(string problem) => new UnsupportedModelException(problem, null, Name, OpType);
 
+        /// <summary>
+        /// The same problem placed at this node, of the same kind (broken or unsupported):
+        /// shared helpers (Shape.Broadcast, Shape.Size) raise errors that do not know which node called them.
+        /// </summary>
+        public ModelException Error(ModelException unplaced) => unplaced is UnsupportedModelException
+            ? new UnsupportedModelException(unplaced.Problem, unplaced.File, Name, OpType, unplaced)
+            : new ModelException(unplaced.Problem, unplaced.File, Name, OpType, unplaced);
+
         public bool HasAttribute(string name) => Attributes.ContainsKey(name);
 
         public long GetInt(string name, long defaultValue) => TryGet(name, AttributeKind.Int, out var a) ? (long)a.Value : defaultValue;

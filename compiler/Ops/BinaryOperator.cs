@@ -64,7 +64,15 @@ namespace Bitsmith.Compiler.Ops
             "Add" => x + y,
             "Sub" => x - y,
             "Mul" => unchecked(x * y),
-            _ => y != 0 ? x / y : throw node.Error("integer division by zero"),
+            _ => Divide(node, x, y),
+        };
+
+        /// <summary>Truncating division; MinValue / -1 wraps to MinValue as numpy does (C# would throw).</summary>
+        private static long Divide(Node node, long x, long y) => y switch
+        {
+            0 => throw node.Error("integer division by zero"),
+            -1 => unchecked(-x),
+            _ => x / y,
         };
     }
 }

@@ -88,7 +88,14 @@ namespace Bitsmith.Compiler.Ops
         private static void CheckTypes(Node node)
         {
             var saved = node.Outputs.Select(o => (o.Type, o.Shape)).ToArray();
-            OperatorRegistry.For(node).Infer(node);
+            try
+            {
+                OperatorRegistry.For(node).Infer(node);
+            }
+            catch (ModelException e) when (e.OpType == null)
+            {
+                throw node.Error(e);
+            }
             for (int i = 0; i < saved.Length; i++)
             {
                 var o = node.Outputs[i];

@@ -21,6 +21,7 @@ namespace Bitsmith.Emit.Tests
             yield return QuantizedConv("quantised conv, s4 weights, f32 output with HardSwish, groups", ElementType.Int4, perChannel: false, new FusedActivation(ActivationKind.HardSwish), quantizedOutput: false, group: 2);
             yield return QuantizedConv("quantised conv, u4 per-channel weights, s8 output with Clip", ElementType.UInt4, perChannel: true, new FusedActivation(ActivationKind.Clip, -1, 2), quantizedOutput: true, group: 1);
             yield return QuantizedPoolsAndAdd();
+            yield return QuantizedLinearLayers();
             yield return FloatLayers("float conv with weights (Fp32)", null);
             yield return FloatLayers("float conv with weights (Generic override)", "Generic");
             yield return OutputsThatAreNotComputedInPlace();
@@ -69,6 +70,43 @@ namespace Bitsmith.Emit.Tests
             g.Nodes.Add(Node("gap", "GlobalAveragePool", new[] { sum }, global));
             g.Outputs.Add(global);
             g.Outputs.Add(sum);
+            return Finish(g, random);
+        }
+
+        /// <summary>A quantised view (Flatten) feeding a quantised Gemm with a per-column weight, and MatMuls whose int4 weights change scale along K (blocked, and per row).</summary>
+        private static ModelCase QuantizedLinearLayers()
+        {
+            var random = new Random(4);
+            var g = new Graph("quantised_linear_layers", null);
+            var x = new Value("x", ElementType.UInt8, new[] { 1, 2, 4, 4 }) { Quant = PerTensor(0.03f, 9, 8) };
+            var a = new Value("a", ElementType.Int8, new[] { 3, 32 }) { Quant = PerTensor(0.05f, -4, 8) };
+            g.Inputs.Add(x);
+            g.Inputs.Add(a);
+            var flat = new Value("flat", ElementType.UInt8, Array.Empty<int>()) { Quant = PerTensor(0.03f, 9, 8) };
+            g.Nodes.Add(Node("flatten", "Flatten", new[] { x }, flat, ("axis", 1L)));
+
+            var w = Constant("w", Ints(ElementType.Int8, new[] { 32, 5 }, -127, 127, random));
+            w.Quant = new QuantParams(Enumerable.Range(0, 5).Select(i => 0.01f * (i + 1)).ToArray(), new int[5], 1, 0, 8);
+            var bias = Constant("bias", Ints(ElementType.Int32, new[] { 5 }, -500, 500, random));
+            bias.Quant = new QuantParams(Enumerable.Range(0, 5).Select(i => 0.0003f * (i + 1)).ToArray(), new int[5], 0, 0, 32);
+            var fc = new Value("fc", ElementType.Float32, Array.Empty<int>());
+            var gemm = Node("fc", "Gemm", new[] { flat, w, bias }, fc);
+            gemm.Activation = new FusedActivation(ActivationKind.Relu);
+            g.Nodes.Add(gemm);
+
+            var blocked = Constant("blocked", Ints(ElementType.Int4, new[] { 32, 6 }, -8, 7, random));
+            blocked.Quant = new QuantParams(Enumerable.Range(0, 24).Select(i => 0.02f + 0.001f * i).ToArray(), Enumerable.Range(0, 24).Select(i => i % 3 - 1).ToArray(), 0, 8, 4);
+            var product = new Value("product", ElementType.UInt8, Array.Empty<int>()) { Quant = PerTensor(0.2f, 100, 8) };
+            g.Nodes.Add(Node("blocked matmul", "MatMul", new[] { a, blocked }, product));
+
+            var perRow = Constant("per_row", Ints(ElementType.UInt4, new[] { 32, 2 }, 0, 15, random));
+            perRow.Quant = new QuantParams(Enumerable.Range(0, 32).Select(i => 0.03f + 0.002f * i).ToArray(), Enumerable.Range(0, 32).Select(i => 8 - i % 2).ToArray(), 0, 0, 4);
+            var rows = new Value("rows", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("per-row matmul", "MatMul", new[] { a, perRow }, rows));
+
+            g.Outputs.Add(fc);
+            g.Outputs.Add(product);
+            g.Outputs.Add(rows);
             return Finish(g, random);
         }
 

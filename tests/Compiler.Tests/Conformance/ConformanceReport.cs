@@ -18,6 +18,7 @@ namespace Bitsmith.Compiler.Tests.Conformance
             var sb = new StringBuilder();
             var run = results.Where(r => r.Outcome != CaseOutcome.NotApplicable).ToList();
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{run.Count} test directories run, {run.Count(r => r.Outcome == CaseOutcome.Passed)} passed, {run.Count(r => r.Outcome == CaseOutcome.Failed)} failed; {results.Count - run.Count} not run."));
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{run.Count(r => r.Detail.Contains(ConformanceRunner.FixedInputsNote))} of the tests run had their integer inputs fixed at compile time."));
             sb.AppendLine();
             sb.AppendLine("| op | tests run | passed |");
             sb.AppendLine("|---|---:|---:|");

@@ -20,6 +20,8 @@ namespace Bitsmith.Compiler.Tests.Conformance
     {
         public static readonly string[] Suites = { "node", "pytorch-converted", "pytorch-operator", "simple" };
 
+        public const string FixedInputsNote = "integer inputs fixed at compile time";
+
         public const double RelativeTolerance = 1e-3;
         public const double AbsoluteTolerance = 1e-7;
 
@@ -82,7 +84,7 @@ namespace Bitsmith.Compiler.Tests.Conformance
                     return new CaseResult(suite, name, ops, CaseOutcome.Failed, Path.GetFileName(set) + ": " + problem);
             }
             if (bindIntegerInputs)
-                return new CaseResult(suite, name, ops, CaseOutcome.Passed, $"{sets.Count} data set(s), integer inputs fixed at compile time");
+                return new CaseResult(suite, name, ops, CaseOutcome.Passed, $"{sets.Count} data set(s), {FixedInputsNote}");
             return new CaseResult(suite, name, ops, CaseOutcome.Passed, $"{sets.Count} data set(s)");
         }
 

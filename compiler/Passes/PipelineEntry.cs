@@ -1,0 +1,5 @@
+namespace Bitsmith.Compiler.Passes
+{
+    /// <summary>One step of a pipeline: a pass and how often it runs.</summary>
+    public sealed record PipelineEntry(IPass Pass, Convergence Convergence);
+}
