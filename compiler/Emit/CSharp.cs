@@ -54,19 +54,6 @@ namespace Bitsmith.Compiler.Emit
             return (s.Contains("E") ? s.Replace("E", "e") : s) + "f";
         }
 
-        /// <summary>A double literal that reads back as the same double (G17).</summary>
-        public static string Double(double d)
-        {
-            if (double.IsNaN(d))
-                return "double.NaN";
-            if (double.IsPositiveInfinity(d))
-                return "double.PositiveInfinity";
-            if (double.IsNegativeInfinity(d))
-                return "double.NegativeInfinity";
-            string s = d.ToString("G17", CultureInfo.InvariantCulture);
-            return s.Contains(".") || s.Contains("E") ? s.Replace("E", "e") + "d" : s + ".0";
-        }
-
         public static string String(string s)
         {
             var sb = new StringBuilder("\"");

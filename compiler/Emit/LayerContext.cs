@@ -136,11 +136,31 @@ namespace Bitsmith.Compiler.Emit
         public (string Scale, string ZeroPoint) Params(PlanValue v, string index, string hint)
         {
             var q = v.Quant!;
+            return q.IsPerTensor ? Literals(q) : Lookups(q, ParamIndex(q, v.Shape.ToArray(), index), hint);
+        }
+
+        /// <summary>
+        /// The parameters of position <paramref name="position"/> along <paramref name="axis"/> of a
+        /// value quantised per tensor or per that axis (a weight's output channel).
+        /// </summary>
+        public (string Scale, string ZeroPoint) ChannelParams(PlanValue v, int axis, string position, string hint)
+        {
+            var q = v.Quant!;
             if (q.IsPerTensor)
-                return (CSharp.Float(q.Scale[0]), CSharp.Int(q.ZeroPoint[0]));
-            string k = ParamIndex(q, v.Shape.ToArray(), index);
-            string scales = Table(hint + "Scale", q.Scale), zeros = Table(hint + "ZeroPoint", q.ZeroPoint);
-            return ($"{scales}[{k}]", $"{zeros}[{k}]");
+                return Literals(q);
+            if (q.Axis != axis || q.BlockSize != 0)
+                throw new PlanFormatException($"step '{Step.Node}' ({Step.Op}): '{v.Name}' must be quantised per tensor or along axis {axis}");
+            return Lookups(q, position, hint);
+        }
+
+        private static (string, string) Literals(PlanQuant q) => (CSharp.Float(q.Scale[0]), CSharp.Int(q.ZeroPoint[0]));
+
+        /// <summary>Table lookups; a parameter that is the same everywhere stays a literal.</summary>
+        private (string, string) Lookups(PlanQuant q, string k, string hint)
+        {
+            string scale = q.Scale.All(s => s.Equals(q.Scale[0])) ? CSharp.Float(q.Scale[0]) : $"{Table(hint + "Scale", q.Scale)}[{k}]";
+            string zero = q.ZeroPoint.All(z => z == q.ZeroPoint[0]) ? CSharp.Int(q.ZeroPoint[0]) : $"{Table(hint + "ZeroPoint", q.ZeroPoint)}[{k}]";
+            return (scale, zero);
         }
 
         /// <summary>The index into the parameters of <paramref name="q"/> for flat element <paramref name="index"/> (as <see cref="Ops.Quantization.ParamIndex"/>).</summary>
@@ -176,11 +196,11 @@ namespace Bitsmith.Compiler.Emit
         private string Declare(string hint, string type, IEnumerable<string> literals)
         {
             string initializer = $"new {type}[] {{ {string.Join(", ", literals)} }}";
-            if (_tableNames.TryGetValue(initializer, out string? existing))
+            if (_tableNames.TryGetValue(hint + initializer, out string? existing))
                 return existing;
             string name = Local(hint);
             _tables.Line($"{CSharp.ReadOnlySpan(type)} {name} = {initializer};");
-            _tableNames[initializer] = name;
+            _tableNames[hint + initializer] = name;
             return name;
         }
 

@@ -1,4 +1,3 @@
-using System.Linq;
 using Bitsmith.Compiler.Ir;
 
 namespace Bitsmith.Compiler.Lowering
@@ -15,7 +14,5 @@ namespace Bitsmith.Compiler.Lowering
 
         public static PlanQuant From(QuantParams q) =>
             new PlanQuant(q.Scale.ToImmutableEquatableArray(), q.ZeroPoint.ToImmutableEquatableArray(), q.Axis, q.BlockSize, q.Bits);
-
-        public QuantParams ToQuantParams() => new QuantParams(Scale.ToArray(), ZeroPoint.ToArray(), Axis, BlockSize, Bits);
     }
 }

@@ -38,9 +38,6 @@ namespace Bitsmith.Compiler.Lowering
         }
 
         /// <summary>The strategies <paramref name="node"/> can use, the default first.</summary>
-        public static IReadOnlyList<StrategyChoice> Candidates(Graph graph, Node node) =>
-            Candidates(node, graph.Consumers(), new HashSet<Value>(graph.Outputs));
-
         private static IReadOnlyList<StrategyChoice> Candidates(Node node, Dictionary<Value, List<Node>> consumers, HashSet<Value> outputs)
         {
             var generic = new StrategyChoice(Strategy.Generic, "scalar loops in the reference interpreter's order");

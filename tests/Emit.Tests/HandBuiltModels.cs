@@ -25,6 +25,8 @@ namespace Bitsmith.Emit.Tests
             yield return FloatLayers("float conv with weights (Fp32)", null);
             yield return FloatLayers("float conv with weights (Generic override)", "Generic");
             yield return OutputsThatAreNotComputedInPlace();
+            yield return IntegerArithmeticThatWraps();
+            yield return CodebookGemm();
         }
 
         private static ModelCase QuantizedConv(string name, ElementType weightType, bool perChannel, FusedActivation activation, bool quantizedOutput, int group)
@@ -150,6 +152,47 @@ namespace Bitsmith.Emit.Tests
             g.Outputs.Add(y);
             g.Outputs.Add(x);
             g.Outputs.Add(k);
+            return Finish(g, random);
+        }
+
+        /// <summary>s64 division truncating toward zero and MinValue / -1 wrapping; s32 products wrapping.</summary>
+        private static ModelCase IntegerArithmeticThatWraps()
+        {
+            var g = new Graph("integer_arithmetic", null);
+            var x = new Value("x", ElementType.Int64, new[] { 4 });
+            var y = new Value("y", ElementType.Int64, new[] { 4 });
+            var p = new Value("p", ElementType.Int32, new[] { 2 });
+            g.Inputs.Add(x);
+            g.Inputs.Add(y);
+            g.Inputs.Add(p);
+            var quotient = new Value("quotient", ElementType.Int64, Array.Empty<int>());
+            g.Nodes.Add(Node("div", "Div", new[] { x, y }, quotient));
+            var square = new Value("square", ElementType.Int32, Array.Empty<int>());
+            g.Nodes.Add(Node("mul", "Mul", new[] { p, p }, square));
+            g.Outputs.Add(quotient);
+            g.Outputs.Add(square);
+            TypeInference.Run(g);
+            var inputs = new[]
+            {
+                Tensor.FromInt64s(new[] { 4 }, new[] { long.MinValue, 7, -7, 100 }),
+                Tensor.FromInt64s(new[] { 4 }, new long[] { -1, 2, 2, -3 }),
+                new Tensor(ElementType.Int32, new[] { 2 }, new[] { int.MaxValue, -65536 }),
+            };
+            return new ModelCase("hand-built/" + g.Name, g, new[] { inputs });
+        }
+
+        /// <summary>A Gemm whose weight is product-quantised codes (materialised into the blob until the codebook strategy lands).</summary>
+        private static ModelCase CodebookGemm()
+        {
+            var random = new Random(12);
+            var g = new Graph("codebook_gemm", null);
+            var x = new Value("x", ElementType.Float32, new[] { 2, 8 });
+            g.Inputs.Add(x);
+            var indices = Ints(ElementType.Int32, new[] { 12 }, 0, 3, random);
+            var w = new Value("w", ElementType.Float32, new[] { 8, 6 }) { Codebook = new CodebookWeight(Floats(new[] { 4, 4 }, random), indices) };
+            var y = new Value("y", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("gemm", "Gemm", new[] { x, w }, y));
+            g.Outputs.Add(y);
             return Finish(g, random);
         }
 

@@ -44,8 +44,8 @@ namespace Bitsmith.Compiler.Emit.Layers
                 // Σ(x - zx)(w - zw[m]) exactly in long, scaled once by sx · sw[m].
                 var (sx, zx) = c.Params(c.In(0), "0", "x");
                 g.Emit(c, "long",
-                    (m, xi, wi) => $"(long)({c.Element(0, xi)} - {zx}) * ({c.Element(1, wi)} - {c.Params(c.In(1), $"{m} * {g.PerFilter}", "w").ZeroPoint})",
-                    (m, o, acc) => c.W.Line(c.Store(0, o, WithBias(c, m, $"{acc} * ((double){sx} * {c.Params(c.In(1), $"{m} * {g.PerFilter}", "w").Scale})"))));
+                    (m, xi, wi) => $"(long)({c.Element(0, xi)} - {zx}) * ({c.Element(1, wi)} - {c.ChannelParams(c.In(1), 0, m, "w").ZeroPoint})",
+                    (m, o, acc) => c.W.Line(c.Store(0, o, WithBias(c, m, $"{acc} * ((double){sx} * {c.ChannelParams(c.In(1), 0, m, "w").Scale})"))));
             }
             else
             {
@@ -63,7 +63,7 @@ namespace Bitsmith.Compiler.Emit.Layers
             var b = c.In(2);
             if (b.Quant == null)
                 return $"(float)({sum} + (double){c.Element(2, m)})";
-            var (scale, zero) = c.Params(b, m, "bias");
+            var (scale, zero) = c.ChannelParams(b, 0, m, "bias");
             return $"(float)({sum} + ((long){c.Element(2, m)} - {zero}) * (double){scale})";
         }
 

@@ -156,7 +156,7 @@ namespace Bitsmith.Compiler.Tests.Lowering
         private static Graph Optimized(string path)
         {
             var graph = Compiler.Import.OnnxImporter.Load(path);
-            Passes.Pipeline.Run(graph);
+            Compiler.Passes.Pipeline.Run(graph);
             return graph;
         }
     }
