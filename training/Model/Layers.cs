@@ -6,7 +6,8 @@ namespace Bitsmith.Training.Model;
 /// <summary>
 /// Factories of the layers whose graph the exporter knows (PyTorch names). Weighted layers take an
 /// optional weight quantiser (<see cref="Quant.Lsq"/> or <see cref="Quant.LsqPlus"/> with
-/// <see cref="QuantTarget.Weights"/>); <see cref="Quantize"/> puts an activation quantiser in the chain.
+/// <see cref="QuantTarget.Weights"/>, <see cref="Quant.QuantNoise"/>, <see cref="Quant.ProductQuantizer"/>,
+/// <see cref="Quant.MovementPruning"/> or <see cref="Quant.MagnitudePruning"/>); <see cref="Quantize"/> puts an activation quantiser in the chain.
 /// </summary>
 public static class Layers
 {
@@ -44,7 +45,7 @@ public static class Layers
 
     internal static void RequireWeightQuantizer(nn.Module<Tensor, Tensor>? q)
     {
-        if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights })
-            throw new ArgumentException("A weight quantiser (LSQ or LSQ+, QuantTarget.Weights) is needed.", nameof(q));
+        if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights } && q is not ICodebookWeight && q is not IPrunedWeight)
+            throw new ArgumentException("A weight quantiser (LSQ or LSQ+ with QuantTarget.Weights, Quant-Noise, iPQ or a pruner) is needed.", nameof(q));
     }
 }
