@@ -1,4 +1,6 @@
+using System;
 using Bitsmith.Training.Modules;
+using static TorchSharp.torch;
 
 namespace Bitsmith.Training;
 
@@ -35,4 +37,35 @@ public static class Quant
     /// </summary>
     public static EbsQuantizer Ebs(QuantTarget target, int[] bits, bool? signed = null)
         => new(bits, target, signed ?? target == QuantTarget.Weights);
+
+    /// <summary>
+    /// Quant-Noise around a weight quantiser: in training each block of <paramref name="blockSize"/>
+    /// weights is quantised with probability <paramref name="rate"/>; in eval all are.
+    /// </summary>
+    public static QuantNoise QuantNoise(nn.Module<Tensor, Tensor> weightQuantizer, double rate, int blockSize = 8, ulong seed = 0)
+        => new(weightQuantizer, rate, blockSize, seed);
+
+    /// <summary>Block dropping at rate <paramref name="rate"/> (iPQ's training noise), identity in eval.</summary>
+    public static BlockDropNoise BlockDrop(double rate, int blockSize = 8, ulong seed = 0) => new(rate, blockSize, seed);
+
+    /// <summary>
+    /// An iPQ codebook for one layer: K = <paramref name="centroids"/> centroids of
+    /// <paramref name="blockSize"/> values, fitted by <paramref name="iterations"/> Lloyd rounds;
+    /// block-drop noise at <paramref name="noiseRate"/> before it is fitted.
+    /// </summary>
+    public static ProductQuantizer ProductQuantizer(int blockSize = 8, int centroids = 256, int iterations = 20, double noiseRate = 0, int seed = 0)
+        => new(blockSize, centroids, iterations, noiseRate, seed);
+
+    /// <summary>Movement pruning (learned scores), optionally followed by a weight quantiser.</summary>
+    public static MovementPruner MovementPruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)
+        => new(RequireUniform(weightQuantizer));
+
+    /// <summary>Magnitude pruning, optionally followed by a weight quantiser.</summary>
+    public static MagnitudePruner MagnitudePruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)
+        => new(RequireUniform(weightQuantizer));
+
+    private static nn.Module<Tensor, Tensor>? RequireUniform(nn.Module<Tensor, Tensor>? q) =>
+        q is null or IUniformQuantizer { Target: QuantTarget.Weights }
+            ? q
+            : throw new ArgumentException("Pruned weights are quantised by a uniform quantiser (QuantTarget.Weights) or not at all.", nameof(q));
 }

@@ -46,24 +46,9 @@ namespace Bitsmith.Compiler.Ops
         public override Tensor[] Evaluate(Node node, Tensor?[] inputs)
         {
             Tensor data = inputs[0]!;
-            string mode = Mode(node);
             int rank = data.Rank;
-            long[] pads = Pads(node, rank);
             int[] shape = node.Outputs[0].Shape;
-
-            // Per axis, the input coordinate each output coordinate copies (-1: the constant).
-            var sources = new int[rank][];
-            for (int d = 0; d < rank; d++)
-            {
-                int cropBegin = (int)Math.Max(0, -pads[d]), padBegin = (int)Math.Max(0, pads[d]);
-                int kept = data.Shape[d] - cropBegin - (int)Math.Max(0, -pads[d + rank]);
-                sources[d] = new int[shape[d]];
-                for (int o = 0; o < shape[d]; o++)
-                {
-                    int j = Map(mode, o - padBegin, kept);
-                    sources[d][o] = j < 0 ? -1 : j + cropBegin;
-                }
-            }
+            int[][] sources = Sources(node);
 
             var y = Tensor.Zeros(data.Type, shape);
             Tensor fill = ConstantValue(node, inputs, data.Type);
@@ -84,6 +69,32 @@ namespace Bitsmith.Compiler.Ops
                     Array.Copy(fill.Data, 0, y.Data, i, 1);
             }
             return new[] { y };
+        }
+
+        /// <summary>
+        /// Per axis of the output, the input coordinate each output coordinate copies, or -1 where
+        /// it takes the constant; <see cref="Infer"/> must have run.
+        /// </summary>
+        public static int[][] Sources(Node node)
+        {
+            var data = node.Inputs[0]!;
+            string mode = Mode(node);
+            int rank = data.Rank;
+            long[] pads = Pads(node, rank);
+            int[] shape = node.Outputs[0].Shape;
+            var sources = new int[rank][];
+            for (int d = 0; d < rank; d++)
+            {
+                int cropBegin = (int)Math.Max(0, -pads[d]), padBegin = (int)Math.Max(0, pads[d]);
+                int kept = data.Shape[d] - cropBegin - (int)Math.Max(0, -pads[d + rank]);
+                sources[d] = new int[shape[d]];
+                for (int o = 0; o < shape[d]; o++)
+                {
+                    int j = Map(mode, o - padBegin, kept);
+                    sources[d][o] = j < 0 ? -1 : j + cropBegin;
+                }
+            }
+            return sources;
         }
 
         /// <summary>The coordinate in an axis of <paramref name="n"/> elements that padding coordinate <paramref name="j"/> copies, or -1 for the constant.</summary>
@@ -174,12 +185,15 @@ namespace Bitsmith.Compiler.Ops
             node.Unsupported(Invariant($"input {index} ('{v.Name}') computed at run time is not supported: pads and axes must be constants, as output shapes are static"));
 
         /// <summary>The one-element tensor of the data's type that constant mode fills with.</summary>
-        private static Tensor ConstantValue(Node node, Tensor?[] inputs, ElementType type)
+        private static Tensor ConstantValue(Node node, Tensor?[] inputs, ElementType type) =>
+            node.OpsetVersion >= 11 && inputs.Length > 2 && inputs[2] != null ? inputs[2]! : AttributeFill(node, type);
+
+        /// <summary>The fill value when no constant_value input gives it: the 'value' attribute before opset 11, else 0.</summary>
+        public static Tensor AttributeFill(Node node, ElementType type)
         {
-            if (node.OpsetVersion >= 11)
-                return inputs.Length > 2 && inputs[2] != null ? inputs[2]! : Tensor.Zeros(type, new[] { 1 });
             var fill = Tensor.Zeros(type, new[] { 1 });
-            fill.SetDouble(0, node.GetFloat("value", 0f));
+            if (node.OpsetVersion < 11)
+                fill.SetDouble(0, node.GetFloat("value", 0f));
             return fill;
         }
     }

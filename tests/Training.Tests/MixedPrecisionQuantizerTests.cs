@@ -128,6 +128,17 @@ public sealed class MixedPrecisionQuantizerTests
     }
 
     [Fact]
+    public void SnapRangeToGridStaysWithinTheRangeBound()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Make(0.1, 9.95);   // log2(100.5) → 7, + 1 = 8 bits; QP · d = 12.7 > 10
+        Assert.Equal(8, q.Bits);
+        q.SnapRangeToGrid();
+        Assert.Equal(7, q.Bits);          // QP = 63: 6.3 ≤ 10
+        Assert.Equal(6.3, q.RangeValue, 5);
+    }
+
+    [Fact]
     public void WeightMemoryPenalty()
     {
         using var scope = NewDisposeScope();

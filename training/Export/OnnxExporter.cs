@@ -26,6 +26,10 @@ namespace Bitsmith.Training.Export;
 /// codes are the levels shifted by a constant and the zero point shifted with them. This is the
 /// representable form of LSQ+, exact for every layer whatever its padding (folding <c>W · β</c>
 /// into the next bias would be wrong at a padded border).</item>
+/// <item>An iPQ weight (<see cref="ICodebookWeight"/>) is <c>Reshape(Gather(codebook[K, d] f32,
+/// indices int64, axis 0), shape)</c>, which the compiler recognises; a BatchNorm after such a
+/// convolution stays a node. A pruned weight (<see cref="IPrunedWeight"/>) is written masked, its
+/// pruned entries zeros (then quantised if the pruner has a quantiser).</item>
 /// </list>
 /// Biases stay in float. The batch dimension is symbolic ("N").
 /// </summary>

@@ -30,7 +30,8 @@ internal sealed class OnnxGraphWriter
             switch (layers[i])
             {
                 case QuantConv2d conv:
-                    var folded = i + 1 < layers.Count ? layers[i + 1] as BatchNorm2d : null;
+                    // A shared codebook cannot absorb a per-channel factor: its BatchNorm stays a node.
+                    var folded = i + 1 < layers.Count && conv.WeightTransform is not ICodebookWeight ? layers[i + 1] as BatchNorm2d : null;
                     if (folded != null) i++;
                     x = Conv(name, conv, folded, x);
                     break;
@@ -83,7 +84,7 @@ internal sealed class OnnxGraphWriter
     private string Conv(string name, QuantConv2d conv, BatchNorm2d? bn, string x)
     {
         var (factor, shift) = bn is null ? (null, null) : BatchNormAffine(bn);
-        string w = Weight(name, conv.weight, conv.WeightQuantizer, factor);
+        string w = Weight(name, conv.weight, conv.WeightTransform, factor);
         string bias = Bias(name, conv.bias, conv.OutChannels, factor, shift);
         int k = conv.KernelSize, s = conv.Stride, p = conv.Padding;
         return Node(name, "Conv", new[] { x, w, bias },
@@ -92,7 +93,7 @@ internal sealed class OnnxGraphWriter
 
     private string Gemm(string name, QuantLinear linear, string x)
     {
-        string w = Weight(name, linear.weight, linear.WeightQuantizer, null);
+        string w = Weight(name, linear.weight, linear.WeightTransform, null);
         string bias = Bias(name, linear.bias, linear.OutFeatures, null, null);
         return Node(name, "Gemm", new[] { x, w, bias }, ("transB", 1));
     }
@@ -126,10 +127,20 @@ internal sealed class OnnxGraphWriter
 
     /// <summary>
     /// A weight: float (scaled by a folded BatchNorm), or its integer levels and a DequantizeLinear
-    /// whose scale absorbs the BatchNorm factor per output channel.
+    /// whose scale absorbs the BatchNorm factor per output channel; a codebook as
+    /// <c>Reshape(Gather(codebook, indices))</c>; a pruned weight with its pruned entries as zeros.
     /// </summary>
-    private string Weight(string name, Tensor weight, IUniformQuantizer? quantizer, double[]? factor)
+    private string Weight(string name, Tensor weight, nn.Module<Tensor, Tensor>? transform, double[]? factor)
     {
+        if (transform is ICodebookWeight codebook)
+            return CodebookWeight(name, weight, codebook);
+        var quantizer = transform as IUniformQuantizer;
+        using var pruned = transform is IPrunedWeight p ? p.Prune(weight) : null;
+        if (transform is IPrunedWeight pruner)
+        {
+            weight = pruned!;
+            quantizer = pruner.Inner;
+        }
         int[] shape = weight.shape.Select(d => (int)d).ToArray();
         int perChannel = shape.Skip(1).Aggregate(1, (a, d) => a * d);
         if (quantizer is null)
@@ -166,6 +177,22 @@ internal sealed class OnnxGraphWriter
         _b.Initializer(name + "_w_scale", IrTensor.FromFloats(new[] { shape[0] }, factor.Select(f => (float)(s * f)).ToArray()));
         _b.Initializer(name + "_w_zp", IrTensor.Zeros(type, new[] { shape[0] }));
         return Node(name + "_w_dq", "DequantizeLinear", dqInputs, ("axis", 0));
+    }
+
+    /// <summary><c>Reshape(Gather(codebook[K, d], indices, axis 0), shape)</c>: plain ONNX, recognised by the compiler.</summary>
+    private string CodebookWeight(string name, Tensor weight, ICodebookWeight codebook)
+    {
+        if (!codebook.IsFitted)
+            throw new InvalidOperationException($"Layer {name}: the codebook is not fitted (run ProductQuantization.QuantizeLayers first).");
+        int[] bookShape = codebook.Codebook.shape.Select(d => (int)d).ToArray();
+        _b.Initializer(name + "_codebook", IrTensor.FromFloats(bookShape, Values(codebook.Codebook)));
+        long[] indices;
+        using (var scope = NewDisposeScope())
+            indices = codebook.Indices.detach().cpu().to_type(ScalarType.Int64).contiguous().data<long>().ToArray();
+        _b.Initializer(name + "_codes", IrTensor.FromInt64s(new[] { indices.Length }, indices));
+        _b.Initializer(name + "_w_shape", IrTensor.FromInt64s(new[] { (int)weight.dim() }, weight.shape));
+        string blocks = Node(name + "_w_gather", "Gather", new[] { name + "_codebook", name + "_codes" }, ("axis", 0));
+        return Node(name + "_w", "Reshape", new[] { blocks, name + "_w_shape" });
     }
 
     private string Bias(string name, Tensor? bias, int channels, double[]? factor, double[]? shift)

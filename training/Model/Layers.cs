@@ -5,8 +5,9 @@ namespace Bitsmith.Training.Model;
 
 /// <summary>
 /// Factories of the layers whose graph the exporter knows (PyTorch names). Weighted layers take an
-/// optional weight quantiser (<see cref="Quant.Lsq"/>, <see cref="Quant.LsqPlus"/>, <see cref="Quant.MixedPrecision"/> or <see cref="Quant.Ebs"/> with
-/// <see cref="QuantTarget.Weights"/>); <see cref="Quantize"/> puts an activation quantiser in the chain.
+/// optional weight quantiser (<see cref="Quant.Lsq"/>, <see cref="Quant.LsqPlus"/>, <see cref="Quant.MixedPrecision"/>
+/// or <see cref="Quant.Ebs"/> with <see cref="QuantTarget.Weights"/>, <see cref="Quant.QuantNoise"/>, <see cref="Quant.ProductQuantizer"/>,
+/// <see cref="Quant.MovementPruning"/> or <see cref="Quant.MagnitudePruning"/>); <see cref="Quantize"/> puts an activation quantiser in the chain.
 /// </summary>
 public static class Layers
 {
@@ -44,7 +45,7 @@ public static class Layers
 
     internal static void RequireWeightQuantizer(nn.Module<Tensor, Tensor>? q)
     {
-        if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights })
-            throw new ArgumentException("A weight quantiser (an IUniformQuantizer with QuantTarget.Weights) is needed.", nameof(q));
+        if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights } && q is not ICodebookWeight && q is not IPrunedWeight)
+            throw new ArgumentException("A weight quantiser (an IUniformQuantizer with QuantTarget.Weights: LSQ, LSQ+, mixed precision, EBS; Quant-Noise, iPQ or a pruner) is needed.", nameof(q));
     }
 }

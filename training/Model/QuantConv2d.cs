@@ -42,6 +42,7 @@ public sealed class QuantConv2d : nn.Module<Tensor, Tensor>
         _weight = ((rand(outChannels, inChannels / groups, kernelSize, kernelSize) * 2 - 1) * bound).AsParameter();
         _bias = bias ? ((rand(outChannels) * 2 - 1) * bound).AsParameter() : null;
         _weightQuantizer = weightQuantizer;
+        (weightQuantizer as IWeightBound)?.Bind(_weight);
         RegisterComponents();
     }
 
@@ -58,8 +59,11 @@ public sealed class QuantConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The float bias [out], or null.</summary>
     public Parameter? bias => _bias;
 
-    /// <summary>The weight's quantiser, or null for a float weight.</summary>
-    public IUniformQuantizer? WeightQuantizer => (IUniformQuantizer?)_weightQuantizer;
+    /// <summary>The weight's uniform quantiser, or null for a float, codebook or pruned weight.</summary>
+    public IUniformQuantizer? WeightQuantizer => _weightQuantizer as IUniformQuantizer;
+
+    /// <summary>The module applied to the weight in the forward pass (quantiser, codebook or pruner), or null.</summary>
+    public nn.Module<Tensor, Tensor>? WeightTransform => _weightQuantizer;
 
     public override Tensor forward(Tensor x)
     {

@@ -111,10 +111,14 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     /// <summary>The grid is symmetric: <c>-QP</c> signed (Uhlich's 2^b - 1 levels), 0 unsigned.</summary>
     public long LowestLevel => Signed ? -Range.QP : 0;
 
+    // log2(q_max/d + 1) lands exactly on an integer when q_max is a grid point (SnapRangeToGrid);
+    // the float error of q_max/d must not add a bit there.
+    private const double BitsTolerance = 1e-6;
+
     /// <summary><c>ceil(log2(q_max/d + 1)) (+1 signed)</c>, at least the smallest grid (2 signed, 1 unsigned).</summary>
     public static int DeriveBits(double step, double range, bool signed)
     {
-        int b = (int)Math.Ceiling(Math.Log2(range / step + 1)) + (signed ? 1 : 0);
+        int b = (int)Math.Ceiling(Math.Log2(range / step + 1) - BitsTolerance) + (signed ? 1 : 0);
         return Math.Max(b, signed ? 2 : 1);
     }
 
@@ -127,7 +131,7 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
         RequireInitialized();
         using var scope = NewDisposeScope();
         Tensor real = log2(EffectiveRange() / EffectiveStep() + 1) + (Signed ? 1 : 0);
-        Tensor rounded = real.detach().ceil().clamp_min(Signed ? 2 : 1);
+        Tensor rounded = (real.detach() - BitsTolerance).ceil().clamp_min(Signed ? 2 : 1);
         return (rounded + (real - real.detach())).MoveToOuterDisposeScope();
     }
 
@@ -160,12 +164,21 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
 
     /// <summary>
     /// Sets <c>q_max</c> to the largest level of the current grid times the step (<c>QP · d</c>), so
-    /// that this quantiser's clip equals the exporter's; the bitwidth does not change.
+    /// that this quantiser's clip equals the exporter's; the bitwidth does not change, unless
+    /// <c>QP · d</c> exceeds the range bound (10), where the grid shrinks by bits until it fits.
     /// </summary>
     public void SnapRangeToGrid()
     {
         RequireInitialized();
-        Initialize(StepValue, Range.QP * StepValue);
+        double d = StepValue;
+        var grid = Range;
+        while (grid.QP * d > MaxRange)
+        {
+            if (grid.Bits == (Signed ? 2 : 1))
+                throw new InvalidOperationException($"The step {d} exceeds the range bound {MaxRange}: no grid fits.");
+            grid = new QuantRange(grid.Bits - 1, Signed);
+        }
+        Initialize(d, grid.QP * d);
     }
 
     /// <summary>The integer levels <c>round(clip(x, -q_max, q_max) / d)</c> of <paramref name="x"/> (no gradient).</summary>

@@ -91,21 +91,15 @@ namespace Bitsmith.Compiler.Tests.Conformance
         private static bool IsIntegerInput(Onnx.ValueInfoProto input) =>
             input.Type?.TensorType?.ElemType is (int)Onnx.TensorProto.Types.DataType.Int64 or (int)Onnx.TensorProto.Types.DataType.Int32;
 
-        private static Graph Compile(string modelPath, ImportOptions? options)
+        /// <summary>
+        /// The graph a data set runs on and its run-time inputs by name: <paramref name="compiled"/>
+        /// with every input of the set, or (when null) the model compiled with its integer inputs
+        /// fixed to the set's values and the other inputs.
+        /// </summary>
+        public static (Graph Graph, Dictionary<string, Tensor> Inputs) Bind(string modelPath, Onnx.ModelProto proto, Graph? compiled, string set)
         {
-            var graph = OnnxImporter.Load(modelPath, options);
-            Pipeline.Run(graph);
-            return graph;
-        }
-
-        /// <summary>Runs one data set on <paramref name="compiled"/>, or, when null, on the model compiled with its integer inputs fixed to the set's values.</summary>
-        private static string? RunDataSet(string modelPath, Onnx.ModelProto proto, Graph? compiled, string set)
-        {
-            var given = new Dictionary<string, Tensor>();
-            var inputFiles = Directory.GetFiles(set, "input_*.pb");
             var declared = proto.Graph.Input.Where(i => !proto.Graph.Initializer.Any(t => t.Name == i.Name)).ToList();
-            if (inputFiles.Length != declared.Count)
-                return $"{inputFiles.Length} input files for {declared.Count} graph inputs";
+            var given = new Dictionary<string, Tensor>();
             var options = new ImportOptions();
             for (int i = 0; i < declared.Count; i++)
             {
@@ -115,7 +109,25 @@ namespace Bitsmith.Compiler.Tests.Conformance
                 else
                     given[declared[i].Name] = tensor;
             }
-            var graph = compiled ?? Compile(modelPath, options);
+            return (compiled ?? Compile(modelPath, options), given);
+        }
+
+        /// <summary>Import and the pass pipeline.</summary>
+        public static Graph Compile(string modelPath, ImportOptions? options)
+        {
+            var graph = OnnxImporter.Load(modelPath, options);
+            Pipeline.Run(graph);
+            return graph;
+        }
+
+        /// <summary>Runs one data set on <paramref name="compiled"/>, or, when null, on the model compiled with its integer inputs fixed to the set's values.</summary>
+        private static string? RunDataSet(string modelPath, Onnx.ModelProto proto, Graph? compiled, string set)
+        {
+            var inputFiles = Directory.GetFiles(set, "input_*.pb");
+            var declared = proto.Graph.Input.Where(i => !proto.Graph.Initializer.Any(t => t.Name == i.Name)).ToList();
+            if (inputFiles.Length != declared.Count)
+                return $"{inputFiles.Length} input files for {declared.Count} graph inputs";
+            var (graph, given) = Bind(modelPath, proto, compiled, set);
 
             Dictionary<string, Tensor> outputs;
             try

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using Bitsmith.Compiler;
+using Bitsmith.Compiler.Lowering;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Bitsmith.Build.Tasks
+{
+    /// <summary>
+    /// Compiles each model item (import, passes, strategies, memory plan, weight packing) and
+    /// writes its plan text and packed weights where the item's <c>PlanFile</c> and
+    /// <c>WeightsFile</c> metadata say. A bad model is a build error with a code, the model file
+    /// and a message that names the node and the problem; never a stack trace.
+    /// </summary>
+    public sealed class CompileBitsmithModels : Task
+    {
+        private const string Subcategory = "Bitsmith";
+
+        /// <summary>
+        /// The models, by full path, with metadata <c>PlanFile</c>, <c>WeightsFile</c> and the
+        /// optional <c>BatchSize</c>, <c>TargetIsa</c> and <c>StrategyOverrides</c> ("node=Strategy;...").
+        /// </summary>
+        [Required]
+        public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+        public override bool Execute()
+        {
+            foreach (var item in Models)
+                CompileOne(item);
+            return !Log.HasLoggedErrors;
+        }
+
+        private void CompileOne(ITaskItem item)
+        {
+            string model = item.ItemSpec;
+            CompileOptions options;
+            try
+            {
+                options = Options(item);
+            }
+            catch (FormatException e)
+            {
+                Error("BSM0003", model, e.Message);
+                return;
+            }
+            try
+            {
+                var compiled = ModelCompiler.Compile(model, options);
+                Write(item.GetMetadata("PlanFile"), Encoding.UTF8.GetBytes(compiled.PlanText));
+                Write(item.GetMetadata("WeightsFile"), compiled.Weights);
+                Log.LogMessage(MessageImportance.High,
+                    "Bitsmith: compiled {0}: {1} layers, {2} weight bytes, {3} scratch bytes",
+                    model, compiled.Plan.Steps.Count, compiled.Plan.WeightBytes, compiled.Plan.ArenaBytes);
+            }
+            catch (UnsupportedModelException e)
+            {
+                Error("BSM0002", model, "model not supported: " + Describe(e));
+            }
+            catch (ModelException e)
+            {
+                Error("BSM0001", model, Describe(e));
+            }
+            catch (IOException e)
+            {
+                Error("BSM0004", model, "cannot write the compiled model: " + e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Error("BSM0004", model, "cannot write the compiled model: " + e.Message);
+            }
+        }
+
+        private static CompileOptions Options(ITaskItem item)
+        {
+            var options = new CompileOptions { TargetIsa = item.GetMetadata("TargetIsa") };
+            string batch = item.GetMetadata("BatchSize");
+            if (batch.Length > 0)
+            {
+                if (!int.TryParse(batch, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size < 1)
+                    throw new FormatException($"BatchSize must be a positive integer, is '{batch}'");
+                options.BatchSize = size;
+            }
+            foreach (string entry in item.GetMetadata("StrategyOverrides").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = entry.IndexOf('=');
+                if (eq <= 0 || eq == entry.Length - 1)
+                    throw new FormatException($"StrategyOverrides entries are 'node=Strategy', got '{entry.Trim()}'");
+                options.StrategyOverrides[entry.Substring(0, eq).Trim()] = entry.Substring(eq + 1).Trim();
+            }
+            return options;
+        }
+
+        private static void Write(string path, byte[] bytes)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllBytes(path, bytes);
+        }
+
+        /// <summary>The node and the problem; MSBuild prints the file in front.</summary>
+        private static string Describe(ModelException e) =>
+            e.OpType != null ? $"node '{e.NodeName}' ({e.OpType}): {e.Problem}" : e.Problem;
+
+        private void Error(string code, string model, string message) =>
+            Log.LogError(Subcategory, code, null, model, 0, 0, 0, 0, "{0}", message);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Bitsmith.Generator.Model
+{
+    /// <summary>
+    /// A class with [CompiledModel]: its names, what its declaration allows, and the model path
+    /// as written. <paramref name="Problem"/> is set when the declaration cannot be generated into.
+    /// </summary>
+    internal sealed record ModelClassSpec(
+        string Namespace,
+        string Name,
+        string Accessibility,
+        string ModelPath,
+        string? Problem,
+        LocationInfo? ClassLocation,
+        LocationInfo? AttributeLocation)
+    {
+        public string FullName => Namespace.Length > 0 ? Namespace + "." + Name : Name;
+    }
+}

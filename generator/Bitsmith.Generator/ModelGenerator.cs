@@ -1,0 +1,63 @@
+using Bitsmith.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Bitsmith.Generator
+{
+    /// <summary>
+    /// Fills each <c>[Bitsmith.CompiledModel("path")] static partial class</c> with the C# of its
+    /// model. The MSBuild task has already compiled the model into a plan (an AdditionalFiles item
+    /// whose metadata names the model and its weight resource); this generator matches classes to
+    /// plans by the model's path, and emits the plan through the compiler's C# emitter. Every value
+    /// in the pipeline is a small record that compares by value, so an edit that touches neither
+    /// the class declarations nor the plans leaves the generated models cached.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed partial class ModelGenerator : IIncrementalGenerator
+    {
+        public const string AttributeName = "Bitsmith.CompiledModelAttribute";
+        public const string PlanExtension = ".bsplan";
+
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var classes = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeName, static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax, Parser.ReadClass)
+                .WithTrackingName(TrackingNames.ModelClass);
+
+            var plans = context.AdditionalTextsProvider
+                .Where(static text => text.Path.EndsWith(PlanExtension, System.StringComparison.OrdinalIgnoreCase))
+                .Combine(context.AnalyzerConfigOptionsProvider)
+                .Select(static (pair, token) => Parser.ReadPlanFile(pair.Left, pair.Right.GetOptions(pair.Left), token))
+                .WithTrackingName(TrackingNames.PlanFile);
+
+            var projectDirectory = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var dir) ? dir : "")
+                .WithTrackingName(TrackingNames.ProjectDirectory);
+
+            var matched = classes.Collect()
+                .Combine(plans.Collect())
+                .Combine(projectDirectory)
+                .Select(static (input, _) => Parser.Match(input.Left.Left, input.Left.Right, input.Right))
+                .WithTrackingName(TrackingNames.Match);
+
+            var generated = matched
+                .SelectMany(static (result, _) => result.Models)
+                .Select(static (model, token) => Emitter.Generate(model, token))
+                .WithTrackingName(TrackingNames.ModelSource);
+
+            context.RegisterSourceOutput(generated, static (spc, model) =>
+            {
+                if (model.Source != null)
+                    spc.AddSource(model.HintName, model.Source);
+            });
+
+            // Diagnostics come from data on their own outputs, never from the steps that compute them.
+            context.RegisterSourceOutput(matched.Select(static (result, _) => result.Diagnostics), static (spc, diagnostics) =>
+            {
+                foreach (var diagnostic in diagnostics)
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+            context.RegisterSourceOutput(generated.Where(static model => model.Error != null), static (spc, model) =>
+                spc.ReportDiagnostic(model.Error!.ToDiagnostic()));
+        }
+    }
+}

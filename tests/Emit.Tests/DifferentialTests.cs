@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Text;
+using Bitsmith.Compiler.Ir;
+using Xunit;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>
+    /// Generated code against the reference interpreter on the same optimised graphs and inputs:
+    /// every ONNX backend test the interpreter passes, hand-built quantised graphs, the demo
+    /// model and ResNet-18. Integers must match bit for bit, floats within 1e-5 relative.
+    /// </summary>
+    public class DifferentialTests : IClassFixture<GeneratedModels>
+    {
+        /// <summary>Set by <see cref="SimdLadderTests"/> for its child runs: where to write the instruction sets this process sees.</summary>
+        public const string IsaReportVariable = "BITSMITH_ISA_REPORT";
+
+        private readonly GeneratedModels _models;
+        private readonly ITestOutputHelper _output;
+
+        public DifferentialTests(GeneratedModels models, ITestOutputHelper output)
+        {
+            _models = models;
+            _output = output;
+        }
+
+        /// <summary>What this process can run: the vector widths the kernels pick from.</summary>
+        public static string Isa => string.Create(CultureInfo.InvariantCulture,
+            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported}");
+
+        [Fact]
+        public void ConformanceModelsMatchTheInterpreter()
+        {
+            _output.WriteLine(Isa);
+            string? report = Environment.GetEnvironmentVariable(IsaReportVariable);
+            if (!string.IsNullOrEmpty(report))
+                File.WriteAllText(report, Isa);
+
+            var failures = new List<string>();
+            var perOp = new SortedDictionary<string, (int Run, int Passed)>(StringComparer.Ordinal);
+            foreach (var c in _models.Conformance)
+            {
+                string? problem = Differential.Check(_models.Assembly, c);
+                if (problem != null)
+                    failures.Add($"{c.Name}: {problem}");
+                foreach (var op in c.Graph.Nodes.Select(n => n.OpType).Distinct())
+                {
+                    var (run, passed) = perOp.GetValueOrDefault(op);
+                    perOp[op] = (run + 1, passed + (problem == null ? 1 : 0));
+                }
+            }
+            var table = new StringBuilder();
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{_models.Conformance.Count} conformance models, {_models.Conformance.Count - failures.Count} match the interpreter"));
+            foreach (var (op, (run, passed)) in perOp)
+                table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {op,-24} {run,4} run {passed,4} passed"));
+            _output.WriteLine(table.ToString());
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            Assert.True(_models.Conformance.Count >= 100, $"only {_models.Conformance.Count} conformance models ran");
+        }
+
+        public static TheoryData<string> HandBuilt => new TheoryData<string>(HandBuiltModels.All().Select(c => c.Name));
+
+        [Theory]
+        [MemberData(nameof(HandBuilt))]
+        public void HandBuiltModelMatchesTheInterpreter(string name) => AssertMatches(_models.HandBuilt.Single(c => c.Name == name));
+
+        [Fact]
+        public void DemoModelMatchesTheInterpreter() => AssertMatches(Demo());
+
+        [Fact]
+        public void ResNet18MatchesTheInterpreter()
+        {
+            var c = _models.ResNet18.Case ?? throw new InvalidOperationException("ResNet-18: " + _models.ResNet18.Problem);
+            AssertMatches(c);
+            var plan = _models.Assembly.Model(c.Name).Compiled.Plan;
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ResNet-18: arena {plan.ArenaBytes} bytes, lower bound {plan.ArenaLowerBound}, ratio {(double)plan.ArenaBytes / plan.ArenaLowerBound:F3}"));
+        }
+
+        private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);
+
+        private void AssertMatches(ModelCase c)
+        {
+            string? problem = Differential.Check(_models.Assembly, c);
+            Assert.True(problem == null, $"{c.Name}: {problem}");
+        }
+    }
+}

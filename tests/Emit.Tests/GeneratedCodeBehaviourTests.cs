@@ -1,0 +1,94 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Bitsmith.Compiler.Ir;
+using Xunit;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>What the generated Run promises besides its numbers: no allocation, thread safety, checked arguments.</summary>
+    public class GeneratedCodeBehaviourTests : IClassFixture<GeneratedModels>
+    {
+        private readonly GeneratedModels _models;
+
+        public GeneratedCodeBehaviourTests(GeneratedModels models) => _models = models;
+
+        [Fact]
+        public void RunAllocatesNothingAfterTheFirstCall()
+        {
+            var model = Demo();
+            var inputs = model.Case.InputSets[0].Select(t => (object)t.Data).ToArray();
+            var outputs = model.NewOutputs().Select(t => (object)t.Data).ToArray();
+            model.RunRepeatedly(inputs, outputs, 1);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            model.RunRepeatedly(inputs, outputs, 1000);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"1,000 calls of Run allocated {allocated} bytes");
+        }
+
+        [Fact]
+        public void EightThreadsAtOnceGiveTheSingleThreadResults()
+        {
+            var model = Demo();
+            var random = new Random(17);
+            var inputs = Enumerable.Range(0, 8).Select(_ => model.Case.Graph.Inputs.Select(v =>
+            {
+                var t = Tensor.Zeros(v.Type, v.Shape);
+                for (int i = 0; i < t.Length; i++)
+                    t.Floats[i] = (float)random.NextDouble();
+                return t;
+            }).ToArray()).ToArray();
+            var expected = inputs.Select(i => model.Run(i)).ToArray();
+
+            var failures = new string?[8];
+            using var start = new Barrier(8);
+            var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (int run = 0; run < 50 && failures[t] == null; run++)
+                {
+                    var actual = model.Run(inputs[t]);
+                    for (int o = 0; o < actual.Length && failures[t] == null; o++)
+                        if (!expected[t][o].Floats.SequenceEqual(actual[o].Floats))
+                            failures[t] = $"thread {t}, run {run}: output {o} differs from the single-thread result";
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.All(failures, f => Assert.Null(f));
+        }
+
+        [Fact]
+        public void CallerScratchGivesTheSameResultsAndMustBeLargeEnough()
+        {
+            var model = Demo();
+            int scratch = model.Compiled.Plan.ArenaBytes > 0 ? (int)model.Compiled.Plan.ArenaBytes : throw new InvalidOperationException("the demo model needs scratch");
+            var inputs = model.Case.InputSets[0];
+            Assert.Equal(model.Run(inputs)[0].Floats, model.Run(inputs, new byte[scratch])[0].Floats);
+            var e = Assert.Throws<ArgumentException>(() => model.Run(inputs, new byte[scratch - 1]));
+            Assert.Equal("scratch", e.ParamName);
+        }
+
+        [Fact]
+        public void InputsOfTheWrongLengthAreRejected()
+        {
+            var model = Demo();
+            var input = model.Case.Graph.Inputs[0];
+            var wrong = new Tensor(ElementType.Float32, new[] { Shape.Size(input.Shape) - 1 }, new float[Shape.Size(input.Shape) - 1]);
+            var e = Assert.Throws<ArgumentException>(() => model.Run(new[] { wrong }));
+            Assert.Contains($"input '{input.Name}'", e.Message);
+        }
+
+        [Fact]
+        public void AnOutputOverlappingAnInputIsRejected()
+        {
+            var model = _models.Assembly.Model("node/test_relu");
+            var x = model.Case.InputSets[0][0];
+            var e = Assert.Throws<ArgumentException>(() => model.RunRepeatedly(new object[] { x.Data }, new object[] { x.Data }, 1));
+            Assert.Contains("must not overlap", e.Message);
+        }
+
+        private GeneratedModel Demo() =>
+            _models.Assembly.Model((_models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem)).Name);
+    }
+}

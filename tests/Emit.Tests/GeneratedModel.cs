@@ -1,0 +1,45 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Lowering;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>One generated model class, callable with tensors.</summary>
+    public sealed class GeneratedModel
+    {
+        private readonly Action<object[], object[], byte[]?, int> _run;
+
+        public GeneratedModel(ModelCase modelCase, CompiledModel compiled, string source, Type adapter)
+        {
+            Case = modelCase;
+            Compiled = compiled;
+            Source = source;
+            _run = adapter.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Action<object[], object[], byte[]?, int>>();
+        }
+
+        public ModelCase Case { get; }
+
+        public CompiledModel Compiled { get; }
+
+        public string Source { get; }
+
+        /// <summary>Runs once with the per-thread scratch (or the given scratch array) and returns the outputs.</summary>
+        public Tensor[] Run(Tensor[] inputs, byte[]? scratch = null)
+        {
+            var outputs = NewOutputs();
+            _run(inputs.Select(t => (object)t.Data).ToArray(), outputs.Select(t => (object)t.Data).ToArray(), scratch, 1);
+            return outputs;
+        }
+
+        /// <summary>Runs <paramref name="times"/> times into the given arrays (the loop is in the generated assembly, so it allocates nothing of its own).</summary>
+        public void RunRepeatedly(object[] inputs, object[] outputs, int times) => _run(inputs, outputs, null, times);
+
+        public Tensor[] NewOutputs()
+        {
+            var values = Compiled.Plan.ValuesByName();
+            return Compiled.Plan.Outputs.Select(n => Tensor.Zeros(values[n].Type, values[n].Shape.ToArray())).ToArray();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>
+    /// The test models, compiled, emitted and built into one assembly once for all tests of a
+    /// run: one Roslyn compilation for everything keeps the suite fast.
+    /// </summary>
+    public sealed class GeneratedModels
+    {
+        public GeneratedModels()
+        {
+            Conformance = ModelCases.Conformance();
+            var cases = new List<ModelCase>(Conformance);
+            HandBuilt = HandBuiltModels.All().ToList();
+            cases.AddRange(HandBuilt);
+            Demo = TryCreate(ModelCases.DemoModel, cases);
+            ResNet18 = TryCreate(ModelCases.ResNet18, cases);
+            Assembly = new GeneratedAssembly(cases);
+        }
+
+        public IReadOnlyList<ModelCase> Conformance { get; }
+
+        public IReadOnlyList<ModelCase> HandBuilt { get; }
+
+        /// <summary>The demo model, or why it could not be imported.</summary>
+        public (ModelCase? Case, string Problem) Demo { get; }
+
+        public (ModelCase? Case, string Problem) ResNet18 { get; }
+
+        public GeneratedAssembly Assembly { get; }
+
+        private static (ModelCase?, string) TryCreate(Func<ModelCase> create, List<ModelCase> cases)
+        {
+            try
+            {
+                var c = create();
+                cases.Add(c);
+                return (c, "");
+            }
+            catch (Exception e)
+            {
+                return (null, e.Message);
+            }
+        }
+    }
+}

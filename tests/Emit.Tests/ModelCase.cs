@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Lowering;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>A model to run both ways: its optimised graph, what the compiler made of it, and input sets (one tensor per graph input).</summary>
+    public sealed class ModelCase
+    {
+        public ModelCase(string name, Graph graph, IReadOnlyList<Tensor[]> inputSets, CompileOptions? options = null)
+        {
+            Name = name;
+            Graph = graph;
+            InputSets = inputSets;
+            Options = options ?? new CompileOptions();
+        }
+
+        public string Name { get; }
+
+        public Graph Graph { get; }
+
+        public IReadOnlyList<Tensor[]> InputSets { get; }
+
+        public CompileOptions Options { get; }
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Linq;
+using Bitsmith.Runtime;
+using Bitsmith.Runtime.Kernels;
+using Xunit;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>The runtime library's pieces on their own.</summary>
+    public class RuntimeTests
+    {
+        /// <summary>Lengths below, at and above each vector width (4, 8, 16 floats), so every tail path runs.</summary>
+        public static TheoryData<int> Lengths => new TheoryData<int>(new[] { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 1027 });
+
+        [Theory]
+        [MemberData(nameof(Lengths))]
+        public void DotProductSumsEveryElementOnce(int n)
+        {
+            var random = new Random(n);
+            var a = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var b = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            double expected = 0, magnitude = 0;
+            for (int i = 0; i < n; i++)
+            {
+                expected += (double)a[i] * b[i];
+                magnitude += Math.Abs((double)a[i] * b[i]);
+            }
+            Assert.True(Math.Abs(DotProduct.Sum(a, b) - expected) <= 1e-14 * magnitude, $"n = {n}");
+        }
+
+        [Fact]
+        public void DotProductIgnoresWhatLiesPastTheRows()
+        {
+            // A row inside a larger array: the masked tail must not read the neighbours into the sum.
+            var a = Enumerable.Repeat(1f, 40).ToArray();
+            var b = Enumerable.Repeat(float.NaN, 40).ToArray();
+            for (int i = 5; i < 26; i++)
+                b[i] = 2;
+            Assert.Equal(42.0, DotProduct.Sum(a.AsSpan(5, 21), b.AsSpan(5, 21)));
+        }
+
+        [Fact]
+        public void Int4ReadsTheLowNibbleFirst()
+        {
+            byte[] packed = { 0x8F, 0x07 };
+            Assert.Equal(new sbyte[] { -1, -8, 7, 0 }, Enumerable.Range(0, 4).Select(i => Int4.Signed(packed, i)).ToArray());
+            Assert.Equal(new byte[] { 15, 8, 7, 0 }, Enumerable.Range(0, 4).Select(i => Int4.Unsigned(packed, i)).ToArray());
+        }
+
+        [Fact]
+        public void QuantizeRoundsHalfToEvenAndSaturates()
+        {
+            Assert.Equal(2, Quantize.ToUInt8(0.25f, 0.1f, 0));
+            Assert.Equal(4, Quantize.ToUInt8(0.35f, 0.1f, 0));
+            Assert.Equal(255, Quantize.ToUInt8(1000f, 0.1f, 0));
+            Assert.Equal(-8, Quantize.ToInt4(-5f, 0.1f, 0));
+            Assert.Equal(3, Quantize.ToInt8(float.NaN, 0.1f, 3));
+        }
+
+        [Fact]
+        public void AMissingWeightResourceSaysWhichAndWhere()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => WeightResource.Get(typeof(RuntimeTests).Assembly, "no.such.weights"));
+            Assert.Contains("'no.such.weights'", e.Message);
+            Assert.Contains("Emit.Tests", e.Message);
+        }
+    }
+}

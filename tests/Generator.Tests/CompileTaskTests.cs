@@ -1,0 +1,105 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Bitsmith.Build.Tasks;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Xunit;
+
+namespace Bitsmith.Generator.Tests
+{
+    /// <summary>The MSBuild task on a good model, a broken one and bad metadata, with a recording build engine.</summary>
+    public sealed class CompileTaskTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "bitsmith-task-" + Guid.NewGuid().ToString("N"));
+
+        public CompileTaskTests() => Directory.CreateDirectory(_dir);
+
+        public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+        [Fact]
+        public void WritesPlanAndWeights()
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var (ok, engine) = Run(Item(model));
+
+            Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
+            Assert.StartsWith("bitsmith-plan", File.ReadAllText(Path.Combine(_dir, "m.bsplan")));
+            Assert.True(new FileInfo(Path.Combine(_dir, "m.weights")).Length > 0);
+        }
+
+        [Fact]
+        public void BrokenModelIsAnErrorWithCodeAndFileAndNoStackTrace()
+        {
+            string model = Path.Combine(_dir, "broken.onnx");
+            File.WriteAllBytes(model, new byte[] { 0x0a, 0xff, 0xff, 0x01 });
+            var (ok, engine) = Run(Item(model));
+
+            Assert.False(ok);
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("BSM0001", error.Code);
+            Assert.Equal(model, error.File);
+            Assert.DoesNotContain("   at ", error.Message);
+            Assert.False(File.Exists(Path.Combine(_dir, "m.bsplan")));
+        }
+
+        [Fact]
+        public void BadBatchSizeIsAnError()
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var item = Item(model);
+            item.SetMetadata("BatchSize", "-3");
+            var (ok, engine) = Run(item);
+
+            Assert.False(ok);
+            Assert.Equal("BSM0003", Assert.Single(engine.Errors).Code);
+        }
+
+        [Fact]
+        public void UnknownStrategyOverrideNamesTheNode()
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var item = Item(model);
+            item.SetMetadata("StrategyOverrides", "no_such_node=Generic");
+            var (ok, engine) = Run(item);
+
+            Assert.False(ok);
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("BSM0001", error.Code);
+            Assert.Contains("no_such_node", error.Message);
+        }
+
+        private TaskItem Item(string model)
+        {
+            var item = new TaskItem(model);
+            item.SetMetadata("PlanFile", Path.Combine(_dir, "m.bsplan"));
+            item.SetMetadata("WeightsFile", Path.Combine(_dir, "m.weights"));
+            return item;
+        }
+
+        private static (bool Ok, RecordingEngine Engine) Run(ITaskItem item)
+        {
+            var engine = new RecordingEngine();
+            var task = new CompileBitsmithModels { BuildEngine = engine, Models = new[] { item } };
+            return (task.Execute(), engine);
+        }
+
+        private sealed class RecordingEngine : IBuildEngine
+        {
+            public List<BuildErrorEventArgs> Errors { get; } = new List<BuildErrorEventArgs>();
+
+            public bool ContinueOnError => false;
+            public int LineNumberOfTaskNode => 0;
+            public int ColumnNumberOfTaskNode => 0;
+            public string ProjectFileOfTaskNode => "test.csproj";
+
+            public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => false;
+            public void LogCustomEvent(CustomBuildEventArgs e) { }
+            public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
+            public void LogMessageEvent(BuildMessageEventArgs e) { }
+            public void LogWarningEvent(BuildWarningEventArgs e) { }
+        }
+    }
+}
