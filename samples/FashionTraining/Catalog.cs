@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Linq;
+using Bitsmith.Training;
+using static TorchSharp.torch;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>The variants of issue 4 item 4, in the order of the results table.</summary>
+internal static class Catalog
+{
+    public const string Fp32 = "fp32";
+
+    private const string MixedPrecisionPending = "needs the learned mixed-precision, HAWQ-V2 and EBS modules (branch mixedprec, in progress)";
+
+    public static readonly IReadOnlyList<Variant> All = new Variant[]
+    {
+        new(Fp32, "float baseline", "32", "32", Method.Plain, () => FashionCnn.Build(new Scheme(_ => null, _ => null))),
+        new("w8a8", "LSQ, all layers 8-bit", "8", "8", Method.Plain, () => FashionCnn.Build(Lsq(8, 8))),
+        new("w4a4", "LSQ+, first and last layer 8-bit", "4 (8 first/last)", "4 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(4))),
+        new("w2a2", "LSQ+, first and last layer 8-bit", "2 (8 first/last)", "2 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(2))),
+        new("mixed", "learned mixed precision (step + range) at the W4 byte budget", "≤ W4 budget", "learned", Method.Plain, null, MixedPrecisionPending),
+        new("hawq", "HAWQ-V2 bit allocation at the W4 byte budget", "≤ W4 budget", "4", Method.Plain, null, MixedPrecisionPending),
+        new("ebs", "EBS bitwidth search at the W4 byte budget", "≤ W4 budget", "searched", Method.Plain, null, MixedPrecisionPending),
+        new("ipq-qn", "iPQ K=16, d=8 with Quant-Noise (block drop p=0.1); first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0.1))),
+        new("ipq", "iPQ K=16, d=8 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
+        new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: true))),
+        new("magnitude", "magnitude pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: false))),
+        new("w1a1", "binary weights and activations, first and last layer 8-bit", "1 (8 first/last)", "1 (8 first/last)", Method.Plain, null,
+            "needs a binary (±1) weight quantiser: QuantRange has no signed 1-bit grid, and unsigned 1-bit LSQ gives {0, s}, not ±s"),
+    };
+
+    public static IEnumerable<Variant> Trainable => All.Where(v => v.Pending is null);
+
+    public static Variant? Find(string name) => All.FirstOrDefault(v => v.Name == name);
+
+    // LSQ as in its paper: signed weights, unsigned activations after ReLU; the input image (in [0, 1]) unsigned too.
+    private static Scheme Lsq(int weightBits, int activationBits) => new(
+        _ => Quant.Lsq(weightBits, QuantTarget.Weights),
+        _ => Quant.Lsq(activationBits, QuantTarget.Activations));
+
+    // LSQ+ with the first and last layer (weights and their input activations) at 8 bits.
+    private static Scheme LsqPlus(int bits) => new(
+        role => Quant.LsqPlus(role == LayerRole.Middle ? bits : 8, QuantTarget.Weights),
+        role => Quant.LsqPlus(role == LayerRole.Middle ? bits : 8, QuantTarget.Activations));
+
+    private static Scheme Pruned(bool movement) => new(
+        _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),
+        _ => Quant.Lsq(8, QuantTarget.Activations));
+
+    /// <summary>iPQ settings: K = 16 centroids (4-bit indices) of d = 8 weights, 0.5 bits per weight plus the codebooks.</summary>
+    internal static class Ipq
+    {
+        public const int BlockSize = 8, Centroids = 16;
+        public const string IndexBitsLabel = "0.5 + codebooks (32 first conv)";
+
+        // The first conv stays float: its 288 weights (36 blocks) are too few for 16 shared centroids, and 0.5% of the model.
+        public static Scheme Scheme(double noiseRate) => new(
+            role => role == LayerRole.First ? null : Quant.ProductQuantizer(BlockSize, Centroids, iterations: 25, noiseRate: noiseRate, seed: 7),
+            _ => null);
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Bitsmith.Training.Data;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>The command line.</summary>
+internal sealed record Options
+{
+    public int Epochs { get; init; } = 8;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 2e-3;
+    public int Seed { get; init; } = 1;
+    public string DataPath { get; init; } = FashionMnist.DefaultDirectory;
+    public string OutputPath { get; init; } = "runs/fashion";
+    public string ResultsPath { get; init; } = "docs/results.md";
+    public IReadOnlyList<string> Variants { get; init; } = Catalog.Trainable.Select(v => v.Name).ToArray();
+    public bool Resume { get; init; }
+    public int TrainLimit { get; init; } = int.MaxValue;
+    public int TestLimit { get; init; } = int.MaxValue;
+    public int InterpreterImages { get; init; } = 200;
+    public int IpqFineTuneSteps { get; init; } = 200;
+    public string? WriteSamplePath { get; init; }
+    public int SampleImages { get; init; } = 1000;
+    public int Threads { get; init; } = 2;
+    public bool Help { get; init; }
+
+    /// <summary>The arguments as given, for the results' "command" column.</summary>
+    public string CommandLine { get; init; } = "";
+
+    public const string Usage = """
+        Trains a Fashion-MNIST CNN in fp32 and with each compression method, exports each to ONNX,
+        checks the export in the compiler's reference interpreter, writes a results table and chart.
+
+        usage: dotnet run --project samples/FashionTraining -c Release -- [options]
+          --epochs N             epochs per variant (default 8)
+          --batch-size N         mini-batch (default 128)
+          --lr X                 Adam learning rate, cosine-decayed (default 0.002)
+          --seed N               seed of initialisation and shuffling (default 1)
+          --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
+          --out DIR              checkpoints and ONNX files (default runs/fashion)
+          --results FILE         the results table; the chart is written beside it (default docs/results.md)
+          --variants A,B,...     which variants (default: all trainable; fp32 is trained first when a
+                                 quantised variant needs it and it is not in the list)
+          --resume               continue from the last checkpoint of each variant in --out
+          --train-limit N        use only the first N training images (smoke runs)
+          --test-limit N         evaluate on the first N test images (smoke runs)
+          --interpreter-images N images the reference interpreter checks per variant (default 200)
+          --ipq-finetune-steps N fine-tuning steps after each iPQ layer is quantised (default 200)
+          --threads N            TorchSharp threads (default 2)
+          --write-sample FILE    write the first --sample-images test images with labels to FILE and exit
+          --sample-images N      (default 1000)
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options { CommandLine = string.Join(' ', args) };
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value.");
+            int Int(int min = 1)
+            {
+                string v = Next();
+                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+                    ? n : throw new ArgumentException($"{a}: '{v}' is not an integer >= {min}.");
+            }
+            o = a switch
+            {
+                "--epochs" => o with { Epochs = Int() },
+                "--batch-size" => o with { BatchSize = Int() },
+                "--lr" => o with { LearningRate = double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException("--lr needs a positive number.") },
+                "--seed" => o with { Seed = Int(0) },
+                "--data" => o with { DataPath = Next() },
+                "--out" => o with { OutputPath = Next() },
+                "--results" => o with { ResultsPath = Next() },
+                "--variants" => o with { Variants = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--resume" => o with { Resume = true },
+                "--train-limit" => o with { TrainLimit = Int() },
+                "--test-limit" => o with { TestLimit = Int() },
+                "--interpreter-images" => o with { InterpreterImages = Int(0) },
+                "--ipq-finetune-steps" => o with { IpqFineTuneSteps = Int(0) },
+                "--threads" => o with { Threads = Int() },
+                "--write-sample" => o with { WriteSamplePath = Next() },
+                "--sample-images" => o with { SampleImages = Int() },
+                "--help" or "-h" => o with { Help = true },
+                _ => throw new ArgumentException($"Unknown option {a} (see --help)."),
+            };
+        }
+        foreach (string v in o.Variants)
+        {
+            var variant = Catalog.Find(v) ?? throw new ArgumentException($"Unknown variant '{v}'; known: {string.Join(", ", Catalog.All.Select(x => x.Name))}.");
+            if (variant.Pending is not null)
+                throw new ArgumentException($"Variant '{v}' is pending: {variant.Pending}");
+        }
+        return o;
+    }
+}

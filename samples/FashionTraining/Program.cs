@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Bitsmith.Training.Data;
+using Bitsmith.Training.Export;
+using Bitsmith.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>
+/// Trains the fp32 baseline and each variant, exports and checks each, and writes the report.
+/// Every finished variant leaves result.json and model.onnx in its folder under --out; a rerun with
+/// --resume skips finished variants and continues unfinished ones from their last epoch.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(Options.Usage);
+            foreach (var v in Catalog.All)
+                Console.WriteLine($"  {v.Name,-10} {v.Description}{(v.Pending is null ? "" : "  [pending: " + v.Pending + "]")}");
+            return 0;
+        }
+        try
+        {
+            if (options.WriteSamplePath is { } samplePath)
+            {
+                var sample = FashionMnist.LoadTest(options.DataPath).Take(options.SampleImages);
+                ImageSampleFile.Write(samplePath, sample);
+                Console.WriteLine($"wrote {sample.Count} test images with labels to {samplePath} ({new FileInfo(samplePath).Length} bytes)");
+                return 0;
+            }
+            Run(options);
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    private static void Run(Options options)
+    {
+        torch.set_num_threads(options.Threads);
+        var trainImages = FashionMnist.LoadTrain(options.DataPath).Take(options.TrainLimit);
+        var testImages = FashionMnist.LoadTest(options.DataPath).Take(options.TestLimit);
+        Console.WriteLine($"Fashion-MNIST: {trainImages.Count} training, {testImages.Count} test images from {options.DataPath}");
+        using var train = new TensorData(trainImages);
+        using var test = new TensorData(testImages);
+        var trainer = new Trainer(options, train, test);
+
+        // fp32 first: the quantised variants start from its weights.
+        var names = options.Variants.ToList();
+        if (names.Any(n => Catalog.Find(n)!.StartsFromFp32) && !names.Contains(Catalog.Fp32))
+            names.Insert(0, Catalog.Fp32);
+        names = Catalog.All.Select(v => v.Name).Where(names.Contains).ToList();
+
+        foreach (string name in names)
+        {
+            var variant = Catalog.Find(name)!;
+            string dir = Path.Combine(options.OutputPath, variant.Name);
+            if (options.Resume && VariantResult.Load(dir) is { } done)
+            {
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}: finished earlier, test {1:P2}", name, done.TestAccuracy));
+                continue;
+            }
+            if (!options.Resume && Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+            Directory.CreateDirectory(dir);
+            RunVariant(variant, dir, trainer, options, train, test);
+        }
+
+        var results = Catalog.All
+            .Select(v => VariantResult.Load(Path.Combine(options.OutputPath, v.Name)))
+            .Where(r => r is not null)
+            .ToDictionary(r => r!.Name, r => r!);
+        Report.Write(options.ResultsPath, results, options);
+    }
+
+    private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData test)
+    {
+        Console.WriteLine($"{variant.Name}: {variant.Description}");
+        torch.manual_seed(options.Seed);
+        using var net = variant.Build!();
+        if (variant.StartsFromFp32)
+            CopyFloatWeights(Path.Combine(options.OutputPath, Catalog.Fp32), net);
+
+        double seconds = trainer.Train(variant, net, dir);
+        if (variant.Method == Method.Ipq)
+            seconds += trainer.QuantizeProduct(net);
+        net.RoundOffsetsToStep();
+
+        var watch = Stopwatch.StartNew();
+        long[] predictions = Evaluation.Predict(net, test.Images, test.Count);
+        double accuracy = Evaluation.Accuracy(predictions, test.Labels);
+        string onnx = Path.Combine(dir, "model.onnx");
+        OnnxExporter.Save(net, onnx, 1, FashionCnn.Size, FashionCnn.Size);
+        int checkedImages = Math.Min(options.InterpreterImages, test.Count);
+        var (interpreterAccuracy, agreement) = InterpreterCheck.Run(onnx, test.Images, test.Labels, predictions, checkedImages);
+        double torchOnChecked = Evaluation.Accuracy(predictions.Take(checkedImages).ToArray(), test.Labels);
+
+        var result = new VariantResult(variant.Name, accuracy, test.Count, ModelSize.WeightBytes(net), ModelSize.WeightCount(net),
+            seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
+            "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine);
+        result.Save(dir);
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "{0}: test {1:P2} on {2}; {3:N0} weight bytes; interpreter on {4}: {5:P2} (TorchSharp {6:P2}), same class {7:P2}; exported to {8} ({9})",
+            variant.Name, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked, agreement, onnx,
+            Trainer.Format(watch.Elapsed.TotalSeconds)));
+    }
+
+    // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
+    private static void CopyFloatWeights(string fp32Dir, QuantSequential target)
+    {
+        string path = Checkpoint.ModelPath(fp32Dir);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
+        using var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();
+        fp32.load(path);
+        static IEnumerable<nn.Module> Weighted(QuantSequential net) =>
+            net.modules().Where(m => m is QuantConv2d or QuantLinear or TorchSharp.Modules.BatchNorm2d);
+        using var noGrad = no_grad();
+        foreach (var (from, to) in Weighted(fp32).Zip(Weighted(target)))
+        {
+            var source = from.state_dict();
+            foreach (var (key, value) in to.state_dict())
+            {
+                // Only the layer's own tensors (weight, bias, BN statistics), not its quantiser's.
+                if (!key.Contains('.') && source.TryGetValue(key, out var s))
+                    value.copy_(s);
+            }
+        }
+    }
+}

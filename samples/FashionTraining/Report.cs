@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>Writes the results table (Markdown) and the accuracy-versus-bytes chart (PNG, ScottPlot, headless).</summary>
+internal static class Report
+{
+    public static void Write(string resultsPath, IReadOnlyDictionary<string, VariantResult> results, Options options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string chartPath = Path.ChangeExtension(resultsPath, null) + "-accuracy-vs-bytes.png";
+        var fp32 = results.GetValueOrDefault(Catalog.Fp32);
+        var md = new StringBuilder();
+        md.AppendLine("# Fashion-MNIST results").AppendLine();
+        md.AppendLine("Written by samples/FashionTraining. Test accuracy is TorchSharp's eval output on the test images listed;");
+        md.AppendLine("the exported ONNX file of each variant is run in the compiler's reference interpreter on the first images");
+        md.AppendLine("of the test set (\"interpreter\": its accuracy there / agreement with TorchSharp's class). Weight bytes: see");
+        md.AppendLine("samples/FashionTraining/ModelSize.cs (weights at their bits, codebooks, masks, biases and folded BatchNorm).").AppendLine();
+        md.AppendLine("| variant | method | test accuracy | test images | weight bytes | compression | bits / weight | bits / activation | interpreter | training time | command |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var v in Catalog.All)
+        {
+            if (results.TryGetValue(v.Name, out var r))
+            {
+                string compression = fp32 is null ? "" : string.Format(inv, "{0:F1}×", (double)fp32.WeightBytes / r.WeightBytes);
+                string interpreter = r.InterpreterImages == 0 ? "not run"
+                    : string.Format(inv, "{0:P1} / {1:P1} of {2}", r.InterpreterAccuracy, r.InterpreterAgreement, r.InterpreterImages);
+                md.AppendLine(string.Format(inv, "| {0} | {1} | {2:P2} | {3} | {4:N0} | {5} | {6} | {7} | {8} | {9} | `{10}` |",
+                    v.Name, v.Description, r.TestAccuracy, r.TestImages, r.WeightBytes, compression, v.WeightBits, v.ActivationBits,
+                    interpreter, Trainer.Format(r.TrainSeconds), r.Command));
+            }
+            else
+                md.AppendLine($"| {v.Name} | {v.Description} | {(v.Pending is null ? "not run" : "pending: " + v.Pending)} | | | | {v.WeightBits} | {v.ActivationBits} | | | |");
+        }
+        md.AppendLine().AppendLine($"![accuracy against weight bytes]({Path.GetFileName(chartPath)})");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
+        File.WriteAllText(resultsPath, md.ToString());
+        WriteChart(chartPath, results.Values.ToArray());
+        Console.WriteLine($"wrote {resultsPath} and {chartPath}");
+    }
+
+    private static void WriteChart(string path, VariantResult[] results)
+    {
+        var plot = new ScottPlot.Plot();
+        // Bytes span three orders of magnitude: plot log10(bytes) and label the ticks in bytes.
+        double[] xs = results.Select(r => Math.Log10(r.WeightBytes)).ToArray();
+        double[] ys = results.Select(r => 100 * r.TestAccuracy).ToArray();
+        var points = plot.Add.ScatterPoints(xs, ys);
+        points.MarkerSize = 9;
+        for (int i = 0; i < results.Length; i++)
+        {
+            var label = plot.Add.Text(results[i].Name, xs[i], ys[i]);
+            label.LabelFontSize = 12;
+            label.OffsetX = 6;
+            label.OffsetY = -6;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = x => FormatBytes(Math.Pow(10, x)),
+        };
+        plot.Title("Fashion-MNIST: test accuracy against weight bytes");
+        plot.XLabel("weight bytes (log scale)");
+        plot.YLabel("test accuracy (%)");
+        if (xs.Length > 0)
+            plot.Axes.SetLimits(xs.Min() - 0.3, xs.Max() + 0.5, ys.Min() - 1, Math.Min(100, ys.Max() + 1));
+        plot.SavePng(path, 900, 560);
+    }
+
+    private static string FormatBytes(double bytes) =>
+        bytes >= 1e6 ? (bytes / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
+        : bytes >= 1e3 ? (bytes / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
+        : bytes.ToString("0", CultureInfo.InvariantCulture) + " B";
+}

@@ -1,0 +1,31 @@
+using Bitsmith.Training.Model;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>How a variant is trained after (or instead of) the plain epoch loop.</summary>
+internal enum Method
+{
+    /// <summary>Epochs of (quantisation-aware) training.</summary>
+    Plain,
+    /// <summary>Epochs with block-drop noise, then iPQ layer by layer with centroid fine-tuning.</summary>
+    Ipq,
+    /// <summary>Epochs with the cubic sparsity schedule driving the pruners.</summary>
+    Pruning,
+}
+
+/// <summary>
+/// One row of the results: a network (<see cref="Build"/>), how it is trained, and its nominal bits
+/// per weight and activation. A variant with <see cref="Pending"/> set is listed but not trained.
+/// </summary>
+internal sealed record Variant(
+    string Name,
+    string Description,
+    string WeightBits,
+    string ActivationBits,
+    Method Method,
+    System.Func<QuantSequential>? Build,
+    string? Pending = null)
+{
+    /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
+    public bool StartsFromFp32 => Name != Catalog.Fp32;
+}
