@@ -18,6 +18,7 @@ namespace Bitsmith.Compiler.Emit
         private readonly IdentifierSet _names = new IdentifierSet();
         private readonly SourceWriter _tables = new SourceWriter();
         private readonly Dictionary<string, string> _tableNames = new Dictionary<string, string>();
+        private readonly Dictionary<int, string> _unpacked = new Dictionary<int, string>();
 
         internal LayerContext(PlanStep step, Dictionary<string, PlanValue> values)
         {
@@ -65,10 +66,33 @@ namespace Bitsmith.Compiler.Emit
         /// <summary>A fresh local name.</summary>
         public string Local(string hint) => _names.Unique(hint);
 
+        /// <summary>Int4 inputs of at most this many elements can be unpacked once into a stack buffer.</summary>
+        private const int MaxUnpackedElements = 16384;
+
+        /// <summary>
+        /// Unpacks int4 input <paramref name="i"/> once at the top of the method into a stack
+        /// buffer, so loops that read each weight many times read a byte instead of a nibble.
+        /// Does nothing for other inputs or larger ones.
+        /// </summary>
+        public void UnpackOnce(int i)
+        {
+            var v = In(i);
+            int count = Shape.Size(v.Shape.ToArray());
+            if (!IsPacked(v) || _unpacked.ContainsKey(i) || count > MaxUnpackedElements)
+                return;
+            string name = Local(InName(i) + "Unpacked"), at = Local("i");
+            string type = v.Type == ElementType.Int4 ? "sbyte" : "byte";
+            W.Line($"global::System.Span<{type}> {name} = stackalloc {type}[{CSharp.Int(count)}];");
+            W.Line($"for (int {at} = 0; {at} < {CSharp.Int(count)}; {at}++) {name}[{at}] = {Element(i, at)};");
+            _unpacked.Add(i, name);
+        }
+
         /// <summary>Element <paramref name="index"/> of input <paramref name="i"/> in its C# type (int4 weights unpacked).</summary>
         public string Element(int i, string index)
         {
             var v = In(i);
+            if (_unpacked.TryGetValue(i, out var unpacked))
+                return $"{unpacked}[{index}]";
             return IsPacked(v)
                 ? $"global::Bitsmith.Runtime.Int4.{(v.Type == ElementType.Int4 ? "Signed" : "Unsigned")}({InName(i)}, {index})"
                 : $"{InName(i)}[{index}]";

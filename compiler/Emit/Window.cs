@@ -73,15 +73,24 @@ namespace Bitsmith.Compiler.Emit
             Close(blocks);
         }
 
+        /// <summary>Windows of at most this many taps are unrolled: loops of two or three trips cost more than the multiply-adds they run.</summary>
+        private const int UnrolledTaps = 16;
+
         /// <summary>
         /// Loops over the taps of the window at output position <paramref name="outputAxes"/> that
         /// fall inside the input; the body gets the flat spatial input index, the flat kernel index
-        /// and the input position on each axis.
+        /// and the input position on each axis. Small windows are unrolled into one test per tap,
+        /// visiting the same taps in the same order.
         /// </summary>
         public void TapLoops(LayerContext c, string[] outputAxes, Action<string, string, string[]> body)
         {
-            var k = Kernel.Select(_ => c.Local("k")).ToArray();
             var at = Kernel.Select(_ => c.Local("p")).ToArray();
+            if (KernelSize <= UnrolledTaps)
+            {
+                UnrolledTapsOf(c, outputAxes, at, 0, 0, body);
+                return;
+            }
+            var k = Kernel.Select(_ => c.Local("k")).ToArray();
             var blocks = new List<IDisposable>();
             for (int d = 0; d < k.Length; d++)
             {
@@ -91,6 +100,25 @@ namespace Bitsmith.Compiler.Emit
             }
             body(FlatIndex(at, Input), FlatIndex(k, Kernel), at);
             Close(blocks);
+        }
+
+        /// <summary>Axis <paramref name="d"/> onwards of an unrolled window, <paramref name="kernelIndex"/> the flat kernel index of the axes before it.</summary>
+        private void UnrolledTapsOf(LayerContext c, string[] outputAxes, string[] at, int d, int kernelIndex, Action<string, string, string[]> body)
+        {
+            if (d == at.Length)
+            {
+                body(FlatIndex(at, Input), CSharp.Int(kernelIndex), at);
+                return;
+            }
+            for (int k = 0; k < Kernel[d]; k++)
+            {
+                string position = Position(outputAxes[d], CSharp.Int(k), d);
+                using (c.W.Block($"if ((uint)({position}) < {Input[d]}u)"))
+                {
+                    c.W.Line($"int {at[d]} = {position};");
+                    UnrolledTapsOf(c, outputAxes, at, d + 1, kernelIndex * Kernel[d] + k, body);
+                }
+            }
         }
 
         /// <summary>The input coordinate on axis <paramref name="d"/> of kernel tap <paramref name="k"/> at output position <paramref name="o"/>.</summary>

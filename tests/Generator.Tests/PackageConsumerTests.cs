@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Reflection;
 using Xunit;
@@ -77,24 +76,6 @@ namespace Bitsmith.Generator.Tests
             Assert.Contains("Skipping target \"BitsmithCompileModels\"", second);
         }
 
-        private static string Dotnet(string directory, string arguments)
-        {
-            var start = new ProcessStartInfo("dotnet", arguments)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            // The test host's own MSBuild settings must not leak into the child builds.
-            start.Environment.Remove("MSBuildSDKsPath");
-            start.Environment.Remove("MSBuildExtensionsPath");
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"dotnet {arguments} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
-            return stdout;
-        }
+        private static string Dotnet(string directory, string arguments) => DotnetProcess.Run(directory, arguments);
     }
 }

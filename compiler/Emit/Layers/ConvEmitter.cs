@@ -41,6 +41,7 @@ namespace Bitsmith.Compiler.Emit.Layers
             }
             else if (c.Step.Strategy == Strategy.IntegerReference)
             {
+                c.UnpackOnce(1);
                 // Σ(x - zx)(w - zw[m]) exactly in long, scaled once by sx · sw[m].
                 var (sx, zx) = c.Params(c.In(0), "0", "x");
                 g.Emit(c, "long",
@@ -49,6 +50,7 @@ namespace Bitsmith.Compiler.Emit.Layers
             }
             else
             {
+                c.UnpackOnce(1);
                 g.Emit(c, "double",
                     (m, xi, wi) => $"(double)({c.Real(0, xi)}) * ({c.Real(1, wi)})",
                     (m, o, acc) => c.W.Line(c.Store(0, o, WithBias(c, m, acc))));
