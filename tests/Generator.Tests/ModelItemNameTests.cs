@@ -10,6 +10,7 @@ namespace Bitsmith.Generator.Tests
     /// Two models with one file name in different folders: each gets its own plan, weights,
     /// options file and resource name, so neither overwrites the other's compiled form.
     /// </summary>
+    [Collection(BuildProcessCollection.Name)]
     public sealed class ModelItemNameTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "bitsmith-names-" + Guid.NewGuid().ToString("N"));

@@ -12,6 +12,7 @@ namespace Bitsmith.Generator.Tests
     /// The sample published with NativeAOT for AVX-512 (about 30 s here): no AOT or trimming
     /// warnings, and the native binary prints the same logits as the JIT-compiled sample.
     /// </summary>
+    [Collection(BuildProcessCollection.Name)]
     public sealed class NativeAotPublishTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "bitsmith-aot-" + Guid.NewGuid().ToString("N"));

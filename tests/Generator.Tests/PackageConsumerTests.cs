@@ -10,6 +10,7 @@ namespace Bitsmith.Generator.Tests
     /// with only the PackageReference, a BitsmithModel item and the attribute; build, run, and a
     /// second build that must not compile the model again.
     /// </summary>
+    [Collection(BuildProcessCollection.Name)]
     public sealed class PackageConsumerTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "bitsmith-consumer-" + Guid.NewGuid().ToString("N"));
