@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Bitsmith.Training;
+using Bitsmith.Training.Model;
 using static TorchSharp.torch;
 
 namespace Bitsmith.Samples.FashionTraining;
@@ -10,17 +11,18 @@ internal static class Catalog
 {
     public const string Fp32 = "fp32";
 
-    private const string MixedPrecisionPending = "needs the learned mixed-precision, HAWQ-V2 and EBS modules (branch mixedprec, in progress)";
-
     public static readonly IReadOnlyList<Variant> All = new Variant[]
     {
         new(Fp32, "float baseline", "32", "32", Method.Plain, () => FashionCnn.Build(new Scheme(_ => null, _ => null))),
         new("w8a8", "LSQ, all layers 8-bit", "8", "8", Method.Plain, () => FashionCnn.Build(Lsq(8, 8))),
         new("w4a4", "LSQ+, first and last layer 8-bit", "4 (8 first/last)", "4 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(4))),
         new("w2a2", "LSQ+, first and last layer 8-bit", "2 (8 first/last)", "2 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(2))),
-        new("mixed", "learned mixed precision (step + range) at the W4 byte budget", "≤ W4 budget", "learned", Method.Plain, null, MixedPrecisionPending),
-        new("hawq", "HAWQ-V2 bit allocation at the W4 byte budget", "≤ W4 budget", "4", Method.Plain, null, MixedPrecisionPending),
-        new("ebs", "EBS bitwidth search at the W4 byte budget", "≤ W4 budget", "searched", Method.Plain, null, MixedPrecisionPending),
+        new("mixed", "learned mixed precision (step + range) with weight and activation memory penalties at the W4 byte budget, ≤ 8 bits",
+            "learned, ≤ W4 budget", "learned, ≤ 8", Method.Mixed, () => FashionCnn.Build(MixedPrecision())),
+        new("hawq", "HAWQ-V2 allocation over {2,3,4,8} from the fp32 Hessian traces at the W4 byte budget, then LSQ+",
+            "allocated, ≤ W4 budget", "4 (8 first/last)", Method.Hawq, null),
+        new("ebs", "EBS search over {2,3,4,8} with an expected-size penalty at the W4 byte budget, argmax, then fine-tuned",
+            "searched, W4 budget", "4 (8 first/last)", Method.Ebs, () => FashionCnn.Build(Ebs())),
         new("ipq-qn", "iPQ K=16, d=8 with Quant-Noise (block drop p=0.1); first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0.1))),
         new("ipq", "iPQ K=16, d=8 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: true))),
@@ -42,6 +44,29 @@ internal static class Catalog
     private static Scheme LsqPlus(int bits) => new(
         role => Quant.LsqPlus(role == LayerRole.Middle ? bits : 8, QuantTarget.Weights),
         role => Quant.LsqPlus(role == LayerRole.Middle ? bits : 8, QuantTarget.Activations));
+
+    // Learned mixed precision on weights and activations, starting from W4A4's bits (8 first and last).
+    private static Scheme MixedPrecision() => new(
+        role => Quant.MixedPrecision(QuantTarget.Weights, role == LayerRole.Middle ? 4 : 8),
+        role => Quant.MixedPrecision(QuantTarget.Activations, role == LayerRole.Middle ? 4 : 8));
+
+    /// <summary>The bitwidths HAWQ-V2 and EBS choose from.</summary>
+    public static readonly int[] SearchBits = { 2, 3, 4, 8 };
+
+    // EBS searches the weights' bitwidths; activations as W4A4, since the budget is one of weight bytes.
+    private static Scheme Ebs() => new(
+        _ => Quant.Ebs(QuantTarget.Weights, SearchBits),
+        role => Quant.LsqPlus(role == LayerRole.Middle ? 4 : 8, QuantTarget.Activations));
+
+    /// <summary>HAWQ-V2's network: LSQ+ weights at the allocated bits (one per weighted layer, in order), activations as W4A4.</summary>
+    public static QuantSequential Hawq(int[] bits)
+    {
+        // FashionCnn asks for the weight quantisers once per weighted layer, in forward order.
+        int layer = 0;
+        return FashionCnn.Build(new Scheme(
+            _ => Quant.LsqPlus(bits[layer++], QuantTarget.Weights),
+            role => Quant.LsqPlus(role == LayerRole.Middle ? 4 : 8, QuantTarget.Activations)));
+    }
 
     private static Scheme Pruned(bool movement) => new(
         _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),

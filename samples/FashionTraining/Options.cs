@@ -22,6 +22,8 @@ internal sealed record Options
     public int TestLimit { get; init; } = int.MaxValue;
     public int InterpreterImages { get; init; } = 200;
     public int IpqFineTuneSteps { get; init; } = 200;
+    public int FineTuneSteps { get; init; } = 500;
+    public int HawqSamples { get; init; } = 64;
     public string? WriteSamplePath { get; init; }
     public int SampleImages { get; init; } = 1000;
     public int Threads { get; init; } = 2;
@@ -49,6 +51,8 @@ internal sealed record Options
           --test-limit N         evaluate on the first N test images (smoke runs)
           --interpreter-images N images the reference interpreter checks per variant (default 200)
           --ipq-finetune-steps N fine-tuning steps after each iPQ layer is quantised (default 200)
+          --finetune-steps N     EBS fine-tuning steps at the selected bitwidths (default 500)
+          --hawq-samples N       Hutchinson draws per Hessian trace for HAWQ-V2 (default 64)
           --threads N            TorchSharp threads (default 2)
           --write-sample FILE    write the first --sample-images test images with labels to FILE and exit
           --sample-images N      (default 1000)
@@ -82,6 +86,8 @@ internal sealed record Options
                 "--test-limit" => o with { TestLimit = Int() },
                 "--interpreter-images" => o with { InterpreterImages = Int(0) },
                 "--ipq-finetune-steps" => o with { IpqFineTuneSteps = Int(0) },
+                "--finetune-steps" => o with { FineTuneSteps = Int(0) },
+                "--hawq-samples" => o with { HawqSamples = Int() },
                 "--threads" => o with { Threads = Int() },
                 "--write-sample" => o with { WriteSamplePath = Next() },
                 "--sample-images" => o with { SampleImages = Int() },

@@ -99,13 +99,25 @@ public static class Program
     {
         Console.WriteLine($"{variant.Name}: {variant.Description}");
         torch.manual_seed(options.Seed);
-        using var net = variant.Build!();
+        string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
+        var allocation = Stopwatch.StartNew();
+        using var net = variant.Method == Method.Hawq ? HawqNetwork(fp32Dir, train, options) : variant.Build!();
+        double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
         if (variant.StartsFromFp32)
-            CopyFloatWeights(Path.Combine(options.OutputPath, Catalog.Fp32), net);
+            CopyFloatWeights(fp32Dir, net);
 
-        double seconds = trainer.Train(variant, net, dir);
+        double seconds = allocationSeconds + trainer.Train(variant, net, dir);
         if (variant.Method == Method.Ipq)
             seconds += trainer.QuantizeProduct(net);
+        if (variant.Method == Method.Ebs)
+            seconds += trainer.SelectAndFineTune(net);
+        if (variant.Method == Method.Mixed)
+        {
+            BitBudget.FinishMixed(net);
+            var bits = net.modules().OfType<Bitsmith.Training.Modules.MixedPrecisionQuantizer>()
+                .Where(q => q.Target == Bitsmith.Training.QuantTarget.Weights).Select(q => q.Bits);
+            Console.WriteLine($"  learned {BitBudget.Describe(net, bits)}");
+        }
         net.RoundOffsetsToStep();
 
         var watch = Stopwatch.StartNew();
@@ -127,14 +139,33 @@ public static class Program
             Trainer.Format(watch.Elapsed.TotalSeconds)));
     }
 
-    // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
-    private static void CopyFloatWeights(string fp32Dir, QuantSequential target)
+    // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch (the first 512 training images).
+    private static QuantSequential HawqNetwork(string fp32Dir, TensorData train, Options options)
+    {
+        using var fp32 = LoadFloatModel(fp32Dir);
+        int calibration = Math.Min(512, train.Count);
+        int[] bits;
+        using (var scope = NewDisposeScope())
+            bits = BitBudget.HawqBits(fp32, train.Images.narrow(0, 0, calibration), train.Labels.narrow(0, 0, calibration), options.HawqSamples, options.Seed);
+        var net = Catalog.Hawq(bits);
+        Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits)}");
+        return net;
+    }
+
+    private static QuantSequential LoadFloatModel(string fp32Dir)
     {
         string path = Checkpoint.ModelPath(fp32Dir);
         if (!File.Exists(path))
             throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
-        using var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();
+        var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();
         fp32.load(path);
+        return fp32;
+    }
+
+    // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
+    private static void CopyFloatWeights(string fp32Dir, QuantSequential target)
+    {
+        using var fp32 = LoadFloatModel(fp32Dir);
         static IEnumerable<nn.Module> Weighted(QuantSequential net) =>
             net.modules().Where(m => m is QuantConv2d or QuantLinear or TorchSharp.Modules.BatchNorm2d);
         using var noGrad = no_grad();

@@ -69,8 +69,16 @@ internal sealed class Trainer
                 optimizer.zero_grad();
                 Tensor logits = net.forward(_train.Images.index_select(0, batch));
                 Tensor loss = nn.functional.cross_entropy(logits, labels);
-                loss.backward();
+                Tensor objective = variant.Method switch
+                {
+                    Method.Mixed => loss + BitBudget.MixedPenalty(net),
+                    Method.Ebs => loss + BitBudget.EbsPenalty(net),
+                    _ => loss,
+                };
+                objective.backward();
                 optimizer.step();
+                if (variant.Method == Method.Mixed)
+                    BitBudget.CapMixed(net);
                 lossSum += loss.item<float>() * batch.shape[0];
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             }
@@ -106,20 +114,38 @@ internal sealed class Trainer
         var generator = new Generator((ulong)_options.Seed);
         ProductQuantization.QuantizeLayers(net, layer =>
         {
-            using var optimizer = optim.Adam(net.parameters(), lr: _options.LearningRate * 0.1);
-            net.train();
-            for (int step = 0; step < _options.IpqFineTuneSteps; step++)
-            {
-                using var scope = NewDisposeScope();
-                Tensor batch = randint(0, _train.Count, new long[] { _options.BatchSize }, dtype: ScalarType.Int64, generator: generator);
-                optimizer.zero_grad();
-                nn.functional.cross_entropy(net.forward(_train.Images.index_select(0, batch)), _train.Labels.index_select(0, batch)).backward();
-                optimizer.step();
-            }
+            FineTune(net, _options.IpqFineTuneSteps, generator);
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  iPQ layer {0}/{1} quantised, test {2:P2}",
                 layer + 1, layers.Count, Evaluation.Accuracy(net, _test)));
         });
         return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>EBS after the search: the argmax bitwidths fixed, the network fine-tuned at them; returns the seconds.</summary>
+    public double SelectAndFineTune(QuantSequential net)
+    {
+        var watch = Stopwatch.StartNew();
+        int[] bits = BitBudget.SelectEbs(net);
+        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits)}");
+        FineTune(net, _options.FineTuneSteps, new Generator((ulong)_options.Seed));
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  EBS fine-tuned {0} steps, test {1:P2}",
+            _options.FineTuneSteps, Evaluation.Accuracy(net, _test)));
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    // Random mini-batches at a tenth of the learning rate.
+    private void FineTune(QuantSequential net, int steps, Generator generator)
+    {
+        using var optimizer = optim.Adam(net.parameters(), lr: _options.LearningRate * 0.1);
+        net.train();
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor batch = randint(0, _train.Count, new long[] { _options.BatchSize }, dtype: ScalarType.Int64, generator: generator);
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(net.forward(_train.Images.index_select(0, batch)), _train.Labels.index_select(0, batch)).backward();
+            optimizer.step();
+        }
     }
 
     // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to 20% kept by 70%, then fine-tuning at 20%.

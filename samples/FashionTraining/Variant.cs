@@ -11,11 +11,18 @@ internal enum Method
     Ipq,
     /// <summary>Epochs with the cubic sparsity schedule driving the pruners.</summary>
     Pruning,
+    /// <summary>Epochs with the memory penalties of learned mixed precision; bits capped at 8, ranges snapped to the grid.</summary>
+    Mixed,
+    /// <summary>HAWQ-V2 allocates the bits from the fp32 model (the network is built from them), then epochs of LSQ+.</summary>
+    Hawq,
+    /// <summary>Epochs of EBS search with the size penalty, then argmax and fine-tuning at the chosen bits.</summary>
+    Ebs,
 }
 
 /// <summary>
 /// One row of the results: a network (<see cref="Build"/>), how it is trained, and its nominal bits
-/// per weight and activation. A variant with <see cref="Pending"/> set is listed but not trained.
+/// per weight and activation (<see cref="Build"/> is null for HAWQ-V2, whose
+/// network depends on the trained fp32 model). A variant with <see cref="Pending"/> set is listed but not trained.
 /// </summary>
 internal sealed record Variant(
     string Name,

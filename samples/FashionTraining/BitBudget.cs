@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Bitsmith.Training;
+using Bitsmith.Training.Hawq;
+using Bitsmith.Training.Model;
+using Bitsmith.Training.Modules;
+using static TorchSharp.torch;
+
+namespace Bitsmith.Samples.FashionTraining;
+
+/// <summary>
+/// The W4 byte budget shared by the mixed-precision variants (learned mixed precision, HAWQ-V2,
+/// EBS) and what each needs to meet it: the budget is what the uniform W4A4 variant's weights take,
+/// <c>Σ N_l · b_l</c> bits with the first and last layer at 8 bits and the others at 4.
+/// </summary>
+internal static class BitBudget
+{
+    /// <summary>Bits of the uniform W4A4 variant's weights, for the layers of <paramref name="net"/> (first and last at 8).</summary>
+    public static long WeightBits(QuantSequential net)
+    {
+        var weights = HawqV2.LayerWeights(net);
+        return weights.Select((w, i) => w.numel() * (i == 0 || i == weights.Count - 1 ? 8 : 4)).Sum();
+    }
+
+    /// <summary>
+    /// W4A4's activation memory in bytes, <c>max_l N_l · b_l / 8</c> (the input of the first and last
+    /// layer at 8 bits), for the activation quantisers of <paramref name="net"/> (after one forward).
+    /// </summary>
+    public static double ActivationBytes(QuantSequential net)
+    {
+        var acts = MixedQuantizers(net).Where(q => q.Target == QuantTarget.Activations).ToArray();
+        return acts.Select((q, i) => q.ElementCount * (i == 0 || i == acts.Length - 1 ? 8 : 4) / 8.0).Max();
+    }
+
+    // λ of the quadratic penalties: 10% over the budget costs 1 (about the cross-entropy at the start).
+    private static double Lambda(double budget) => 100 / (budget * budget);
+
+    /// <summary>
+    /// Learned mixed precision's memory penalties (Uhlich et al.): weight memory against the W4 byte
+    /// budget, activation memory against W4A4's.
+    /// </summary>
+    public static Tensor MixedPenalty(QuantSequential net)
+    {
+        var quantizers = MixedQuantizers(net);
+        double weightBudget = WeightBits(net) / 8.0, activationBudget = ActivationBytes(net);
+        using var scope = NewDisposeScope();
+        Tensor weights = MemoryRegularizer.Penalty(MemoryRegularizer.WeightBytes(quantizers), weightBudget, Lambda(weightBudget));
+        Tensor activations = MemoryRegularizer.Penalty(MemoryRegularizer.ActivationBytes(quantizers), activationBudget, Lambda(activationBudget));
+        return (weights + activations).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Keeps every mixed-precision quantiser at 8 bits or fewer (the exporter's widest grid): a range
+    /// beyond <c>QP(8) · d</c> is cut back to it.
+    /// </summary>
+    public static void CapMixed(QuantSequential net)
+    {
+        foreach (var q in MixedQuantizers(net).Where(q => q.IsInitialized && q.Bits > 8))
+            q.Initialize(q.StepValue, new QuantRange(8, q.Signed).QP * q.StepValue);
+    }
+
+    /// <summary>Caps at 8 bits and snaps each range to its grid, so the exported clip is the trained one.</summary>
+    public static void FinishMixed(QuantSequential net)
+    {
+        CapMixed(net);
+        foreach (var q in MixedQuantizers(net))
+            q.SnapRangeToGrid();
+    }
+
+    /// <summary>EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> against the W4 byte budget.</summary>
+    public static Tensor EbsPenalty(QuantSequential net)
+    {
+        double budget = WeightBits(net) / 8.0;
+        using var scope = NewDisposeScope();
+        Tensor bytes = EbsLayers(net).Select(l => l.Quantizer.expectedBitwidth() * (l.Weights / 8.0)).Aggregate((a, b) => a + b);
+        return MemoryRegularizer.Penalty(bytes, budget, Lambda(budget)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Ends the EBS search (argmax α per layer); returns the chosen weight bitwidths in layer order.</summary>
+    public static int[] SelectEbs(QuantSequential net)
+    {
+        foreach (var q in net.modules().OfType<EbsQuantizer>())
+            q.Select();
+        return EbsLayers(net).Select(l => l.Quantizer.Range.Bits).ToArray();
+    }
+
+    /// <summary>
+    /// HAWQ-V2's allocation over {2, 3, 4, 8} within the W4 budget, from the trained fp32 model's Hessian
+    /// traces on a calibration batch of <paramref name="images"/> (eval mode: BatchNorm's running statistics).
+    /// </summary>
+    public static int[] HawqBits(QuantSequential fp32, Tensor images, Tensor labels, int samples, int seed)
+    {
+        fp32.eval();
+        var generator = new Generator((ulong)seed);
+        return HawqV2.Allocate(fp32, () => nn.functional.cross_entropy(fp32.forward(images), labels), WeightBits(fp32), samples,
+            HawqV2.DefaultCandidates, generator);
+    }
+
+    /// <summary>Σ N_l · b_l of the weight quantisers' current bitwidths, in bits (for the log).</summary>
+    public static long QuantizedWeightBits(QuantSequential net) =>
+        net.modules().Sum(m => m switch
+        {
+            QuantConv2d { WeightTransform: IUniformQuantizer q } c => c.weight.numel() * q.Range.Bits,
+            QuantLinear { WeightTransform: IUniformQuantizer q } l => l.weight.numel() * q.Range.Bits,
+            _ => 0L,
+        });
+
+    /// <summary>A line for the log: the weight bitwidths per layer and the bits against the budget.</summary>
+    public static string Describe(QuantSequential net, IEnumerable<int> bits) => string.Format(CultureInfo.InvariantCulture,
+        "weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits", string.Join(", ", bits), QuantizedWeightBits(net), WeightBits(net));
+
+    private static MixedPrecisionQuantizer[] MixedQuantizers(QuantSequential net) => net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
+
+    private static IEnumerable<(EbsQuantizer Quantizer, long Weights)> EbsLayers(QuantSequential net) =>
+        net.modules().Select(m => m switch
+        {
+            QuantConv2d { WeightTransform: EbsQuantizer q } c => (q, c.weight.numel()),
+            QuantLinear { WeightTransform: EbsQuantizer q } l => (q, l.weight.numel()),
+            _ => ((EbsQuantizer)null!, 0L),
+        }).Where(l => l.Item1 is not null);
+}
