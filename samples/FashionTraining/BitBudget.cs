@@ -78,24 +78,55 @@ internal static class BitBudget
         return MemoryRegularizer.Penalty(bytes, budget, Lambda(budget)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Ends the EBS search (argmax α per layer); returns the chosen weight bitwidths in layer order.</summary>
+    /// <summary>
+    /// Ends the EBS search: per layer the candidate of the largest strength, as
+    /// <see cref="EbsQuantizer.Select"/> takes it, but within the W4 budget — the assignment of the
+    /// highest joint probability <c>Π_l softmax(α_l)_b</c> whose <c>Σ N_l · b_l</c> fits (exact, by
+    /// <see cref="BitAllocation.Solve"/> on the costs <c>-log p</c>); the argmax itself when it fits.
+    /// Returns the chosen weight bitwidths in layer order.
+    /// </summary>
     public static int[] SelectEbs(QuantSequential net)
     {
+        var layers = EbsLayers(net).ToArray();
+        int[] candidates = layers[0].Quantizer.Bitwidths.ToArray();
+        double[][] cost;
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+            cost = layers.Select(l => l.Quantizer.probabilities().to_type(ScalarType.Float64).data<double>().Select(p => -Math.Log(p)).ToArray()).ToArray();
+        int[] bits = BitAllocation.Solve(cost, layers.Select(l => l.Weights).ToArray(), candidates, WeightBits(net));
+        using (var noGrad = no_grad())
+        {
+            for (int i = 0; i < layers.Length; i++)
+            {
+                // Make the budgeted choice the argmax, so Select fixes it.
+                using var scope = NewDisposeScope();
+                var alpha = layers[i].Quantizer.alpha;
+                int chosen = Array.IndexOf(candidates, bits[i]);
+                if (alpha.argmax().item<long>() != chosen)
+                    alpha[chosen] = alpha.max() + 1;
+            }
+        }
         foreach (var q in net.modules().OfType<EbsQuantizer>())
             q.Select();
-        return EbsLayers(net).Select(l => l.Quantizer.Range.Bits).ToArray();
+        return layers.Select(l => l.Quantizer.Range.Bits).ToArray();
     }
 
     /// <summary>
     /// HAWQ-V2's allocation over {2, 3, 4, 8} within the W4 budget, from the trained fp32 model's Hessian
-    /// traces on a calibration batch of <paramref name="images"/> (eval mode: BatchNorm's running statistics).
+    /// traces on a calibration batch of <paramref name="images"/> (eval mode: BatchNorm's running
+    /// statistics). As <see cref="HawqV2.Allocate"/>, but with the traces' magnitudes: Hutchinson's
+    /// estimate of a small trace can come out negative, which would make the quantisation error look
+    /// like a gain and send that layer to 2 bits.
     /// </summary>
     public static int[] HawqBits(QuantSequential fp32, Tensor images, Tensor labels, int samples, int seed)
     {
         fp32.eval();
-        var generator = new Generator((ulong)seed);
-        return HawqV2.Allocate(fp32, () => nn.functional.cross_entropy(fp32.forward(images), labels), WeightBits(fp32), samples,
-            HawqV2.DefaultCandidates, generator);
+        var weights = HawqV2.LayerWeights(fp32);
+        double[] traces = HutchinsonTrace.Estimate(() => nn.functional.cross_entropy(fp32.forward(images), labels), weights, samples,
+            new Generator((ulong)seed));
+        Console.WriteLine("  Hessian traces per layer: " + string.Join(", ", traces.Select(t => t.ToString("G4", CultureInfo.InvariantCulture))));
+        double[][] cost = HawqSensitivity.Table(traces.Select(Math.Abs).ToArray(), weights, HawqV2.DefaultCandidates);
+        return BitAllocation.Solve(cost, weights.Select(w => w.numel()).ToArray(), HawqV2.DefaultCandidates, WeightBits(fp32));
     }
 
     /// <summary>Σ N_l · b_l of the weight quantisers' current bitwidths, in bits (for the log).</summary>

@@ -4,9 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Bitsmith.Training;
 using Bitsmith.Training.Data;
 using Bitsmith.Training.Export;
 using Bitsmith.Training.Model;
+using Bitsmith.Training.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -114,9 +116,9 @@ public static class Program
         if (variant.Method == Method.Mixed)
         {
             BitBudget.FinishMixed(net);
-            var bits = net.modules().OfType<Bitsmith.Training.Modules.MixedPrecisionQuantizer>()
-                .Where(q => q.Target == Bitsmith.Training.QuantTarget.Weights).Select(q => q.Bits);
-            Console.WriteLine($"  learned {BitBudget.Describe(net, bits)}");
+            var quantizers = net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
+            Console.WriteLine($"  learned {BitBudget.Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits))}; " +
+                $"activation bits [{string.Join(", ", quantizers.Where(q => q.Target == QuantTarget.Activations).Select(q => q.Bits))}]");
         }
         net.RoundOffsetsToStep();
 
