@@ -9,20 +9,20 @@ namespace Bitsmith.Samples.FashionTraining;
 /// <summary>The variants of issue 4 item 4, in the order of the results table.</summary>
 internal static class Catalog
 {
-    public const string Fp32 = "fp32";
+    public const string Fp32 = "fp32", W4a4 = "w4a4";
 
     public static readonly IReadOnlyList<Variant> All = new Variant[]
     {
         new(Fp32, "float baseline", "32", "32", Method.Plain, () => FashionCnn.Build(new Scheme(_ => null, _ => null))),
         new("w8a8", "LSQ, all layers 8-bit", "8", "8", Method.Plain, () => FashionCnn.Build(Lsq(8, 8))),
-        new("w4a4", "LSQ+, first and last layer 8-bit", "4 (8 first/last)", "4 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(4))),
+        new(W4a4, "LSQ+, first and last layer 8-bit", "4 (8 first/last)", "4 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(4))),
         new("w2a2", "LSQ+, first and last layer 8-bit", "2 (8 first/last)", "2 (8 first/last)", Method.Plain, () => FashionCnn.Build(LsqPlus(2))),
         new("mixed", "learned mixed precision (step + range) with weight and activation memory penalties at the W4 byte budget, ≤ 8 bits",
             "learned, ≤ W4 budget", "learned, ≤ 8", Method.Mixed, () => FashionCnn.Build(MixedPrecision())),
         new("hawq", "HAWQ-V2 allocation over {2,3,4,8} from the fp32 Hessian traces at the W4 byte budget, then LSQ+",
             "allocated, ≤ W4 budget", "4 (8 first/last)", Method.Hawq, null),
         new("ebs", "EBS search over {2,3,4,8} with an expected-size penalty at the W4 byte budget, argmax, then fine-tuned",
-            "searched, W4 budget", "4 (8 first/last)", Method.Ebs, () => FashionCnn.Build(Ebs())),
+            "searched, ≤ W4 budget", "4 (8 first/last)", Method.Ebs, () => FashionCnn.Build(Ebs())),
         new("ipq-qn", "iPQ K=16, d=8 with Quant-Noise (block drop p=0.1); first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0.1))),
         new("ipq", "iPQ K=16, d=8 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: true))),

@@ -21,6 +21,11 @@ internal static class Report
         md.AppendLine("the exported ONNX file of each variant is run in the compiler's reference interpreter on the first images");
         md.AppendLine("of the test set (\"interpreter\": its accuracy there / agreement with TorchSharp's class). Weight bytes: see");
         md.AppendLine("samples/FashionTraining/ModelSize.cs (weights at their bits, codebooks, masks, biases and folded BatchNorm).").AppendLine();
+        long budget;
+        using (var w4 = Catalog.Find(Catalog.W4a4)!.Build!())
+            budget = ModelSize.WeightBytes(w4);
+        md.AppendLine(string.Format(inv, "The W4 byte budget of mixed, hawq and ebs is the uniform W4A4 variant's weight bytes, {0:N0} (4-bit weights,", budget));
+        md.AppendLine("first and last layer 8-bit); their weight bytes column shows the share of it they use.").AppendLine();
         md.AppendLine("| variant | method | test accuracy | test images | weight bytes | compression | bits / weight | bits / activation | interpreter | training time | command |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var v in Catalog.All)
@@ -30,8 +35,8 @@ internal static class Report
                 string compression = fp32 is null ? "" : string.Format(inv, "{0:F1}×", (double)fp32.WeightBytes / r.WeightBytes);
                 string interpreter = r.InterpreterImages == 0 ? "not run"
                     : string.Format(inv, "{0:P1} / {1:P1} of {2}", r.InterpreterAccuracy, r.InterpreterAgreement, r.InterpreterImages);
-                md.AppendLine(string.Format(inv, "| {0} | {1} | {2:P2} | {3} | {4:N0} | {5} | {6} | {7} | {8} | {9} | `{10}` |",
-                    v.Name, v.Description, r.TestAccuracy, r.TestImages, r.WeightBytes, compression, v.WeightBits, v.ActivationBits,
+                md.AppendLine(string.Format(inv, "| {0} | {1} | {2:P2} | {3} | {4} | {5} | {6} | {7} | {8} | {9} | `{10}` |",
+                    v.Name, v.Description, r.TestAccuracy, r.TestImages, WeightBytes(r, v.AtW4Budget ? budget : null), compression, v.WeightBits, v.ActivationBits,
                     interpreter, Trainer.Format(r.TrainSeconds), r.Command));
             }
             else
@@ -43,6 +48,10 @@ internal static class Report
         WriteChart(chartPath, results.Values.ToArray());
         Console.WriteLine($"wrote {resultsPath} and {chartPath}");
     }
+
+    private static string WeightBytes(VariantResult r, long? budget) => budget is { } b
+        ? string.Format(CultureInfo.InvariantCulture, "{0:N0} ({1:P1} of the W4 budget {2:N0})", r.WeightBytes, (double)r.WeightBytes / b, b)
+        : r.WeightBytes.ToString("N0", CultureInfo.InvariantCulture);
 
     private static void WriteChart(string path, VariantResult[] results)
     {

@@ -35,4 +35,7 @@ internal sealed record Variant(
 {
     /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
     public bool StartsFromFp32 => Name != Catalog.Fp32;
+
+    /// <summary>Whether the variant's weights are held to the W4 byte budget (<see cref="BitBudget"/>).</summary>
+    public bool AtW4Budget => Method is Method.Mixed or Method.Hawq or Method.Ebs;
 }
