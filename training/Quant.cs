@@ -30,6 +30,9 @@ public static class Quant
         bool powerOfTwoStep = false)
         => new(target, signed ?? target == QuantTarget.Weights, initialBits, powerOfTwoStep);
 
+    /// <summary>Binary weights <c>±mean|w|</c> (XNOR-Net), sign straight-through.</summary>
+    public static BinaryWeightQuantizer BinaryWeights() => new();
+
     /// <summary>
     /// An EBS bitwidth-search quantiser over the candidate <paramref name="bits"/> (one LSQ quantiser
     /// each, mixed by softmax strengths); signed for weights, unsigned for activations unless

@@ -27,8 +27,8 @@ internal static class Catalog
         new("ipq", "iPQ K=16, d=8 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: true))),
         new("magnitude", "magnitude pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: false))),
-        new("w1a1", "binary weights and activations, first and last layer 8-bit", "1 (8 first/last)", "1 (8 first/last)", Method.Plain, null,
-            "needs a binary (±1) weight quantiser: QuantRange has no signed 1-bit grid, and unsigned 1-bit LSQ gives {0, s}, not ±s"),
+        new("w1a1", "binary weights ±mean|w| (XNOR-Net) and 1-bit LSQ activations {0, s} after ReLU; first and last layer 8-bit LSQ",
+            "1 (8 first/last)", "1 (8 first/last)", Method.Plain, () => FashionCnn.Build(Binary())),
     };
 
     public static IEnumerable<Variant> Trainable => All.Where(v => v.Pending is null);
@@ -67,6 +67,11 @@ internal static class Catalog
             _ => Quant.LsqPlus(bits[layer++], QuantTarget.Weights),
             role => Quant.LsqPlus(role == LayerRole.Middle ? 4 : 8, QuantTarget.Activations)));
     }
+
+    // Binary middle layers: the weights ±s, their inputs (post-ReLU) on the unsigned 1-bit grid {0, s}.
+    private static Scheme Binary() => new(
+        role => role == LayerRole.Middle ? Quant.BinaryWeights() : Quant.Lsq(8, QuantTarget.Weights),
+        role => Quant.Lsq(role == LayerRole.Middle ? 1 : 8, QuantTarget.Activations));
 
     private static Scheme Pruned(bool movement) => new(
         _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),

@@ -8,7 +8,7 @@ namespace Bitsmith.Samples.FashionTraining;
 
 /// <summary>
 /// The bytes a variant's weights take in a deployed model: float weights 4 bytes each; uniform
-/// quantised weights <c>bits/8</c> each plus one float scale per layer; iPQ the codebook
+/// quantised weights <c>bits/8</c> each plus one float scale per layer (binary weights 1 bit); iPQ the codebook
 /// (<c>K·d</c> floats) plus the packed indices; pruned weights the kept values at their bits plus a
 /// 1-bit mask per weight. Biases count 4 bytes each (BatchNorm folds into the layer before it:
 /// one float scale and bias per channel, counted as bias).
@@ -34,6 +34,7 @@ internal static class ModelSize
                 null => 4 * n,
                 ProductQuantizer pq => pq.StorageBytes,
                 IPrunedWeight pruned => PrunedBytes(weight, pruned),
+                BinaryWeightQuantizer => (n + 7) / 8 + 4,
                 IUniformQuantizer q => (n * q.Range.Bits + 7) / 8 + 4,
                 _ => 4 * n,
             };
