@@ -13,6 +13,7 @@ public enum Scheme
     W4A4LsqPlus,
     W2A2LsqPlus,
     MixedPrecision,
+    W1A1Binary,
 }
 
 /// <summary>
@@ -33,6 +34,7 @@ internal static class ExportTestNetwork
             Scheme.W8A8Lsq => Quant.Lsq(8, QuantTarget.Weights),
             Scheme.W4A4LsqPlus => Quant.LsqPlus(4, QuantTarget.Weights),
             Scheme.MixedPrecision => Quant.MixedPrecision(QuantTarget.Weights),
+            Scheme.W1A1Binary => Quant.BinaryWeights(),
             _ => Quant.LsqPlus(2, QuantTarget.Weights),
         };
         // LSQ: signed where values can be negative; LSQ+: unsigned with a learned offset throughout.
@@ -42,6 +44,8 @@ internal static class ExportTestNetwork
             Scheme.W8A8Lsq => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.Lsq(8, QuantTarget.Activations, signed)) },
             Scheme.W4A4LsqPlus => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(4, QuantTarget.Activations)) },
             Scheme.MixedPrecision => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.MixedPrecision(QuantTarget.Activations, signed: signed)) },
+            // Binary: {0, s} where values are non-negative; a signed grid needs 2 bits, so 8 there.
+            Scheme.W1A1Binary => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.Lsq(signed ? 8 : 1, QuantTarget.Activations, signed)) },
             _ => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(2, QuantTarget.Activations)) },
         };
 
