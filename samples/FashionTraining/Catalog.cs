@@ -31,8 +31,6 @@ internal static class Catalog
             "1 (8 first/last)", "1 (8 first/last)", Method.Plain, () => FashionCnn.Build(Binary())),
     };
 
-    public static IEnumerable<Variant> Trainable => All.Where(v => v.Pending is null);
-
     public static Variant? Find(string name) => All.FirstOrDefault(v => v.Name == name);
 
     // LSQ as in its paper: signed weights, unsigned activations after ReLU; the input image (in [0, 1]) unsigned too.

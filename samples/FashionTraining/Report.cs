@@ -40,7 +40,7 @@ internal static class Report
                     interpreter, Trainer.Format(r.TrainSeconds), r.Command));
             }
             else
-                md.AppendLine($"| {v.Name} | {v.Description} | {(v.Pending is null ? "not run" : "pending: " + v.Pending)} | | | | {v.WeightBits} | {v.ActivationBits} | | | |");
+                md.AppendLine($"| {v.Name} | {v.Description} | not run | | | | {v.WeightBits} | {v.ActivationBits} | | | |");
         }
         md.AppendLine().AppendLine($"![accuracy against weight bytes]({Path.GetFileName(chartPath)})");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);

@@ -22,7 +22,7 @@ internal enum Method
 /// <summary>
 /// One row of the results: a network (<see cref="Build"/>), how it is trained, and its nominal bits
 /// per weight and activation (<see cref="Build"/> is null for HAWQ-V2, whose
-/// network depends on the trained fp32 model). A variant with <see cref="Pending"/> set is listed but not trained.
+/// network depends on the trained fp32 model).
 /// </summary>
 internal sealed record Variant(
     string Name,
@@ -30,8 +30,7 @@ internal sealed record Variant(
     string WeightBits,
     string ActivationBits,
     Method Method,
-    System.Func<QuantSequential>? Build,
-    string? Pending = null)
+    System.Func<QuantSequential>? Build)
 {
     /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
     public bool StartsFromFp32 => Name != Catalog.Fp32;
