@@ -1,61 +1,85 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using Bitsmith.Training.Data;
 
 namespace Bitsmith.Samples.FashionApp
 {
-    /// <summary>The demo CNN, compiled into this assembly at build time.</summary>
-    [Bitsmith.CompiledModel("../models/demo-qdq-cnn.onnx")]
-    public static partial class DemoNet;
+    /// <summary>The Fashion-MNIST classifier trained by samples/FashionTraining, compiled into this assembly at build time.</summary>
+    [Bitsmith.CompiledModel("../models/fashion-w8a8.onnx")]
+    public static partial class FashionNet;
 
     /// <summary>
-    /// Runs the generated model on a few deterministic 28×28 images (seeded, so every run and
-    /// machine prints the same), prints each image's logits and top class, the mean latency of
-    /// one inference, and the model's weight and scratch bytes.
+    /// Classifies the first 1,000 Fashion-MNIST test images shipped in samples/data with the
+    /// generated model: prints the first few predictions, the accuracy, the mean latency of one
+    /// inference, and the model's weight and scratch bytes.
     /// </summary>
     public static class Program
     {
-        private const int Images = 4;
+        private const int Shown = 4;
         private const int TimedRuns = 2000;
 
-        public static void Main()
+        private static readonly string[] ClassNames =
+        {
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        };
+
+        public static int Main(string[] args)
         {
             var inv = CultureInfo.InvariantCulture;
-            var input = new float[DemoNet.ImageLength];
-            var logits = new float[DemoNet.LogitsLength];
-            for (int i = 0; i < Images; i++)
+            string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "fashion-test-1000.bsim");
+            LabelledImages images;
+            try
             {
-                FillImage(input, seed: i);
-                DemoNet.Run(input, logits);
-                int top = Array.IndexOf(logits, logits.Max());
-                Console.WriteLine($"image {i}: class {top}  logits [{string.Join(", ", logits.Select(v => v.ToString("F4", inv)))}]");
+                images = ImageSampleFile.Read(path);
+            }
+            catch (Exception e) when (e is IOException || e is InvalidDataException)
+            {
+                Console.Error.WriteLine("FashionApp: " + e.Message);
+                return 1;
+            }
+            if (images.ImageSize != FashionNet.InputLength)
+            {
+                Console.Error.WriteLine($"FashionApp: {path} holds {images.Rows}×{images.Columns} images; the model takes {FashionNet.InputLength} pixels");
+                return 1;
             }
 
-            FillImage(input, seed: 0);
+            var input = new float[FashionNet.InputLength];
+            var logits = new float[FashionNet.OutputLength];
+            int correct = 0;
+            for (int i = 0; i < images.Count; i++)
+            {
+                Load(images, i, input);
+                FashionNet.Run(input, logits);
+                int top = Array.IndexOf(logits, logits.Max());
+                if (top == images.Labels[i])
+                    correct++;
+                if (i < Shown)
+                    Console.WriteLine($"image {i}: class {top} ({ClassNames[top]}), label {images.Labels[i]}  logits [{string.Join(", ", logits.Select(v => v.ToString("F4", inv)))}]");
+            }
+            Console.WriteLine($"accuracy: {(100.0 * correct / images.Count).ToString("F1", inv)} % ({correct.ToString(inv)} of {images.Count.ToString(inv)} test images)");
+
+            Load(images, 0, input);
             for (int i = 0; i < 100; i++)
-                DemoNet.Run(input, logits);
+                FashionNet.Run(input, logits);
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < TimedRuns; i++)
-                DemoNet.Run(input, logits);
+                FashionNet.Run(input, logits);
             watch.Stop();
             double microseconds = watch.Elapsed.TotalMilliseconds * 1000 / TimedRuns;
             Console.WriteLine($"mean latency: {microseconds.ToString("F1", inv)} us per inference ({TimedRuns.ToString(inv)} runs)");
-            Console.WriteLine($"weights: {DemoNet.WeightBytes.ToString(inv)} bytes, scratch: {DemoNet.ScratchBytes.ToString(inv)} bytes");
+            Console.WriteLine($"weights: {FashionNet.WeightBytes.ToString(inv)} bytes, scratch: {FashionNet.ScratchBytes.ToString(inv)} bytes");
+            return 0;
         }
 
-        /// <summary>A reproducible image in [0, 1]: a seeded blob on noise, roughly the statistics of Fashion-MNIST.</summary>
-        private static void FillImage(float[] image, int seed)
+        /// <summary>Image <paramref name="index"/> as the model's input: pixels scaled to [0, 1], as in training.</summary>
+        private static void Load(LabelledImages images, int index, float[] input)
         {
-            var random = new Random(1000 + seed);
-            double cx = 8 + random.Next(12), cy = 8 + random.Next(12), r = 4 + random.Next(6);
-            for (int y = 0; y < 28; y++)
-                for (int x = 0; x < 28; x++)
-                {
-                    double d = Math.Sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy));
-                    double v = (d < r ? 0.8 : 0.0) + 0.2 * random.NextDouble();
-                    image[y * 28 + x] = (float)Math.Min(1.0, v);
-                }
+            var pixels = images.Pixels.AsSpan(index * images.ImageSize, images.ImageSize);
+            for (int i = 0; i < pixels.Length; i++)
+                input[i] = pixels[i] / 255f;
         }
     }
 }

@@ -14,6 +14,9 @@ namespace Bitsmith.Compiler.Tests
 
         public static string DemoModel => Path.Combine(RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
 
+        /// <summary>The trained Fashion-MNIST model the main sample ships.</summary>
+        public static string FashionModel => Path.Combine(RepositoryRoot, "samples", "models", "fashion-w8a8.onnx");
+
         private static string Metadata(string key) =>
             typeof(TestFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     }

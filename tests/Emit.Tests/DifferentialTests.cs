@@ -74,6 +74,10 @@ namespace Bitsmith.Emit.Tests
         public void DemoModelMatchesTheInterpreter() => AssertMatches(Demo());
 
         [Fact]
+        public void FashionSampleModelMatchesTheInterpreter() =>
+            AssertMatches(_models.Fashion.Case ?? throw new InvalidOperationException("Fashion-MNIST sample model: " + _models.Fashion.Problem));
+
+        [Fact]
         public void ResNet18MatchesTheInterpreter()
         {
             var c = _models.ResNet18.Case ?? throw new InvalidOperationException("ResNet-18: " + _models.ResNet18.Problem);

@@ -18,6 +18,7 @@ namespace Bitsmith.Emit.Tests
             cases.AddRange(HandBuilt);
             Demo = TryCreate(ModelCases.DemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
+            Fashion = TryCreate(ModelCases.FashionModel, cases);
             Assembly = new GeneratedAssembly(cases);
         }
 
@@ -29,6 +30,9 @@ namespace Bitsmith.Emit.Tests
         public (ModelCase? Case, string Problem) Demo { get; }
 
         public (ModelCase? Case, string Problem) ResNet18 { get; }
+
+        /// <summary>The trained model samples/FashionApp compiles in.</summary>
+        public (ModelCase? Case, string Problem) Fashion { get; }
 
         public GeneratedAssembly Assembly { get; }
 

@@ -49,6 +49,8 @@ namespace Bitsmith.Emit.Tests
 
         public static ModelCase DemoModel() => WithRandomInput("demo model", ConformanceRunner.Compile(TestFiles.DemoModel, null), seed: 7);
 
+        public static ModelCase FashionModel() => WithRandomInput("Fashion-MNIST sample model", ConformanceRunner.Compile(TestFiles.FashionModel, null), seed: 13);
+
         public static ModelCase ResNet18() => WithRandomInput("ResNet-18", ConformanceRunner.Compile(TestFiles.ResNet18, null), seed: 11);
 
         /// <summary>Uniform values in [0, 1) for float inputs, small integers for integer inputs.</summary>
