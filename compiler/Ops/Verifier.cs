@@ -74,8 +74,9 @@ namespace Bitsmith.Compiler.Ops
                 throw Problem(node, $"{where} has quantisation parameters but element type {v.Type.ShortName()}");
             if (q.Scale.Length == 0 || q.Scale.Length != q.ZeroPoint.Length)
                 throw Problem(node, $"{where} has {q.Scale.Length} scales and {q.ZeroPoint.Length} zero points");
-            if (q.Scale.Any(s => !(s > 0) || float.IsInfinity(s)))
-                throw Problem(node, $"{where} has a scale that is not positive and finite");
+            // Constant weights may carry negative per-channel scales (a BatchNorm with γ < 0 folded in).
+            if (q.Scale.Any(s => !(s > 0 || v.Constant != null && s < 0) || float.IsInfinity(s)))
+                throw Problem(node, $"{where} has a scale that is {(v.Constant != null ? "zero or not finite" : "not positive and finite")}");
             if (q.ZeroPoint.Any(z => z < v.Type.MinValue() || z > v.Type.MaxValue()))
                 throw Problem(node, $"{where} has a zero point outside {v.Type.ShortName()}");
             if (q.Bits < 1 || q.Bits > v.Type.Bits())

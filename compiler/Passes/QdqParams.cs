@@ -15,21 +15,24 @@ namespace Bitsmith.Compiler.Passes
         /// The parameters of a Q or DQ node whose scale and zero point are constants, else null.
         /// <paramref name="integerType"/> is the quantised side's type (DQ's input, Q's output);
         /// <see cref="QuantParams.Bits"/> is that type's width until narrowed. A scale that is
-        /// not positive and finite gives null too: such a node stays as written, computed as
-        /// ONNX says, rather than becoming parameters no kernel can use.
+        /// zero, infinite or NaN gives null too, and so does a negative one unless
+        /// <paramref name="constantWeight"/>: such a node stays as written, computed as ONNX says,
+        /// rather than becoming parameters no kernel can use. A constant weight may have negative
+        /// per-channel scales (an exporter folding a BatchNorm with γ &lt; 0 into the scale writes
+        /// them): a kernel multiplies by the scale all the same.
         /// </summary>
-        public static QuantParams? Read(Node node, ElementType integerType)
+        public static QuantParams? Read(Node node, ElementType integerType, bool constantWeight = false)
         {
             Value x = node.Inputs[0]!, scale = node.Inputs[1]!;
             Value? zp = node.Input(2);
             if (scale.Constant == null || zp != null && zp.Constant == null)
                 return null;
             var p = QdqLayout.Read(node, x, scale, zp).Params(scale.Constant, zp?.Constant, integerType);
-            return p.Scale.All(s => s > 0 && !float.IsInfinity(s)) ? p : null;
+            return p.Scale.All(s => (s > 0 || constantWeight && s < 0) && !float.IsInfinity(s)) ? p : null;
         }
 
         /// <summary>Read for a DequantizeLinear: the integer type is its input's.</summary>
-        public static QuantParams? OfDequantize(Node dq) => Read(dq, dq.Inputs[0]!.Type);
+        public static QuantParams? OfDequantize(Node dq) => Read(dq, dq.Inputs[0]!.Type, constantWeight: dq.Inputs[0]!.Constant != null);
 
         /// <summary>Read for a QuantizeLinear: the integer type is its output's.</summary>
         public static QuantParams? OfQuantize(Node q) => Read(q, q.Outputs[0].Type);

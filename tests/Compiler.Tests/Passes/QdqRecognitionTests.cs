@@ -181,6 +181,29 @@ namespace Bitsmith.Compiler.Tests.Passes
         }
 
         [Fact]
+        public void WeightWithNegativeChannelScalesIsQuantised()
+        {
+            // An exporter that folds a BatchNorm with γ < 0 into the weight scale writes negative scales.
+            var b = new OnnxModelBuilder("negative_scale", 13);
+            b.Input("x", ElementType.Float32, 1, 3, 4, 4);
+            var (w, scales) = Weights(b, new Random(8), "w", new[] { 2, 3, 3, 3 }, ElementType.Int8);
+            b.NodeWithOutputs("Conv", new[] { "x", w }, new[] { "y" }, "conv", "");
+            b.Output("y", ElementType.Float32, 1, 2, 2, 2);
+            var model = b.Build();
+            var scaleTensor = model.Graph.Initializer.Single(t => t.Name == "w_scale");
+            var negated = Tensor.FromFloats(new[] { 2 }, new[] { -scales[0], scales[1] });
+            model.Graph.Initializer.Remove(scaleTensor);
+            model.Graph.Initializer.Add(TensorEncoder.Encode("w_scale", negated));
+
+            var before = Bitsmith.Compiler.Import.OnnxImporter.Load(Google.Protobuf.MessageExtensions.ToByteArray(model), "negative_scale.onnx");
+            var after = Bitsmith.Compiler.Import.OnnxImporter.Load(Google.Protobuf.MessageExtensions.ToByteArray(model), "negative_scale.onnx");
+            Pipeline.Run(after);
+            Assert.Equal(new[] { "Conv" }, OpTypes(after));
+            Assert.Equal(-scales[0], after.Nodes[0].Inputs[1]!.Quant!.Scale[0]);
+            AssertSameFloats(before, after, ("x", RandomFloats(new[] { 1, 3, 4, 4 }, seed: 9)));
+        }
+
+        [Fact]
         public void PerChannelWeightFollowsAReshapeThatKeepsItsAxis()
         {
             var b = new OnnxModelBuilder("reshape_w", 13);
