@@ -15,7 +15,7 @@ namespace Bitsmith.Compiler.Tests
         public static string DemoModel => Path.Combine(RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
 
         /// <summary>The trained Fashion-MNIST model the main sample ships.</summary>
-        public static string FashionModel => Path.Combine(RepositoryRoot, "samples", "models", "fashion-w8a8.onnx");
+        public static string FashionModel => Path.Combine(RepositoryRoot, "samples", "models", "fashion-w4a4.onnx");
 
         private static string Metadata(string key) =>
             typeof(TestFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
