@@ -4,6 +4,7 @@ using System.Linq;
 using BenchmarkDotNet.Attributes;
 using Bitsmith.Compiler.Lowering;
 using Bitsmith.Generator;
+using Bitsmith.Generator.Tests;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -21,8 +22,8 @@ namespace Bitsmith.Bench
 
         private string _modelPath = "";
         private CSharpCompilation _compilation = null!;
-        private InMemoryText _plan = null!;
-        private InProcessOptions _options = null!;
+        private TestAdditionalText _plan = null!;
+        private TestOptions _options = null!;
 
         [Params("mlp-1mb", "mlp-20mb")]
         public string Model { get; set; } = "";
@@ -32,9 +33,9 @@ namespace Bitsmith.Bench
         {
             _modelPath = BenchModels.Write(Path.Combine(Path.GetTempPath(), "bitsmith-bench-models"), Model);
             string planPath = $"{ProjectDirectory}/obj/bitsmith/{Model}.bsplan";
-            _plan = new InMemoryText(planPath, ModelCompiler.Compile(_modelPath, new CompileOptions()).PlanText);
-            _options = new InProcessOptions(ProjectDirectory);
-            _options.AddPlan(planPath, $"{ProjectDirectory}/{Model}.onnx", $"Bitsmith.{Model}.weights");
+            _plan = new TestAdditionalText(planPath, ModelCompiler.Compile(_modelPath, new CompileOptions()).PlanText);
+            _options = new TestOptions(ProjectDirectory);
+            _options.AddFile(planPath, $"{ProjectDirectory}/{Model}.onnx", $"Bitsmith.{Model}.weights");
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
                 .Where(p => p.Length > 0).Select(p => MetadataReference.CreateFromFile(p));
             string source = $"[Bitsmith.CompiledModel(\"{Model}.onnx\")] public static partial class Net;";
