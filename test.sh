@@ -17,4 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
-dotnet test Compiler.sln -c Release "$@"
+# The whole solution first: `dotnet test` alone builds only the test projects and their
+# references, and the samples and benchmarks must compile too.
+dotnet build Compiler.sln -c Release
+dotnet test Compiler.sln -c Release --no-build "$@"
