@@ -7,8 +7,8 @@ using Bitsmith.Training.Data;
 
 namespace Bitsmith.Samples.FashionApp
 {
-    /// <summary>The Fashion-MNIST classifier trained by samples/FashionTraining (W4A4 LSQ+), compiled into this assembly at build time.</summary>
-    [Bitsmith.CompiledModel("../models/fashion-w4a4.onnx")]
+    /// <summary>The Fashion-MNIST classifier trained by samples/FashionTraining (learned mixed precision at the W4 byte budget), compiled into this assembly at build time.</summary>
+    [Bitsmith.CompiledModel("../models/fashion-mixed.onnx")]
     public static partial class FashionNet;
 
     /// <summary>

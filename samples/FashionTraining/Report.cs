@@ -61,9 +61,20 @@ internal static class Report
         double[] ys = results.Select(r => 100 * r.TestAccuracy).ToArray();
         var points = plot.Add.ScatterPoints(xs, ys);
         points.MarkerSize = 9;
+        // Variants that land on (nearly) the same point share one label, or their names overprint.
+        var groups = new List<List<int>>();
         for (int i = 0; i < results.Length; i++)
         {
-            var label = plot.Add.Text(results[i].Name, xs[i], ys[i]);
+            var near = groups.FirstOrDefault(g => Math.Abs(xs[g[0]] - xs[i]) < 0.02 && Math.Abs(ys[g[0]] - ys[i]) < 0.15);
+            if (near is null)
+                groups.Add(new List<int> { i });
+            else
+                near.Add(i);
+        }
+        foreach (var group in groups)
+        {
+            int i = group[0];
+            var label = plot.Add.Text(string.Join(", ", group.Select(j => results[j].Name)), xs[i], ys[i]);
             label.LabelFontSize = 12;
             label.OffsetX = 6;
             label.OffsetY = -6;

@@ -5,6 +5,7 @@ using Bitsmith.Compiler.Import;
 using Bitsmith.Compiler.Interpreter;
 using Bitsmith.Compiler.Ir;
 using Bitsmith.Compiler.Passes;
+using Bitsmith.Training.Data;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using Tensor = Bitsmith.Compiler.Ir.Tensor;
@@ -52,6 +53,53 @@ namespace Bitsmith.Compiler.Tests
             Assert.True(range > 0);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(expected[i] - optimized[i]) <= 0.02 * range, $"logit {i}: {optimized[i]} vs ONNX Runtime {expected[i]}");
+        }
+
+        [Fact]
+        public void ShippedFashionModelMatchesOnnxRuntimeOnTheShippedImages()
+        {
+            const int Images = 200;
+            var images = ImageSampleFile.Read(TestFiles.FashionImages).Take(Images);
+            var graph = OnnxImporter.Load(TestFiles.FashionModel);
+            var optimized = OnnxImporter.Load(TestFiles.FashionModel);
+            Pipeline.Run(optimized);
+            string name = graph.Inputs[0].Name;
+            int ortCorrect = 0, optimizedCorrect = 0, sameClass = 0;
+            for (int i = 0; i < images.Count; i++)
+            {
+                var pixels = new float[images.ImageSize];
+                for (int p = 0; p < pixels.Length; p++)
+                    pixels[p] = images.Pixels[i * images.ImageSize + p] / 255f;
+                var input = Tensor.FromFloats(graph.Inputs[0].Shape, pixels);
+                var expected = RunOnnxRuntime(TestFiles.FashionModel, name, input);
+                var asImported = ReferenceInterpreter.Run(graph, new Dictionary<string, Tensor> { [name] = input })[graph.Outputs[0].Name].Floats;
+                var integer = ReferenceInterpreter.Run(optimized, new Dictionary<string, Tensor> { [name] = input })[optimized.Outputs[0].Name].Floats;
+                // Float rounding at a quantiser's half-way point can move an activation by one step
+                // (the same in both directions of comparison): logits stay within 2 % of their range.
+                double range = expected.Max() - expected.Min();
+                for (int k = 0; k < expected.Length; k++)
+                {
+                    Assert.True(Math.Abs(expected[k] - asImported[k]) <= 0.02 * range, $"image {i} logit {k}: interpreter {asImported[k]} vs ONNX Runtime {expected[k]}");
+                    Assert.True(Math.Abs(expected[k] - integer[k]) <= 0.02 * range, $"image {i} logit {k}: compiled form {integer[k]} vs ONNX Runtime {expected[k]}");
+                }
+                int ortClass = ArgMax(expected), optimizedClass = ArgMax(integer);
+                ortCorrect += ortClass == images.Labels[i] ? 1 : 0;
+                optimizedCorrect += optimizedClass == images.Labels[i] ? 1 : 0;
+                sameClass += ortClass == optimizedClass ? 1 : 0;
+            }
+            // A one-step difference can flip a near tie: allow 1 % of the images, and no accuracy loss beyond that.
+            Assert.True(sameClass >= Images * 99 / 100, $"same class on {sameClass} of {Images}");
+            Assert.True(Math.Abs(ortCorrect - optimizedCorrect) <= Images / 100, $"correct: ONNX Runtime {ortCorrect}, compiled form {optimizedCorrect}");
+            Assert.True(ortCorrect >= Images * 85 / 100, $"ONNX Runtime classifies only {ortCorrect} of {Images} correctly");
+        }
+
+        private static int ArgMax(float[] values)
+        {
+            int best = 0;
+            for (int i = 1; i < values.Length; i++)
+                if (values[i] > values[best])
+                    best = i;
+            return best;
         }
 
         private static Tensor RandomInput(Value v, int seed, float lo, float hi)

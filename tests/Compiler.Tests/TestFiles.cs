@@ -15,7 +15,10 @@ namespace Bitsmith.Compiler.Tests
         public static string DemoModel => Path.Combine(RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
 
         /// <summary>The trained Fashion-MNIST model the main sample ships.</summary>
-        public static string FashionModel => Path.Combine(RepositoryRoot, "samples", "models", "fashion-w4a4.onnx");
+        public static string FashionModel => Path.Combine(RepositoryRoot, "samples", "models", "fashion-mixed.onnx");
+
+        /// <summary>The first 1,000 Fashion-MNIST test images with labels, which the main sample classifies.</summary>
+        public static string FashionImages => Path.Combine(RepositoryRoot, "samples", "data", "fashion-test-1000.bsim");
 
         private static string Metadata(string key) =>
             typeof(TestFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
