@@ -75,7 +75,7 @@ namespace Bitsmith.Compiler.Tests
                 var asImported = ReferenceInterpreter.Run(graph, new Dictionary<string, Tensor> { [name] = input })[graph.Outputs[0].Name].Floats;
                 var integer = ReferenceInterpreter.Run(optimized, new Dictionary<string, Tensor> { [name] = input })[optimized.Outputs[0].Name].Floats;
                 // Float rounding at a quantiser's half-way point can move an activation by one step
-                // (the same in both directions of comparison): logits stay within 2 % of their range.
+                // in the interpreter as in the integer form: logits stay within 2 % of their range.
                 double range = expected.Max() - expected.Min();
                 for (int k = 0; k < expected.Length; k++)
                 {
