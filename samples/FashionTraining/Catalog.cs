@@ -23,8 +23,8 @@ internal static class Catalog
             "allocated, ≤ W4 budget", "4 (8 first/last)", Method.Hawq, null),
         new("ebs", "EBS search over {2,3,4,8} with an expected-size penalty at the W4 byte budget, argmax, then fine-tuned",
             "searched, ≤ W4 budget", "4 (8 first/last)", Method.Ebs, () => FashionCnn.Build(Ebs())),
-        new("ipq-qn", "iPQ K=16, d=8 with Quant-Noise (block drop p=0.1); first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0.1))),
-        new("ipq", "iPQ K=16, d=8 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
+        new("ipq-qn", "iPQ K=16, d=4 with Quant-Noise (block drop p=0.1); first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0.1))),
+        new("ipq", "iPQ K=16, d=4 without Quant-Noise; first conv float", Ipq.IndexBitsLabel, "32", Method.Ipq, () => FashionCnn.Build(Ipq.Scheme(0))),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: true))),
         new("magnitude", "magnitude pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => FashionCnn.Build(Pruned(movement: false))),
         new("w1a1", "binary weights ±mean|w| (XNOR-Net) and 1-bit LSQ activations {0, s} after ReLU; first and last layer 8-bit LSQ",
@@ -75,13 +75,13 @@ internal static class Catalog
         _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),
         _ => Quant.Lsq(8, QuantTarget.Activations));
 
-    /// <summary>iPQ settings: K = 16 centroids (4-bit indices) of d = 8 weights, 0.5 bits per weight plus the codebooks.</summary>
+    /// <summary>iPQ settings: K = 16 centroids (4-bit indices) of d = 4 weights, 1 bit per weight plus the codebooks.</summary>
     internal static class Ipq
     {
-        public const int BlockSize = 8, Centroids = 16;
-        public const string IndexBitsLabel = "0.5 + codebooks (32 first conv)";
+        public const int BlockSize = 4, Centroids = 16;
+        public const string IndexBitsLabel = "1 + codebooks (32 first conv)";
 
-        // The first conv stays float: its 288 weights (36 blocks) are too few for 16 shared centroids, and 0.5% of the model.
+        // The first conv stays float: its 288 weights (72 blocks) are too few for 16 shared centroids, and 0.5% of the model.
         public static Scheme Scheme(double noiseRate) => new(
             role => role == LayerRole.First ? null : Quant.ProductQuantizer(BlockSize, Centroids, iterations: 25, noiseRate: noiseRate, seed: 7),
             _ => null);
