@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Bitsmith.Generator.Tests;
 
 namespace Bitsmith.Bench
 {
@@ -29,7 +30,7 @@ namespace Bitsmith.Bench
             string feed = Path.Combine(work, "feed"), models = Path.Combine(work, "models");
             Directory.CreateDirectory(feed);
             Console.WriteLine($"work folder {work}");
-            Dotnet(RepositoryRoot, $"pack generator/Bitsmith.Package -c Release -o \"{feed}\"");
+            DotnetProcess.Run(RepositoryRoot, $"pack generator/Bitsmith.Package -c Release -o \"{feed}\"");
             File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -92,7 +93,7 @@ namespace Bitsmith.Bench
                 """);
 
             Console.WriteLine($"{name}: restore");
-            Dotnet(app, "restore");
+            DotnetProcess.Run(app, "restore");
             var clean = new List<double>();
             var task = new List<double>();
             var coreCompile = new List<double>();
@@ -111,7 +112,7 @@ namespace Bitsmith.Bench
                 task.Add(TargetSeconds(log, "BitsmithCompileModels"));
                 coreCompile.Add(TargetSeconds(log, "CoreCompile"));
             }
-            Dotnet(app, "run --no-build");
+            DotnetProcess.Run(app, "run --no-build");
             var noOp = new List<double>();
             for (int i = 0; i <= Iterations; i++)
             {
@@ -129,7 +130,7 @@ namespace Bitsmith.Bench
         private static (double Seconds, string Log) TimedBuild(string app)
         {
             var watch = Stopwatch.StartNew();
-            string log = Dotnet(app, "build -clp:PerformanceSummary");
+            string log = DotnetProcess.Run(app, "build -clp:PerformanceSummary");
             return (watch.Elapsed.TotalSeconds, log);
         }
 
@@ -138,27 +139,6 @@ namespace Bitsmith.Bench
         {
             var m = Regex.Match(log, @"^\s*(\d+) ms\s+" + target + @"\s+\d+ calls", RegexOptions.Multiline);
             return m.Success ? double.Parse(m.Groups[1].Value, Inv) / 1000 : 0;
-        }
-
-        private static string Dotnet(string directory, string arguments)
-        {
-            var start = new ProcessStartInfo("dotnet", arguments)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            // "dotnet run" of this harness sets these for itself; the child builds must find their own.
-            start.Environment.Remove("MSBuildSDKsPath");
-            start.Environment.Remove("MSBuildExtensionsPath");
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"dotnet {arguments} failed ({process.ExitCode}) in {directory}:\n{stdout}\n{stderr.Result}");
-            return stdout;
         }
 
         private static double Median(List<double> values)

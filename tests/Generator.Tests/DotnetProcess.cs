@@ -1,9 +1,12 @@
+using System;
 using System.Diagnostics;
-using Xunit;
 
 namespace Bitsmith.Generator.Tests
 {
-    /// <summary>Runs the dotnet CLI in a folder as a user would, and fails the test with its output if it fails.</summary>
+    /// <summary>
+    /// Runs the dotnet CLI in a folder as a user would; a non-zero exit throws with its output.
+    /// No test framework in here: bench/ links this file for its build harness.
+    /// </summary>
     internal static class DotnetProcess
     {
         public static string Run(string directory, string arguments)
@@ -14,7 +17,7 @@ namespace Bitsmith.Generator.Tests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            // The test host's own MSBuild settings must not leak into the child builds.
+            // The caller's own MSBuild settings (a test host's, or "dotnet run"'s) must not leak into the child builds.
             start.Environment.Remove("MSBuildSDKsPath");
             start.Environment.Remove("MSBuildExtensionsPath");
             start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -22,7 +25,8 @@ namespace Bitsmith.Generator.Tests
             var stderr = process.StandardError.ReadToEndAsync();
             string stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"dotnet {arguments} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"dotnet {arguments} failed ({process.ExitCode}) in {directory}:\n{stdout}\n{stderr.Result}");
             return stdout;
         }
     }
