@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Bitsmith.Compiler.Ir;
 using Bitsmith.Compiler.Lowering;
+using Bitsmith.Compiler.Lowering.Implementations;
 
 namespace Bitsmith.Compiler.Emit
 {
@@ -15,8 +16,8 @@ namespace Bitsmith.Compiler.Emit
     /// </summary>
     public static class CSharpEmitter
     {
-        private const string Runtime = "global::Bitsmith.Runtime";
-        private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+        private const string Runtime = RuntimeNames.Runtime;
+        private const string Marshal = RuntimeNames.Marshal;
 
         public static string Emit(Plan plan, EmitOptions options)
         {
@@ -56,7 +57,7 @@ namespace Bitsmith.Compiler.Emit
                     RunWithOwnScratch(w, plan, io);
                     w.Line();
                     Run(w, plan, values, io, layers);
-                    foreach (var (step, method) in layers.Where(l => l.Step.Strategy != Strategy.View))
+                    foreach (var (step, method) in layers.Where(l => !ImplementationOf(l.Step).IsView))
                     {
                         w.Line();
                         LayerMethod(w, step, method, values);
@@ -163,12 +164,13 @@ namespace Bitsmith.Compiler.Emit
                 {
                     w.Line();
                     w.Line("// " + Summary(step, values));
-                    if (step.Strategy == Strategy.View)
+                    if (ImplementationOf(step).IsView)
                         continue;
                     var context = new LayerContext(step, values);
-                    var args = context.Parameters.Select(p => p.Value == null
-                        ? $"scratch.Slice({CSharp.Int(step.WorkspaceOffset)}, {CSharp.Int(step.WorkspaceBytes)})"
-                        : Span(values[p.Value]));
+                    var args = context.Parameters.Select(p =>
+                        p.Value != null ? Span(values[p.Value])
+                        : p.Packed != null ? $"weights.Slice({CSharp.Int(p.Packed.Offset)}, {CSharp.Int(p.Packed.Bytes)})"
+                        : $"scratch.Slice({CSharp.Int(step.WorkspaceOffset)}, {CSharp.Int(step.WorkspaceBytes)})");
                     w.Line($"{method}({string.Join(", ", args)});");
                 }
 
@@ -191,18 +193,21 @@ namespace Bitsmith.Compiler.Emit
         private static void LayerMethod(SourceWriter w, PlanStep step, string method, Dictionary<string, PlanValue> values)
         {
             var context = new LayerContext(step, values);
-            OpEmitters.For(step).Emit(context);
+            ImplementationOf(step).Emit(context);
             w.Line("// " + Summary(step, values));
             using (w.Block($"private static void {method}({string.Join(", ", context.Parameters.Select(p => p.Type + " " + p.Name))})"))
                 w.Append(context.Body());
         }
+
+        private static LayerImplementation ImplementationOf(PlanStep step) =>
+            ImplementationRegistry.Find(step.Implementation) ?? throw new PlanFormatException($"step '{step.Node}': implementation '{step.Implementation}' is unknown");
 
         /// <summary>"conv1 (Conv): f32[1,3,8,8] -> f32[1,4,8,8], Fp32: reason".</summary>
         private static string Summary(PlanStep step, Dictionary<string, PlanValue> values)
         {
             string Shapes(IEnumerable<string?> names) => string.Join(", ", names.Where(n => n != null && values[n].Storage != ValueStorage.Weight)
                 .Select(n => values[n!].Type.ShortName() + Shape.Format(values[n!].Shape.ToArray())));
-            return Escape($"{step.Node} ({step.QualifiedOp}): {Shapes(step.Inputs)} -> {Shapes(step.Outputs)}; {step.Strategy}: {step.Reason}");
+            return Escape($"{step.Node} ({step.QualifiedOp}): {Shapes(step.Inputs)} -> {Shapes(step.Outputs)}; {step.Implementation}: {step.Reason}");
         }
 
         /// <summary>Text safe inside a // comment and a C# string: one line, no quotes or backslashes.</summary>

@@ -14,7 +14,8 @@ namespace Bitsmith.Compiler.Emit
     {
         private readonly Dictionary<string, PlanValue> _values;
         private readonly Dictionary<string, string> _parameterOf = new Dictionary<string, string>();
-        private readonly List<(string Type, string Name, string? Value)> _parameters = new List<(string, string, string?)>();
+        private readonly List<LayerParameter> _parameters = new List<LayerParameter>();
+        private readonly Dictionary<string, string> _packedNames = new Dictionary<string, string>();
         private readonly IdentifierSet _names = new IdentifierSet();
         private readonly SourceWriter _tables = new SourceWriter();
         private readonly Dictionary<string, string> _tableNames = new Dictionary<string, string>();
@@ -29,10 +30,16 @@ namespace Bitsmith.Compiler.Emit
                     AddParameter(name, ParameterType(values[name], output: false));
             foreach (var name in step.Outputs)
                 AddParameter(name, ParameterType(values[name], output: true));
+            foreach (var packed in step.Packed)
+            {
+                string name = _names.Unique(CSharp.Identifier(packed.Name + "Packed", pascal: false));
+                _packedNames[packed.Name] = name;
+                _parameters.Add(new LayerParameter(CSharp.ReadOnlySpan("byte"), name, null, packed));
+            }
             if (step.WorkspaceBytes > 0)
             {
                 Workspace = _names.Unique("workspace");
-                _parameters.Add((CSharp.Span("byte"), Workspace, null));
+                _parameters.Add(new LayerParameter(CSharp.Span("byte"), Workspace, null, null));
             }
         }
 
@@ -44,8 +51,12 @@ namespace Bitsmith.Compiler.Emit
         /// <summary>The Span&lt;byte&gt; parameter of the step's workspace (when it has one).</summary>
         public string Workspace { get; } = "";
 
-        /// <summary>The method's parameters in order: inputs (each value once), outputs, then the workspace (whose value is null).</summary>
-        public IReadOnlyList<(string Type, string Name, string? Value)> Parameters => _parameters;
+        /// <summary>The method's parameters in order: inputs (each value once), outputs, packed constants, then the workspace.</summary>
+        public IReadOnlyList<LayerParameter> Parameters => _parameters;
+
+        /// <summary>The ReadOnlySpan&lt;byte&gt; parameter of the step's packed constant <paramref name="name"/>.</summary>
+        public string Packed(string name) =>
+            _packedNames.TryGetValue(name, out var p) ? p : throw new PlanFormatException($"step '{Step.Node}' ({Step.Op}): it has no packed constant '{name}'");
 
         public int InputCount => Step.Inputs.Count;
 
@@ -232,7 +243,7 @@ namespace Bitsmith.Compiler.Emit
         {
             string name = _names.Unique(CSharp.Identifier(valueName, pascal: false));
             _parameterOf[valueName] = name;
-            _parameters.Add((type, name, valueName));
+            _parameters.Add(new LayerParameter(type, name, valueName, null));
         }
 
         private static string ParameterType(PlanValue v, bool output) =>

@@ -8,8 +8,8 @@ namespace Bitsmith.Compiler.Emit
 {
     /// <summary>
     /// The doc comment of the generated class: what model it is, its inputs and outputs, memory,
-    /// and the per-layer table (node, op, shapes, MACs, weight and activation bits, strategy,
-    /// weight bytes) with the reason for each strategy.
+    /// and the per-layer table (node, op, shapes, MACs, weight and activation bits, implementation,
+    /// weight bytes, estimated time) with the reason for each implementation.
     /// </summary>
     internal static class ModelDocumentation
     {
@@ -23,13 +23,14 @@ namespace Bitsmith.Compiler.Emit
             w.Line($"/// <para>Scratch arena {CSharpEmitter.Number(plan.ArenaBytes)} bytes (the most bytes live at once: {CSharpEmitter.Number(plan.ArenaLowerBound)}); weights {CSharpEmitter.Number(plan.WeightBytes)} bytes{(plan.TargetIsa.Length > 0 ? "; target " + CSharpEmitter.Xml(plan.TargetIsa) : "")}.</para>");
             w.Line("/// <para>Model explanation, one row a layer:</para>");
             w.Line("/// <code>");
-            var header = new[] { "node", "op", "input", "output", "MACs", "W bits", "A bits", "strategy", "weight bytes" };
+            var header = new[] { "node", "op", "input", "output", "MACs", "W bits", "A bits", "implementation", "weight bytes", "est. µs" };
             var rows = plan.Steps.Select(s => new[]
             {
                 s.Node, s.QualifiedOp, Shapes(s.Inputs, values), Shapes(s.Outputs, values), CSharpEmitter.Number(s.Cost.Macs),
                 s.Cost.WeightBits == 0 ? "-" : CSharpEmitter.Number(s.Cost.WeightBits),
                 s.Cost.ActivationBits == 0 ? "-" : CSharpEmitter.Number(s.Cost.ActivationBits),
-                s.Strategy.ToString(), CSharpEmitter.Number(s.Cost.WeightBytes),
+                s.Implementation, CSharpEmitter.Number(s.Cost.WeightBytes),
+                (s.Cost.EstimatedNanoseconds / 1000).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
             }).ToList();
             var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
             Row(w, header, widths);
@@ -37,10 +38,10 @@ namespace Bitsmith.Compiler.Emit
             foreach (var r in rows)
                 Row(w, r, widths);
             w.Line("/// </code>");
-            w.Line("/// <para>Why each strategy:</para>");
+            w.Line("/// <para>Why each implementation:</para>");
             w.Line("/// <list type=\"bullet\">");
             foreach (var s in plan.Steps)
-                w.Line($"/// <item><description>{CSharpEmitter.Xml(s.Node)}: {s.Strategy}, {CSharpEmitter.Xml(s.Reason)}.</description></item>");
+                w.Line($"/// <item><description>{CSharpEmitter.Xml(s.Node)}: {CSharpEmitter.Xml(s.Implementation)}, {CSharpEmitter.Xml(s.Reason)}.</description></item>");
             w.Line("/// </list>");
             w.Line("/// </remarks>");
         }

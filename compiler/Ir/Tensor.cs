@@ -41,6 +41,9 @@ namespace Bitsmith.Compiler.Ir
 
         public static Tensor FromInt64s(int[] shape, long[] data) => new Tensor(ElementType.Int64, shape, data);
 
+        /// <summary>A u8 vector over <paramref name="data"/> (packed constants).</summary>
+        public static Tensor FromBytes(byte[] data) => new Tensor(ElementType.UInt8, new[] { data.Length }, data);
+
         public static Tensor Scalar(float value) => FromFloats(Array.Empty<int>(), new[] { value });
 
         public float[] Floats => As<float>();

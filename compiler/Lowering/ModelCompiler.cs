@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Bitsmith.Compiler.Emit;
 using Bitsmith.Compiler.Import;
 using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Lowering.Implementations;
 using Bitsmith.Compiler.Passes;
 using Bitsmith.Compiler.Reports;
 
@@ -46,17 +46,23 @@ namespace Bitsmith.Compiler.Lowering
 
         private static CompiledModel Lower(Graph graph, CompileOptions options)
         {
-            var emitters = graph.Nodes.Select(OpEmitters.For).ToList();
-            var strategies = StrategySelector.Select(graph, options.StrategyOverrides);
-            var attributes = graph.Nodes.Select((n, i) => emitters[i].Lower(n).ToImmutableEquatableArray()).ToList();
-            var workspaces = graph.Nodes.Select((n, i) => emitters[i].WorkspaceBytes(n, strategies[i].Strategy)).ToList();
-            var layouts = graph.Nodes.Select((n, i) => n.Inputs.Select((_, k) => emitters[i].WeightLayout(n, strategies[i].Strategy, k)).ToList()).ToList();
-            var placement = ValuePlacement.Place(graph, strategies, workspaces, layouts);
+            var choices = ImplementationSelector.Select(graph, options.StrategyOverrides);
+            var nodes = graph.Nodes;
+            var implementations = choices.Select(c => c.Implementation).ToList();
+            var attributes = nodes.Select((n, i) => implementations[i].Lower(n).ToImmutableEquatableArray()).ToList();
+            var workspaces = nodes.Select((n, i) => implementations[i].WorkspaceBytes(n)).ToList();
+            var packed = nodes.Select((n, i) => implementations[i].Pack(n)).ToList();
+            // A constant input an implementation reads only through its packed form is not stored as itself (null: not stored for this step).
+            var layouts = nodes.Select((n, i) => n.Inputs.Select((_, k) => implementations[i].ReplacesInput(n, k) ? (WeightLayout?)null : implementations[i].InputLayout(n, k)).ToList()).ToList();
+            var placement = ValuePlacement.Place(graph, implementations.Select(i => i.IsView).ToList(), workspaces, layouts);
 
             var memory = MemoryPlanner.Plan(placement.Buffers);
             if (memory.ArenaBytes > int.MaxValue)
                 throw new UnsupportedModelException($"the scratch arena would take {memory.ArenaBytes} bytes; more than 2 GB is not supported");
-            var (blob, weightOffsets) = WeightPacker.Pack(placement.Constants.Select(c => (ConstantTensor(c.Value), c.Layout)).ToList());
+            var blobs = placement.Constants.Select(c => (ConstantTensor(c.Value), c.Layout))
+                .Concat(packed.SelectMany(p => p).Select(p => (Tensor.FromBytes(p.Bytes), WeightLayout.RowMajor)))
+                .ToList();
+            var (blob, weightOffsets) = WeightPacker.Pack(blobs);
 
             var values = placement.Values.Select(p =>
             {
@@ -71,14 +77,16 @@ namespace Bitsmith.Compiler.Lowering
                     p.Value.Quant == null ? null : PlanQuant.From(p.Value.Quant));
             }).ToImmutableEquatableArray();
 
-            var layers = graph.Nodes.Select(LayerSummary.Of).ToList();
-            var steps = graph.Nodes.Select((n, i) => new PlanStep(
-                n.Name, n.OpType, n.Domain, strategies[i].Strategy, strategies[i].Reason,
-                n.Inputs.Select(v => v?.Name).ToImmutableEquatableArray(),
+            var layers = nodes.Select(LayerSummary.Of).ToList();
+            int nextPacked = placement.Constants.Count;
+            var steps = nodes.Select((n, i) => new PlanStep(
+                n.Name, n.OpType, n.Domain, implementations[i].Name, choices[i].Reason,
+                n.Inputs.Select((v, k) => layouts[i][k] == null && v != null && v.IsConstant ? null : v?.Name).ToImmutableEquatableArray(),
                 n.Outputs.Select(v => v.Name).ToImmutableEquatableArray(),
                 attributes[i], n.Activation,
                 placement.Workspaces[i] >= 0 ? memory.Offsets[placement.Workspaces[i]] : 0, workspaces[i],
-                new LayerCost(layers[i].Macs, layers[i].WeightBits, layers[i].ActivationBits, layers[i].WeightBytes))).ToImmutableEquatableArray();
+                new LayerCost(layers[i].Macs, layers[i].WeightBits, layers[i].ActivationBits, layers[i].WeightBytes, choices[i].EstimatedNanoseconds),
+                packed[i].Select(p => new PlanPacked(p.Name, p.Layout.Text, weightOffsets[nextPacked++], p.Bytes.Length)).ToImmutableEquatableArray())).ToImmutableEquatableArray();
 
             string source = graph.SourcePath == null ? "" : Path.GetFileName(graph.SourcePath);
             string name = graph.Name.Length > 0 ? graph.Name : Path.GetFileNameWithoutExtension(source);
@@ -86,7 +94,7 @@ namespace Bitsmith.Compiler.Lowering
                 graph.Inputs.Select(v => v.Name).ToImmutableEquatableArray(),
                 graph.Outputs.Select(v => v.Name).ToImmutableEquatableArray(),
                 values, steps, memory.ArenaBytes, memory.LowerBound, blob.Length, WeightPacker.Sha256(blob));
-            return new CompiledModel(plan, blob, layers);
+            return new CompiledModel(plan, blob, layers.Select((l, i) => l with { Implementation = implementations[i].Name, Reason = choices[i].Reason, EstimatedNanoseconds = choices[i].EstimatedNanoseconds }).ToList());
         }
 
         private static Tensor ConstantTensor(Value v) => v.Constant ?? v.Codebook!.Materialize(v.Shape);

@@ -90,7 +90,7 @@ namespace Bitsmith.Compiler.Lowering
                         break;
                     case "step":
                         FinishStep();
-                        _step = new StepBuilder(c.Line, c.Quoted("the node name"), c.Word("the op"), c.Quoted("the domain"), c.Enum(PlanText.Strategies, "a strategy"));
+                        _step = new StepBuilder(c.Line, c.Quoted("the node name"), c.Word("the op"), c.Quoted("the domain"), Implementation(c));
                         break;
                     case "reason":
                     case "cost":
@@ -99,6 +99,7 @@ namespace Bitsmith.Compiler.Lowering
                     case "out":
                     case "attr":
                     case "activation":
+                    case "packed":
                         if (_step == null)
                             throw c.Error($"'{keyword}' outside a step");
                         _step.Read(keyword, c, this);
@@ -170,12 +171,21 @@ namespace Bitsmith.Compiler.Lowering
             }
         }
 
+        /// <summary>A step's implementation name, which must be a registered one.</summary>
+        private static string Implementation(Cursor c)
+        {
+            string name = c.Word("an implementation");
+            return Implementations.ImplementationRegistry.Find(name)?.Name
+                ?? throw c.Error($"implementation '{name}' is unknown (known: {string.Join(", ", Implementations.ImplementationRegistry.Names)})");
+        }
+
         /// <summary>A step's lines, collected until the next step.</summary>
         private sealed class StepBuilder
         {
             private readonly int _line;
             private readonly string _node, _op, _domain;
-            private readonly Strategy _strategy;
+            private readonly string _implementation;
+            private readonly List<PlanPacked> _packed = new List<PlanPacked>();
             private string? _reason;
             private LayerCost? _cost;
             private long _workspaceOffset = -1, _workspaceBytes;
@@ -184,13 +194,13 @@ namespace Bitsmith.Compiler.Lowering
             private readonly List<PlanAttribute> _attributes = new List<PlanAttribute>();
             private FusedActivation? _activation;
 
-            public StepBuilder(int line, string node, string op, string domain, Strategy strategy)
+            public StepBuilder(int line, string node, string op, string domain, string implementation)
             {
                 _line = line;
                 _node = node;
                 _op = op;
                 _domain = domain;
-                _strategy = strategy;
+                _implementation = implementation;
             }
 
             public void Read(string keyword, Cursor c, State state)
@@ -204,7 +214,8 @@ namespace Bitsmith.Compiler.Lowering
                     case "cost":
                         Once(_cost == null, c, keyword);
                         _cost = new LayerCost(c.Long(c.Pair("macs"), "macs"), c.Int(c.Pair("weight-bits"), "weight-bits"),
-                            c.Int(c.Pair("activation-bits"), "activation-bits"), c.Long(c.Pair("weight-bytes"), "weight-bytes"));
+                            c.Int(c.Pair("activation-bits"), "activation-bits"), c.Long(c.Pair("weight-bytes"), "weight-bytes"),
+                            c.Double(c.Pair("estimate-ns"), "estimate-ns"));
                         break;
                     case "workspace":
                         Once(_workspaceOffset < 0, c, keyword);
@@ -243,6 +254,12 @@ namespace Bitsmith.Compiler.Lowering
                                 throw c.Error($"attribute kind must be ints, floats or string, is '{kind}'");
                         }
                         break;
+                    case "packed":
+                        string packedName = c.Quoted("the packed constant's name");
+                        if (_packed.Any(p => p.Name == packedName))
+                            throw c.Error($"packed constant '{packedName}' is given twice");
+                        _packed.Add(new PlanPacked(packedName, c.Quoted("the layout"), c.Long("the offset"), c.Long("the bytes")));
+                        break;
                     default:
                         Once(_activation == null, c, keyword);
                         _activation = new FusedActivation(c.Enum(PlanText.Activations, "an activation"), c.Float(c.Word("the minimum"), "minimum"), c.Float(c.Word("the maximum"), "maximum"));
@@ -255,8 +272,8 @@ namespace Bitsmith.Compiler.Lowering
                 string missing = _reason == null ? "reason" : _cost == null ? "cost" : _workspaceOffset < 0 ? "workspace" : _inputs == null ? "in" : _outputs == null ? "out" : "";
                 if (missing.Length > 0)
                     throw new PlanFormatException($"step '{_node}' has no '{missing}' line", _line);
-                return new PlanStep(_node, _op, _domain, _strategy, _reason!, _inputs!.ToImmutableEquatableArray(), _outputs!.ToImmutableEquatableArray(),
-                    _attributes.ToImmutableEquatableArray(), _activation, _workspaceOffset, _workspaceBytes, _cost!);
+                return new PlanStep(_node, _op, _domain, _implementation, _reason!, _inputs!.ToImmutableEquatableArray(), _outputs!.ToImmutableEquatableArray(),
+                    _attributes.ToImmutableEquatableArray(), _activation, _workspaceOffset, _workspaceBytes, _cost!, _packed.ToImmutableEquatableArray());
             }
 
             private static void Once(bool first, Cursor c, string keyword)
@@ -340,6 +357,9 @@ namespace Bitsmith.Compiler.Lowering
                 long v = Long(text, what);
                 return v >= int.MinValue && v <= int.MaxValue ? (int)v : throw Error($"{what} {v} is out of range");
             }
+
+            public double Double(string text, string what) =>
+                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw Error($"{what} must be a number, is '{text}'");
 
             public float Float(string text, string what) =>
                 float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v : throw Error($"{what} must be a number, is '{text}'");

@@ -4,15 +4,17 @@ using Bitsmith.Compiler.Ir;
 namespace Bitsmith.Compiler.Lowering
 {
     /// <summary>
-    /// One layer of the lowered program: the node it comes from, the op, the strategy and why,
-    /// the values it reads (null for an absent optional input) and writes, its resolved
-    /// parameters, a fused activation, and the part of the arena it may use as workspace.
+    /// One layer of the lowered program: the node it comes from, the op, the implementation
+    /// (by its registered name) and why, the values it reads (null for an absent optional input,
+    /// or for a constant the implementation reads only through its packed constants) and writes,
+    /// its resolved parameters, a fused activation, the part of the arena it may use as
+    /// workspace, and its packed constants in the weight blob.
     /// </summary>
     public sealed record PlanStep(
         string Node,
         string Op,
         string Domain,
-        Strategy Strategy,
+        string Implementation,
         string Reason,
         ImmutableEquatableArray<string?> Inputs,
         ImmutableEquatableArray<string> Outputs,
@@ -20,8 +22,12 @@ namespace Bitsmith.Compiler.Lowering
         FusedActivation? Activation,
         long WorkspaceOffset,
         long WorkspaceBytes,
-        LayerCost Cost)
+        LayerCost Cost,
+        ImmutableEquatableArray<PlanPacked> Packed)
     {
+        /// <summary>The loop form of a per-op emitter implementation (<see cref="Lowering.Strategy.Kernel"/> for a runtime-kernel one).</summary>
+        public Strategy Strategy => System.Enum.TryParse(Implementation, out Strategy s) && s != Strategy.Kernel ? s : Strategy.Kernel;
+
         /// <summary>"Conv", or "com.microsoft.QuantizeLinear" outside the ONNX domain.</summary>
         public string QualifiedOp => Domain.Length == 0 ? Op : Domain + "." + Op;
 

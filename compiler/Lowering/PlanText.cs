@@ -24,9 +24,6 @@ namespace Bitsmith.Compiler.Lowering
 
         public static readonly IReadOnlyDictionary<string, WeightLayout> Layouts = Names<WeightLayout>();
 
-        public static readonly IReadOnlyDictionary<string, Strategy> Strategies =
-            Enum.GetValues(typeof(Strategy)).Cast<Strategy>().ToDictionary(s => s.ToString());
-
         public static readonly IReadOnlyDictionary<string, ActivationKind> Activations =
             Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>().ToDictionary(s => s.ToString());
 
@@ -69,6 +66,8 @@ namespace Bitsmith.Compiler.Lowering
         public static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
         public static string Number(float f) => f.ToString("G9", CultureInfo.InvariantCulture);
+
+        public static string Number(double d) => d.ToString("G17", CultureInfo.InvariantCulture);
 
         public static string List<T>(IEnumerable<T> items, Func<T, string> format) => string.Join(",", items.Select(format));
 

@@ -18,13 +18,16 @@ namespace Bitsmith.Compiler.Lowering
     /// value "conv1_w" s8 [8,1,3,3] weight 0 row-major quant scale=0.0123,... zero-point=0,... axis=0 block=0 bits=8
     /// step "conv1" Conv "" Fp32
     ///   reason "float layer: ..."
-    ///   cost macs=56448 weight-bits=32 activation-bits=32 weight-bytes=320
+    ///   cost macs=56448 weight-bits=32 activation-bits=32 weight-bytes=320 estimate-ns=8500
     ///   workspace 0 36
     ///   in "image" "conv1_w" "conv1_b"
     ///   out "conv1"
     ///   attr "pads" ints 1,1,1,1
     ///   activation Relu -Infinity Infinity
     /// </code>
+    /// A step on a runtime kernel names its implementation (e.g. <c>qconv_u8s8_c4_4x64</c>) and
+    /// lists its packed constants: <c>packed "weights" "c4-rows rows=8 channels=1 taps=9" 1216 288</c>
+    /// (name, layout, offset and bytes in the weight blob).
     /// An absent optional input is <c>_</c>. <see cref="PlanReader"/> reads it back to an equal plan.
     /// </summary>
     public static class PlanWriter
@@ -64,10 +67,10 @@ namespace Bitsmith.Compiler.Lowering
 
         private static void Step(StringBuilder sb, PlanStep s)
         {
-            Line(sb, "step", Quote(s.Node), s.Op, Quote(s.Domain), s.Strategy.ToString());
+            Line(sb, "step", Quote(s.Node), s.Op, Quote(s.Domain), s.Implementation);
             Line(sb, "  reason", Quote(s.Reason));
             Line(sb, "  cost", "macs=" + Number(s.Cost.Macs), "weight-bits=" + Number(s.Cost.WeightBits),
-                "activation-bits=" + Number(s.Cost.ActivationBits), "weight-bytes=" + Number(s.Cost.WeightBytes));
+                "activation-bits=" + Number(s.Cost.ActivationBits), "weight-bytes=" + Number(s.Cost.WeightBytes), "estimate-ns=" + Number(s.Cost.EstimatedNanoseconds));
             Line(sb, "  workspace", Number(s.WorkspaceOffset), Number(s.WorkspaceBytes));
             Line(sb, new[] { "  in" }.Concat(s.Inputs.Select(i => i == null ? "_" : Quote(i))).ToArray());
             Line(sb, new[] { "  out" }.Concat(s.Outputs.Select(Quote)).ToArray());
@@ -78,6 +81,8 @@ namespace Bitsmith.Compiler.Lowering
                     : "string " + Quote(a.Text ?? "");
                 Line(sb, "  attr", Quote(a.Name), values.TrimEnd());
             }
+            foreach (var p in s.Packed)
+                Line(sb, "  packed", Quote(p.Name), Quote(p.Layout), Number(p.Offset), Number(p.Bytes));
             if (s.Activation is FusedActivation act)
                 Line(sb, "  activation", act.Kind.ToString(), Number(act.Min), Number(act.Max));
         }

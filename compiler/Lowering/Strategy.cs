@@ -1,9 +1,10 @@
 namespace Bitsmith.Compiler.Lowering
 {
     /// <summary>
-    /// How a layer is computed in generated code; chosen per layer by <see cref="StrategySelector"/>.
-    /// The fast strategies of the design (Int8, Int4Packed, BinaryDecomposed, Codebook) join
-    /// this list as their kernels land; <see cref="IntegerReference"/> is what they are tested against.
+    /// The loop forms of the per-op emitters (<see cref="Implementations.LoopNestImplementation"/>),
+    /// offered per layer by <see cref="StrategySelector"/>: the fallbacks every op has and the
+    /// oracle the runtime kernels are tested against. The kernels themselves are
+    /// <see cref="Implementations.LayerImplementation"/> objects, not values of this enum.
     /// </summary>
     public enum Strategy
     {
@@ -18,5 +19,8 @@ namespace Bitsmith.Compiler.Lowering
 
         /// <summary>The output is the input's storage under another shape: no code runs.</summary>
         View,
+
+        /// <summary>Not a loop form: the step uses a runtime-kernel implementation (see <see cref="PlanStep.Implementation"/>).</summary>
+        Kernel,
     }
 }

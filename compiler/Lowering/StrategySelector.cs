@@ -19,7 +19,11 @@ namespace Bitsmith.Compiler.Lowering
         private static readonly HashSet<string> IntegerOps = new HashSet<string> { "ConvInteger", "QLinearConv", "MatMulInteger", "QLinearMatMul" };
 
         /// <summary>One choice per node of <paramref name="graph"/>, in node order.</summary>
-        public static IReadOnlyList<StrategyChoice> Select(Graph graph, IDictionary<string, string> overrides)
+        public static IReadOnlyList<StrategyChoice> Select(Graph graph, IDictionary<string, string> overrides) =>
+            Select(graph, overrides, all: false).Select(c => c[0]).ToList();
+
+        /// <summary>Every node's loop forms, best first (with an override applied, only the chosen one first).</summary>
+        public static IReadOnlyList<IReadOnlyList<StrategyChoice>> Select(Graph graph, IDictionary<string, string> overrides, bool all)
         {
             foreach (var name in overrides.Keys)
                 if (!graph.Nodes.Any(n => n.Name == name))
@@ -30,10 +34,10 @@ namespace Bitsmith.Compiler.Lowering
             {
                 var candidates = Candidates(node, consumers, outputs);
                 if (!overrides.TryGetValue(node.Name, out string? requested))
-                    return candidates[0];
+                    return candidates;
                 var chosen = candidates.FirstOrDefault(c => string.Equals(c.Strategy.ToString(), requested, StringComparison.OrdinalIgnoreCase))
                     ?? throw node.Error($"strategy override '{requested}' is not available for this layer; it can use {string.Join(", ", candidates.Select(c => c.Strategy))}");
-                return chosen == candidates[0] ? chosen : new StrategyChoice(chosen.Strategy, $"override: {chosen.Reason} (default {candidates[0].Strategy})");
+                return (IReadOnlyList<StrategyChoice>)new[] { chosen == candidates[0] ? chosen : new StrategyChoice(chosen.Strategy, $"override: {chosen.Reason} (default {candidates[0].Strategy})") };
             }).ToList();
         }
 

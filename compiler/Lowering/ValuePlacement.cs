@@ -9,8 +9,9 @@ namespace Bitsmith.Compiler.Lowering
     /// Decides where every value lives: graph inputs and outputs in the caller's spans,
     /// constants in the weight blob, everything else in arena buffers whose lifetimes come from
     /// liveness over the node order (a buffer is live from the step that writes it to the last
-    /// step that reads it or any view of it). A <see cref="Strategy.View"/> step's output shares
-    /// its input's storage. Step workspaces are buffers live during their step only.
+    /// step that reads it or any view of it). A view step's output shares its input's storage.
+    /// Step workspaces are buffers live during their step only. A constant that every step reads
+    /// only through packed constants of its own (layout null) is not placed.
     /// </summary>
     internal sealed class ValuePlacement
     {
@@ -36,7 +37,7 @@ namespace Bitsmith.Compiler.Lowering
         /// <summary>The buffer of each node's workspace, or -1.</summary>
         public List<int> Workspaces { get; } = new List<int>();
 
-        public static ValuePlacement Place(Graph graph, IReadOnlyList<StrategyChoice> strategies, IReadOnlyList<long> workspaces, IReadOnlyList<IReadOnlyList<WeightLayout>> layouts)
+        public static ValuePlacement Place(Graph graph, IReadOnlyList<bool> views, IReadOnlyList<long> workspaces, IReadOnlyList<List<WeightLayout?>> layouts)
         {
             var p = new ValuePlacement();
             for (int i = 0; i < graph.Inputs.Count; i++)
@@ -49,8 +50,8 @@ namespace Bitsmith.Compiler.Lowering
 
             for (int i = 0; i < graph.Nodes.Count; i++)
                 for (int k = 0; k < graph.Nodes[i].Inputs.Count; k++)
-                    if (graph.Nodes[i].Inputs[k] is Value v && v.IsConstant)
-                        p.AddConstant(v, layouts[i][k]);
+                    if (graph.Nodes[i].Inputs[k] is Value v && v.IsConstant && layouts[i][k] is WeightLayout layout)
+                        p.AddConstant(v, layout);
             foreach (var v in graph.Outputs)
                 if (v.IsConstant)
                     p.AddConstant(v, WeightLayout.RowMajor);
@@ -58,8 +59,8 @@ namespace Bitsmith.Compiler.Lowering
             for (int i = 0; i < graph.Nodes.Count; i++)
             {
                 var node = graph.Nodes[i];
-                foreach (var v in node.Inputs)
-                    if (v != null)
+                for (int k = 0; k < node.Inputs.Count; k++)
+                    if (node.Inputs[k] is Value v && (!v.IsConstant || layouts[i][k] != null))
                         p.Use(v, i);
                 foreach (var o in node.Outputs)
                 {
@@ -67,7 +68,7 @@ namespace Bitsmith.Compiler.Lowering
                     {
                         p.Add(o, ValueStorage.Output, index);
                     }
-                    else if (strategies[i].Strategy == Strategy.View)
+                    else if (views[i])
                     {
                         var root = p.Root(node.Inputs[0]!);
                         p._root[o] = root;

@@ -16,6 +16,15 @@ namespace Bitsmith.Compiler.Reports
         long WeightBytes,
         string Note)
     {
+        /// <summary>The implementation lowering chose (empty before lowering).</summary>
+        public string Implementation { get; init; } = "";
+
+        /// <summary>Why it was chosen.</summary>
+        public string Reason { get; init; } = "";
+
+        /// <summary>The cost model's estimate of the layer's time on one core.</summary>
+        public double EstimatedNanoseconds { get; init; }
+
         /// <summary>Ops whose second input is a weight (the layers kernels will specialise).</summary>
         private static readonly HashSet<string> WeightedOps = new HashSet<string> { "Conv", "ConvInteger", "QLinearConv", "Gemm", "MatMul", "MatMulInteger", "QLinearMatMul" };
 

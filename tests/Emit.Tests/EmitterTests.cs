@@ -55,12 +55,14 @@ namespace Bitsmith.Emit.Tests
         }
 
         [Fact]
-        public void HandBuiltQuantisedLayersTakeTheIntegerFormAndAViewAndTheRunLoop()
+        public void HandBuiltQuantisedLayersTakeTheInt8KernelTheIntegerFormAndAView()
         {
             var model = _models.Assembly.Model("hand-built/quantised_linear_layers");
             var strategies = System.Linq.Enumerable.ToDictionary(model.Compiled.Plan.Steps, s => s.Node, s => s.Strategy);
+            var implementations = System.Linq.Enumerable.ToDictionary(model.Compiled.Plan.Steps, s => s.Node, s => s.Implementation);
             Assert.Equal(Strategy.View, strategies["flatten"]);
-            Assert.Equal(Strategy.IntegerReference, strategies["fc"]);
+            // A per-column quantised B takes the int8 kernel; B quantised in blocks or per row along K does not.
+            Assert.StartsWith("qgemv_u8s8_16c4", implementations["fc"]);
             Assert.Equal(Strategy.IntegerReference, strategies["blocked matmul"]);
             Assert.Equal(Strategy.IntegerReference, strategies["per-row matmul"]);
             // The weights whose scale changes along K sum in runs, one scale each.

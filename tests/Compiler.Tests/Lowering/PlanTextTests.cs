@@ -96,12 +96,13 @@ namespace Bitsmith.Compiler.Tests.Lowering
                 new PlanValue("w", ElementType.Int4, ImmutableEquatableArray.Create(4, 3, 3, 3), ValueStorage.Weight, 64, WeightLayout.Transposed, quant),
                 new PlanValue("scalar", ElementType.Int64, ImmutableEquatableArray<int>.Empty, ValueStorage.Arena, 128, WeightLayout.RowMajor, null),
                 new PlanValue("y", ElementType.UInt8, ImmutableEquatableArray.Create(1, 4, 8, 8), ValueStorage.Output, 0, WeightLayout.RowMajor, quant with { Axis = 0 }));
-            var step = new PlanStep("conv\t1", "Conv", "", Strategy.IntegerReference, "because \"quantised\"",
+            var step = new PlanStep("conv\t1", "Conv", "", "IntegerReference", "because \"quantised\"",
                 ImmutableEquatableArray.Create<string?>("in put \"0\"\n\u00e9", "w", null), ImmutableEquatableArray.Create("y"),
                 ImmutableEquatableArray.Create(PlanAttribute.Of("pads", 1, 1, 1, 1), PlanAttribute.Of("alpha", -0.5f, float.NaN, float.NegativeInfinity), PlanAttribute.Of("mode", "re flect"), PlanAttribute.Of("empty", Array.Empty<long>())),
-                new FusedActivation(ActivationKind.Clip, -1.5f, 6f), 4096, 108, new LayerCost(6912, 4, 8, 54));
-            var view = new PlanStep("v", "com.microsoft.Thing", "com.microsoft", Strategy.View, "r", ImmutableEquatableArray.Create<string?>("y"), ImmutableEquatableArray.Create("scalar"),
-                ImmutableEquatableArray<PlanAttribute>.Empty, new FusedActivation(ActivationKind.Relu), 0, 0, new LayerCost(0, 0, 0, 0));
+                new FusedActivation(ActivationKind.Clip, -1.5f, 6f), 4096, 108, new LayerCost(6912, 4, 8, 54, 1234.5678901234),
+                ImmutableEquatableArray.Create(new PlanPacked("weights", "c4-rows rows=4 channels=3 taps=9", 192, 144), new PlanPacked("scales", "f64 count=4", 384, 32)));
+            var view = new PlanStep("v", "com.microsoft.Thing", "com.microsoft", "View", "r", ImmutableEquatableArray.Create<string?>("y"), ImmutableEquatableArray.Create("scalar"),
+                ImmutableEquatableArray<PlanAttribute>.Empty, new FusedActivation(ActivationKind.Relu), 0, 0, new LayerCost(0, 0, 0, 0, 0), ImmutableEquatableArray<PlanPacked>.Empty);
             return new Plan("model \\ name", "dir/model.onnx", "x86-64-v4", ImmutableEquatableArray.Create("in put \"0\"\n\u00e9"), ImmutableEquatableArray.Create("y"),
                 values, ImmutableEquatableArray.Create(step, view), 4224, 4000, 192, new string('a', 64));
         }

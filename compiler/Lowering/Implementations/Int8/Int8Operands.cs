@@ -1,0 +1,153 @@
+using System;
+using System.Linq;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Ops;
+
+namespace Bitsmith.Compiler.Lowering.Implementations.Int8
+{
+    /// <summary>
+    /// What the u8 × s8 kernels need proven and derived from a quantised layer's constant weights:
+    /// the weights centred on their zero points (<c>w - zw</c>, checked to fit s8), the input's
+    /// zero point in the u8 domain the kernels work in (s8 inputs are flipped by 128), the
+    /// folded zero-point term per output channel (<c>-zx · Σ(w - zw)</c>), the requantisation
+    /// multipliers <c>(double)sx · sw</c>, and two proofs from the actual values: that no int32
+    /// sum can overflow, and whether any pair of products can saturate <c>vpmaddubsw</c>'s int16.
+    /// </summary>
+    internal sealed class Int8Operands
+    {
+        /// <summary>Largest activation code in the u8 domain.</summary>
+        private const int MaxCode = 255;
+
+        private Int8Operands(int[] centered, int rows, int depth, byte flip, int inputZero, double[] scales)
+        {
+            Centered = centered;
+            Rows = rows;
+            Depth = depth;
+            Flip = flip;
+            InputZero = inputZero;
+            Scales = scales;
+            Offsets = new int[rows];
+            for (int r = 0; r < rows; r++)
+            {
+                long sum = 0;
+                for (int d = 0; d < depth; d++)
+                    sum += centered[r * depth + d];
+                Offsets[r] = checked((int)(-inputZero * sum));
+            }
+        }
+
+        /// <summary>Weights minus their zero points, <c>[rows, depth]</c>.</summary>
+        public int[] Centered { get; }
+
+        public int Rows { get; }
+
+        public int Depth { get; }
+
+        /// <summary>XOR applied to each input byte: 0x80 for signed inputs, else 0.</summary>
+        public byte Flip { get; }
+
+        /// <summary>The input's zero point after the flip (what padding is filled with).</summary>
+        public int InputZero { get; }
+
+        /// <summary><c>-zx · Σ_d centered[r, d]</c>, added to each raw sum.</summary>
+        public int[] Offsets { get; }
+
+        /// <summary><c>(double)sx · sw[r]</c>.</summary>
+        public double[] Scales { get; }
+
+        /// <summary>
+        /// Checks and derives; null with <paramref name="whyNot"/> when the layer does not fit.
+        /// <paramref name="weightIndex"/> maps (row, depth index) to the flat index of the weight tensor.
+        /// </summary>
+        public static Int8Operands? Analyse(Value x, Value w, int rows, int depth, Func<int, int, int> weightIndex, out string whyNot)
+        {
+            whyNot = "";
+            if (x.Quant == null || !x.Quant.IsPerTensor || x.IsConstant)
+                return Fail("the input is not a per-tensor quantised activation", out whyNot);
+            if (x.Type != ElementType.UInt8 && x.Type != ElementType.Int8 && x.Type != ElementType.UInt4 && x.Type != ElementType.Int4)
+                return Fail($"the input is {x.Type.ShortName()}, not an 8- or 4-bit integer", out whyNot);
+            if (w.Constant == null || w.Quant == null)
+                return Fail("the weight is not a quantised constant", out whyNot);
+            if (w.Quant.BlockSize != 0)
+                return Fail("the weight is quantised in blocks", out whyNot);
+            bool signedInput = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
+            byte flip = signedInput ? (byte)0x80 : (byte)0;
+            int zx = x.Quant.ZeroPoint[0] + (signedInput ? 128 : 0);
+            if (zx < 0 || zx > MaxCode)
+                return Fail($"the input's zero point {x.Quant.ZeroPoint[0]} lies outside its type", out whyNot);
+
+            var centered = new int[rows * depth];
+            var scales = new double[rows];
+            int channels = w.Quant.Scale.Length;
+            for (int r = 0; r < rows; r++)
+            {
+                int p = channels == 1 ? 0 : r;
+                scales[r] = (double)x.Quant.Scale[0] * w.Quant.Scale[p];
+                long zw = w.Quant.ZeroPoint[p];
+                long magnitude = 0;
+                for (int d = 0; d < depth; d++)
+                {
+                    long c = w.Constant.GetInt64(weightIndex(r, d)) - zw;
+                    if (c < sbyte.MinValue || c > sbyte.MaxValue)
+                        return Fail($"weight minus zero point is {c} in output channel {r}, outside s8", out whyNot);
+                    centered[r * depth + d] = (int)c;
+                    magnitude += Math.Abs(c);
+                }
+                // |Σ x·w| ≤ 255 · Σ|w| and the folded term together must stay inside int32.
+                if (magnitude * MaxCode * 2 > int.MaxValue)
+                    return Fail($"output channel {r}'s sums could overflow int32 (Σ|w - zw| = {magnitude})", out whyNot);
+            }
+            return new Int8Operands(centered, rows, depth, flip, zx, scales);
+        }
+
+        /// <summary>
+        /// Whether every pair of products that <c>vpmaddubsw</c> adds stays inside int16 for any
+        /// input codes: for the pairs <paramref name="partner"/> names (depth index to the other
+        /// index of its pair, or -1), <c>255 · (w0⁺ + w1⁺) ≤ 32767</c> and <c>255 · (w0⁻ + w1⁻) ≤ 32768</c>.
+        /// </summary>
+        public bool BytePairsCannotSaturate(Func<int, int> partner)
+        {
+            for (int r = 0; r < Rows; r++)
+                for (int d = 0; d < Depth; d++)
+                {
+                    int e = partner(d);
+                    if (e < d)
+                        continue;
+                    int w0 = Centered[r * Depth + d], w1 = e < 0 ? 0 : Centered[r * Depth + e];
+                    if (MaxCode * (Math.Max(w0, 0) + Math.Max(w1, 0)) > short.MaxValue || MaxCode * (Math.Max(-w0, 0) + Math.Max(-w1, 0)) > -short.MinValue)
+                        return false;
+                }
+            return true;
+        }
+
+        /// <summary>The bias of each row as the interpreter adds it, in double: none is 0, a float as is, a quantised one as (b - zp) · s.</summary>
+        public static double[] Biases(Value? bias, int rows, double factor)
+        {
+            var result = new double[rows];
+            if (bias?.Constant == null)
+                return result;
+            var real = Quantization.RealValuesInDouble(bias, bias.Constant);
+            for (int r = 0; r < rows; r++)
+                result[r] = factor == 1 ? real[real.Length == 1 ? 0 : r] : factor * real[real.Length == 1 ? 0 : r];
+            return result;
+        }
+
+        /// <summary>Why the output cannot be written by the kernels' epilogue, or null.</summary>
+        public static string? OutputProblem(Value y)
+        {
+            if (y.Quant == null)
+                return y.Type == ElementType.Float32 ? null : $"the output is {y.Type.ShortName()}";
+            if (!y.Quant.IsPerTensor)
+                return "the output is not quantised per tensor";
+            return y.Type == ElementType.UInt8 || y.Type == ElementType.Int8 ? null : $"the quantised output is {y.Type.ShortName()}, not u8 or s8";
+        }
+
+        private static Int8Operands? Fail(string why, out string whyNot)
+        {
+            whyNot = why;
+            return null;
+        }
+
+        public static bool AllFinite(params float[][] values) => values.All(v => v.All(f => !float.IsNaN(f) && !float.IsInfinity(f)));
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Globalization;
+
+namespace Bitsmith.Compiler.Lowering.Implementations
+{
+    /// <summary>
+    /// How a packed constant's bytes are arranged: a parametrised record, written into the plan
+    /// as its <see cref="Text"/>. Each layout packs with a pure function and unpacks back (its
+    /// round trip is tested), so the layout is data, not knowledge spread over the emitters.
+    /// </summary>
+    public abstract record PackedLayout
+    {
+        /// <summary>The layout in the plan, e.g. <c>c4-rows rows=64 quads=8 taps=9</c>.</summary>
+        public abstract string Text { get; }
+
+        protected static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Little-endian int32 values, one per output channel (folded zero-point terms).</summary>
+    public sealed record Int32Vector(int Count) : PackedLayout
+    {
+        public override string Text => $"s32 count={N(Count)}";
+
+        public byte[] Pack(int[] values)
+        {
+            if (values.Length != Count)
+                throw new ArgumentException($"{values.Length} values for {Count}");
+            var bytes = new byte[Count * 4];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var values = new int[Count];
+            Buffer.BlockCopy(bytes, 0, values, 0, Count * 4);
+            return values;
+        }
+    }
+
+    /// <summary>Little-endian doubles, one per output channel (requantisation multipliers, biases).</summary>
+    public sealed record Float64Vector(int Count) : PackedLayout
+    {
+        public override string Text => $"f64 count={N(Count)}";
+
+        public byte[] Pack(double[] values)
+        {
+            if (values.Length != Count)
+                throw new ArgumentException($"{values.Length} values for {Count}");
+            var bytes = new byte[Count * 8];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+            return bytes;
+        }
+
+        public double[] Unpack(byte[] bytes)
+        {
+            var values = new double[Count];
+            Buffer.BlockCopy(bytes, 0, values, 0, Count * 8);
+            return values;
+        }
+    }
+
+    /// <summary>
+    /// Convolution weights for <c>Runtime.Kernels.Int8.ConvKernel</c>: per output channel, one
+    /// 32-bit word per (channel quad, tap), in that order, holding the s8 weights of four
+    /// consecutive input channels at that tap (zeros past the last channel). Unpacks to
+    /// <c>[rows, channels, taps]</c>.
+    /// </summary>
+    public sealed record C4Rows(int Rows, int Channels, int Taps) : PackedLayout
+    {
+        public int Quads => (Channels + 3) / 4;
+
+        public int WordsPerRow => Quads * Taps;
+
+        public override string Text => $"c4-rows rows={N(Rows)} channels={N(Channels)} taps={N(Taps)}";
+
+        /// <param name="w">Weights as <c>[rows, channels, taps]</c>, each in [-128, 127].</param>
+        public byte[] Pack(int[] w)
+        {
+            if (w.Length != Rows * Channels * Taps)
+                throw new ArgumentException($"{w.Length} weights for {Rows}x{Channels}x{Taps}");
+            var bytes = new byte[Rows * WordsPerRow * 4];
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Channels; c++)
+                    for (int t = 0; t < Taps; t++)
+                        bytes[((r * Quads + c / 4) * Taps + t) * 4 + c % 4] = (byte)(sbyte)w[(r * Channels + c) * Taps + t];
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var w = new int[Rows * Channels * Taps];
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Channels; c++)
+                    for (int t = 0; t < Taps; t++)
+                        w[(r * Channels + c) * Taps + t] = (sbyte)bytes[((r * Quads + c / 4) * Taps + t) * 4 + c % 4];
+            return w;
+        }
+    }
+
+    /// <summary>
+    /// Matrix weights for <c>Runtime.Kernels.Int8.GemvKernel</c>: output channels in blocks of 16,
+    /// each block one sequential stream of <c>[quad of k][16 rows][4 bytes]</c> (zeros past the
+    /// last row and the last k). Unpacks to <c>[rows, k]</c>.
+    /// </summary>
+    public sealed record C4Blocks16(int Rows, int Depth) : PackedLayout
+    {
+        public const int BlockRows = 16;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int Quads => (Depth + 3) / 4;
+
+        public override string Text => $"c4-blocks16 rows={N(Rows)} depth={N(Depth)}";
+
+        /// <param name="w">Weights as <c>[rows, depth]</c>, each in [-128, 127].</param>
+        public byte[] Pack(int[] w)
+        {
+            if (w.Length != Rows * Depth)
+                throw new ArgumentException($"{w.Length} weights for {Rows}x{Depth}");
+            var bytes = new byte[Blocks * Quads * BlockRows * 4];
+            for (int r = 0; r < Rows; r++)
+                for (int k = 0; k < Depth; k++)
+                    bytes[Index(r, k)] = (byte)(sbyte)w[r * Depth + k];
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var w = new int[Rows * Depth];
+            for (int r = 0; r < Rows; r++)
+                for (int k = 0; k < Depth; k++)
+                    w[r * Depth + k] = (sbyte)bytes[Index(r, k)];
+            return w;
+        }
+
+        private int Index(int r, int k) => ((r / BlockRows * Quads + k / 4) * BlockRows + r % BlockRows) * 4 + k % 4;
+    }
+}

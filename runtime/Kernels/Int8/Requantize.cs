@@ -1,0 +1,173 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Bitsmith.Runtime.Kernels.Int8
+{
+    /// <summary>
+    /// The epilogue of the int8 kernels: exact int32 sums to the layer's output, computing what
+    /// the reference interpreter computes for a quantised Conv, Gemm or MatMul, bit for bit:
+    /// <c>real = (float)((double)(acc + offset) · scale + bias)</c> (offset = the zero-point
+    /// terms folded at build time, scale = <c>(double)sx · sw</c>, bias in double), then the
+    /// fused activation in float, then either the float itself or
+    /// <c>saturate(roundHalfEven(real / sy) + zy)</c> as <see cref="Quantize"/> does. Doubles
+    /// are multiplied and added separately (no fused multiply-add), as in the scalar code.
+    /// <c>Row</c> forms take one channel's constants (outputs of one channel are contiguous, as
+    /// in a convolution); <c>Lanes</c> forms take one constant per element (a matrix product's row).
+    /// </summary>
+    public static class Requantize
+    {
+        public static void RowToFloat<TAct>(ReadOnlySpan<int> acc, int offset, double scale, double bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp =>
+            Row(acc, offset, scale, bias, act, new FloatStore(), ref Unsafe.As<float, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))), acc.Length);
+
+        public static void RowToUInt8<TAct>(ReadOnlySpan<int> acc, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<byte> dst) where TAct : struct, IActivationOp =>
+            Row(acc, offset, scale, bias, act, new QuantStore(outScale, outZero, 0, 255), ref MemoryMarshal.GetReference(Checked(dst, acc.Length)), acc.Length);
+
+        public static void RowToInt8<TAct>(ReadOnlySpan<int> acc, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<sbyte> dst) where TAct : struct, IActivationOp =>
+            Row(acc, offset, scale, bias, act, new QuantStore(outScale, outZero, -128, 127), ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))), acc.Length);
+
+        public static void LanesToFloat<TAct>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp =>
+            Lanes(acc, offset, scale, bias, act, new FloatStore(), ref Unsafe.As<float, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))));
+
+        public static void LanesToUInt8<TAct>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, float outScale, int outZero, Span<byte> dst) where TAct : struct, IActivationOp =>
+            Lanes(acc, offset, scale, bias, act, new QuantStore(outScale, outZero, 0, 255), ref MemoryMarshal.GetReference(Checked(dst, acc.Length)));
+
+        public static void LanesToInt8<TAct>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, float outScale, int outZero, Span<sbyte> dst) where TAct : struct, IActivationOp =>
+            Lanes(acc, offset, scale, bias, act, new QuantStore(outScale, outZero, -128, 127), ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))));
+
+        private static Span<T> Checked<T>(Span<T> dst, int count) =>
+            dst.Length >= count ? dst : throw new ArgumentException($"the destination holds {dst.Length} elements, {count} are written", nameof(dst));
+
+        private static void Row<TAct, TStore>(ReadOnlySpan<int> acc, int offset, double scale, double bias, TAct act, TStore store, ref byte dst, int count)
+            where TAct : struct, IActivationOp where TStore : struct, IStore
+        {
+            ref int a = ref MemoryMarshal.GetReference(acc);
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<double> s = Vector512.Create(scale), b = Vector512.Create(bias);
+                for (; i + 16 <= count; i += 16)
+                {
+                    var v = Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset);
+                    var lo = Vector512.ConvertToDouble(Vector512.WidenLower(v)) * s + b;
+                    var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(v)) * s + b;
+                    store.Store(act.Apply(Vector512.Narrow(lo, hi)), ref dst, i);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<double> s = Vector128.Create(scale), b = Vector128.Create(bias);
+                for (; i + 4 <= count; i += 4)
+                {
+                    var v = Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.Create(offset);
+                    var lo = Vector128.ConvertToDouble(Vector128.WidenLower(v)) * s + b;
+                    var hi = Vector128.ConvertToDouble(Vector128.WidenUpper(v)) * s + b;
+                    store.Store(act.Apply(Vector128.Narrow(lo, hi)), ref dst, i);
+                }
+            }
+            for (; i < count; i++)
+                store.Store(act.Apply((float)((double)(Unsafe.Add(ref a, i) + offset) * scale + bias)), ref dst, i);
+        }
+
+        private static void Lanes<TAct, TStore>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, TStore store, ref byte dst)
+            where TAct : struct, IActivationOp where TStore : struct, IStore
+        {
+            int count = acc.Length;
+            if (offset.Length < count || scale.Length < count || bias.Length < count)
+                throw new ArgumentException("fewer constants than sums");
+            ref int a = ref MemoryMarshal.GetReference(acc);
+            ref int o = ref MemoryMarshal.GetReference(offset);
+            ref double s = ref MemoryMarshal.GetReference(scale);
+            ref double b = ref MemoryMarshal.GetReference(bias);
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i + 16 <= count; i += 16)
+                {
+                    var v = Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.LoadUnsafe(ref o, (nuint)i);
+                    var lo = Vector512.ConvertToDouble(Vector512.WidenLower(v)) * Vector512.LoadUnsafe(ref s, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i);
+                    var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(v)) * Vector512.LoadUnsafe(ref s, (nuint)i + 8) + Vector512.LoadUnsafe(ref b, (nuint)i + 8);
+                    store.Store(act.Apply(Vector512.Narrow(lo, hi)), ref dst, i);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; i + 4 <= count; i += 4)
+                {
+                    var v = Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.LoadUnsafe(ref o, (nuint)i);
+                    var lo = Vector128.ConvertToDouble(Vector128.WidenLower(v)) * Vector128.LoadUnsafe(ref s, (nuint)i) + Vector128.LoadUnsafe(ref b, (nuint)i);
+                    var hi = Vector128.ConvertToDouble(Vector128.WidenUpper(v)) * Vector128.LoadUnsafe(ref s, (nuint)i + 2) + Vector128.LoadUnsafe(ref b, (nuint)i + 2);
+                    store.Store(act.Apply(Vector128.Narrow(lo, hi)), ref dst, i);
+                }
+            }
+            for (; i < count; i++)
+                store.Store(act.Apply((float)((double)(Unsafe.Add(ref a, i) + Unsafe.Add(ref o, i)) * Unsafe.Add(ref s, i) + Unsafe.Add(ref b, i))), ref dst, i);
+        }
+
+        /// <summary>How a real result is written: as float, or quantised to a byte.</summary>
+        private interface IStore
+        {
+            void Store(float value, ref byte dst, int i);
+
+            void Store(Vector512<float> value, ref byte dst, int i);
+
+            void Store(Vector128<float> value, ref byte dst, int i);
+        }
+
+        private readonly struct FloatStore : IStore
+        {
+            public void Store(float value, ref byte dst, int i) => Unsafe.Add(ref Unsafe.As<byte, float>(ref dst), i) = value;
+
+            public void Store(Vector512<float> value, ref byte dst, int i) => value.StoreUnsafe(ref Unsafe.As<byte, float>(ref dst), (nuint)i);
+
+            public void Store(Vector128<float> value, ref byte dst, int i) => value.StoreUnsafe(ref Unsafe.As<byte, float>(ref dst), (nuint)i);
+        }
+
+        /// <summary><see cref="Quantize.Saturate(double, int, long, long)"/> of <c>value / scale</c> (the division in float), one byte an element.</summary>
+        private readonly struct QuantStore : IStore
+        {
+            private readonly float _scale, _zero, _min, _max;
+            private readonly int _zeroPoint, _minCode, _maxCode;
+
+            public QuantStore(float scale, int zeroPoint, int min, int max)
+            {
+                _scale = scale;
+                _zeroPoint = zeroPoint;
+                _zero = zeroPoint;
+                _minCode = min;
+                _maxCode = max;
+                _min = min;
+                _max = max;
+            }
+
+            public void Store(float value, ref byte dst, int i) =>
+                Unsafe.Add(ref dst, i) = (byte)Quantize.Saturate(value / _scale, _zeroPoint, _minCode, _maxCode);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Store(Vector512<float> value, ref byte dst, int i)
+            {
+                // Round half to even, then the zero point: exact for every code that is not clamped.
+                var q = Vector512.Round(value / Vector512.Create(_scale)) + Vector512.Create(_zero);
+                q = Vector512.ConditionalSelect(Vector512.LessThan(q, Vector512.Create(_min)), Vector512.Create(_min), q);
+                q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, Vector512.Create(_max)), Vector512.Create(_max), q);
+                q = Vector512.ConditionalSelect(Vector512.Equals(q, q), q, Vector512.Create(_zero));
+                var codes = Vector512.ConvertToInt32(q);
+                var shorts = Vector512.Narrow(codes, codes);
+                Vector512.Narrow(shorts, shorts).GetLower().GetLower().AsByte().StoreUnsafe(ref dst, (nuint)i);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Store(Vector128<float> value, ref byte dst, int i)
+            {
+                var q = Vector128.Round(value / Vector128.Create(_scale)) + Vector128.Create(_zero);
+                q = Vector128.ConditionalSelect(Vector128.LessThan(q, Vector128.Create(_min)), Vector128.Create(_min), q);
+                q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, Vector128.Create(_max)), Vector128.Create(_max), q);
+                q = Vector128.ConditionalSelect(Vector128.Equals(q, q), q, Vector128.Create(_zero));
+                var codes = Vector128.ConvertToInt32(q);
+                var shorts = Vector128.Narrow(codes, codes);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Vector128.Narrow(shorts, shorts).AsUInt32().ToScalar());
+            }
+        }
+    }
+}
