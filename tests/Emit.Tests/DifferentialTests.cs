@@ -32,7 +32,7 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>What this process can run: the vector widths the kernels pick from.</summary>
         public static string Isa => string.Create(CultureInfo.InvariantCulture,
-            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported}");
+            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path}");
 
         [Fact]
         public void ConformanceModelsMatchTheInterpreter()
@@ -84,6 +84,35 @@ namespace Bitsmith.Emit.Tests
             AssertMatches(c);
             var plan = _models.Assembly.Model(c.Name).Compiled.Plan;
             _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ResNet-18: arena {plan.ArenaBytes} bytes, lower bound {plan.ArenaLowerBound}, ratio {(double)plan.ArenaBytes / plan.ArenaLowerBound:F3}"));
+        }
+
+        /// <summary>
+        /// Every random Conv and Gemm of <see cref="KernelPropertyModels"/> bit for bit against the
+        /// interpreter, and most of them on a kernel: those forced to the exact form on it, the
+        /// others on whichever kernel the proofs and the cost model allow.
+        /// </summary>
+        [Fact]
+        public void RandomQuantisedLayersOnTheKernelsMatchTheInterpreter()
+        {
+            _output.WriteLine(Isa);
+            var failures = new List<string>();
+            var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var c in _models.KernelProperties)
+            {
+                string? problem = Differential.Check(_models.Assembly, c);
+                if (problem != null)
+                    failures.Add($"{c.Name}: {problem}");
+                var step = _models.Assembly.Model(c.Name).Compiled.Plan.Steps.Single(s => s.Op != "Identity");
+                used[step.Implementation] = used.GetValueOrDefault(step.Implementation) + 1;
+                foreach (var forced in c.Options.StrategyOverrides.Values)
+                    Assert.Equal(forced, step.Implementation);
+            }
+            _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            int onKernels = used.Where(u => u.Key.StartsWith("q", StringComparison.Ordinal)).Sum(u => u.Value);
+            Assert.True(onKernels >= _models.KernelProperties.Count * 9 / 10, $"only {onKernels} of {_models.KernelProperties.Count} random layers ran on a kernel");
+            Assert.Contains(used.Keys, k => k == "qconv_u8s8_c4_4x64");
+            Assert.Contains(used.Keys, k => k == "qgemv_u8s8_16c4");
         }
 
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);

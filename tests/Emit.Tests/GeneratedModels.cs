@@ -16,6 +16,8 @@ namespace Bitsmith.Emit.Tests
             var cases = new List<ModelCase>(Conformance);
             HandBuilt = HandBuiltModels.All().ToList();
             cases.AddRange(HandBuilt);
+            KernelProperties = KernelPropertyModels.All().ToList();
+            cases.AddRange(KernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
             Fashion = TryCreate(ModelCases.FashionModel, cases);
@@ -25,6 +27,9 @@ namespace Bitsmith.Emit.Tests
         public IReadOnlyList<ModelCase> Conformance { get; }
 
         public IReadOnlyList<ModelCase> HandBuilt { get; }
+
+        /// <summary>Random layers for the int8 kernels (<see cref="KernelPropertyModels"/>).</summary>
+        public IReadOnlyList<ModelCase> KernelProperties { get; }
 
         /// <summary>The demo model, or why it could not be imported.</summary>
         public (ModelCase? Case, string Problem) Demo { get; }

@@ -204,7 +204,7 @@ namespace Bitsmith.Emit.Tests
             return new ModelCase("hand-built/" + g.Name, g, c.InputSets, options);
         }
 
-        private static Node Node(string name, string op, Value[] inputs, Value output, params (string Name, object Value)[] attributes)
+        internal static Node Node(string name, string op, Value[] inputs, Value output, params (string Name, object Value)[] attributes)
         {
             var node = new Node(name, op, "", 21);
             node.Inputs.AddRange(inputs);
@@ -220,11 +220,11 @@ namespace Bitsmith.Emit.Tests
             return node;
         }
 
-        private static Value Constant(string name, Tensor t) => Value.FromConstant(name, t);
+        internal static Value Constant(string name, Tensor t) => Value.FromConstant(name, t);
 
-        private static QuantParams PerTensor(float scale, int zeroPoint, int bits) => new QuantParams(new[] { scale }, new[] { zeroPoint }, 0, 0, bits);
+        internal static QuantParams PerTensor(float scale, int zeroPoint, int bits) => new QuantParams(new[] { scale }, new[] { zeroPoint }, 0, 0, bits);
 
-        private static Tensor Ints(ElementType type, int[] shape, int lo, int hi, Random random)
+        internal static Tensor Ints(ElementType type, int[] shape, int lo, int hi, Random random)
         {
             var t = Tensor.Zeros(type, shape);
             for (int i = 0; i < t.Length; i++)

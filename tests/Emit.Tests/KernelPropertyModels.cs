@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Lowering;
+using Bitsmith.Compiler.Ops;
+using CsCheck;
+using static Bitsmith.Emit.Tests.HandBuiltModels;
+
+namespace Bitsmith.Emit.Tests
+{
+    /// <summary>
+    /// Random quantised Conv and Gemm layers for the int8 kernels, drawn by CsCheck generators
+    /// from a fixed seed (so every run and every SIMD child process sees the same cases, which
+    /// are compiled together into one assembly): channel counts that are not multiples of the
+    /// vector width, 1x1 inputs, kernels larger than the input with padding, every stride and
+    /// dilation, groups up to depthwise, extreme and equal weights, zero points at both ends,
+    /// u8 and s8 inputs, u8/s8/s4/u4 weights, every output type and activation; a third of the
+    /// cases force the exact 16-bit form, the rest take what the cost model picks.
+    /// </summary>
+    public static class KernelPropertyModels
+    {
+        public const int ConvCases = 48;
+        public const int GemmCases = 24;
+
+        /// <summary>The name prefix of these cases.</summary>
+        public const string Prefix = "kernel-property/";
+
+        private sealed record ConvSpec(int Batch, int Groups, int GroupChannels, int GroupFilters, int Height, int Width, int KernelH, int KernelW,
+            int StrideH, int StrideW, int DilationH, int DilationW, int[] Pads, Layer Layer);
+
+        private sealed record GemmSpec(int Rows, int Depth, int Columns, bool TransB, bool Matmul, float Beta, Layer Layer);
+
+        /// <summary>What every case varies besides shapes: types, zero points, weights, bias, output, activation, forced form, the seed of its tensors.</summary>
+        private sealed record Layer(bool SignedInput, int InputZeroMode, ElementType WeightType, int WeightMode, bool PerChannel, int BiasMode,
+            int OutputMode, int ActivationMode, bool ForceExact, int Seed);
+
+        private static readonly Gen<Layer> Layers =
+            from signed in Gen.Bool
+            from zeroMode in Gen.Int[0, 2]
+            from weightType in Gen.OneOf(ElementType.Int8, ElementType.Int8, ElementType.UInt8, ElementType.Int4, ElementType.UInt4)
+            from weightMode in Gen.Int[0, 3]
+            from perChannel in Gen.Bool
+            from biasMode in Gen.Int[0, 2]
+            from outputMode in Gen.Int[0, 2]
+            from activation in Gen.Int[0, 3]
+            from forceExact in Gen.Int[0, 2]
+            from seed in Gen.Int[0, 1 << 30]
+            select new Layer(signed, zeroMode, weightType, weightMode, perChannel, biasMode, outputMode, activation, forceExact == 0, seed);
+
+        private static readonly Gen<ConvSpec> Convs =
+            from batch in Gen.OneOf(1, 1, 1, 2)
+            from groups in Gen.OneOf(1, 1, 1, 2, 3, 0)
+            from cg in Gen.Int[1, 9]
+            from mg in Gen.Int[1, 9]
+            from h in Gen.Int[1, 11]
+            from w in Gen.Int[1, 11]
+            from kh in Gen.Int[1, 5]
+            from kw in Gen.Int[1, 5]
+            from sh in Gen.Int[1, 3]
+            from sw in Gen.Int[1, 3]
+            from dh in Gen.Int[1, 2]
+            from dw in Gen.Int[1, 2]
+            from pads in Gen.Int[0, 3].Array[4]
+            from layer in Layers
+            select new ConvSpec(batch, groups == 0 ? cg : groups, groups == 0 ? 1 : cg, mg, h, w, kh, kw, sh, sw, dh, dw, pads, layer);
+
+        private static readonly Gen<GemmSpec> Gemms =
+            from rows in Gen.OneOf(1, 1, 2, 3)
+            from depth in Gen.Int[1, 80]
+            from columns in Gen.Int[1, 40]
+            from transB in Gen.Bool
+            from matmul in Gen.Bool
+            from beta in Gen.OneOf(1f, 1f, 0.5f)
+            from layer in Layers
+            select new GemmSpec(rows, depth, columns, transB, matmul, beta, layer);
+
+        public static IEnumerable<ModelCase> All()
+        {
+            var pcg = new PCG(7, 20261204);
+            for (int i = 0; i < ConvCases; i++)
+                yield return Conv(i, Convs.Generate(pcg, null!, out _));
+            for (int i = 0; i < GemmCases; i++)
+                yield return Gemm(i, Gemms.Generate(pcg, null!, out _));
+        }
+
+        private static ModelCase Conv(int index, ConvSpec s)
+        {
+            var random = new Random(s.Layer.Seed);
+            int c = s.Groups * s.GroupChannels, m = s.Groups * s.GroupFilters;
+            // Widen the padding until the window fits the padded input at least once.
+            var pads = (int[])s.Pads.Clone();
+            while (s.Height + pads[0] + pads[2] < s.DilationH * (s.KernelH - 1) + 1)
+                pads[2]++;
+            while (s.Width + pads[1] + pads[3] < s.DilationW * (s.KernelW - 1) + 1)
+                pads[3]++;
+            var g = new Graph($"conv_{index}", null);
+            var x = Input(s.Layer, new[] { s.Batch, c, s.Height, s.Width }, random);
+            g.Inputs.Add(x);
+            var w = Weight(s.Layer, new[] { m, s.GroupChannels, s.KernelH, s.KernelW }, m, 0, random);
+            var inputs = new List<Value> { x, w };
+            var bias = Bias(s.Layer, m, w, x, random);
+            if (bias != null)
+                inputs.Add(bias);
+            var y = Output(s.Layer, random);
+            var conv = Node("conv", "Conv", inputs.ToArray(), y,
+                ("pads", pads.Select(p => (long)p).ToArray()), ("strides", new long[] { s.StrideH, s.StrideW }),
+                ("dilations", new long[] { s.DilationH, s.DilationW }), ("group", (long)s.Groups));
+            conv.Activation = Activation(s.Layer);
+            return Finish(g, conv, y, s.Layer, random, "qconv_u8s8_c4_exact16_4x64");
+        }
+
+        private static ModelCase Gemm(int index, GemmSpec s)
+        {
+            var random = new Random(s.Layer.Seed);
+            var g = new Graph($"gemm_{index}", null);
+            var a = Input(s.Layer, new[] { s.Rows, s.Depth }, random);
+            g.Inputs.Add(a);
+            bool transB = s.TransB && !s.Matmul;
+            var b = Weight(s.Layer, transB ? new[] { s.Columns, s.Depth } : new[] { s.Depth, s.Columns }, s.Columns, transB ? 0 : 1, random);
+            var inputs = new List<Value> { a, b };
+            var bias = s.Matmul ? null : Bias(s.Layer, s.Columns, b, a, random);
+            if (bias != null)
+                inputs.Add(bias);
+            var y = Output(s.Layer, random);
+            var node = s.Matmul
+                ? Node("gemm", "MatMul", inputs.ToArray(), y)
+                : Node("gemm", "Gemm", inputs.ToArray(), y, ("transB", transB ? 1L : 0L));
+            if (!s.Matmul && s.Beta != 1f)
+                node.Attributes["beta"] = Bitsmith.Compiler.Ir.Attribute.Float(s.Beta);
+            node.Activation = Activation(s.Layer);
+            return Finish(g, node, y, s.Layer, random, "qgemv_u8s8_16c4_exact16");
+        }
+
+        private static Value Input(Layer l, int[] shape, Random random)
+        {
+            var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
+            int lo = (int)type.MinValue(), hi = (int)type.MaxValue();
+            int zero = l.InputZeroMode switch { 0 => lo, 1 => hi, _ => random.Next(lo, hi + 1) };
+            return new Value("x", type, shape) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, 8) };
+        }
+
+        /// <summary>Weights: the type's full range, a range the byte-pair proof accepts, all one value, or the extremes only.</summary>
+        private static Value Weight(Layer l, int[] shape, int channels, int axis, Random random)
+        {
+            var type = l.WeightType;
+            int lo = (int)type.MinValue(), hi = (int)type.MaxValue();
+            int n = l.PerChannel ? channels : 1;
+            // Zero points keep w - zw inside s8 (the kernels' condition); u8 weights centre around theirs.
+            var zeros = Enumerable.Range(0, n).Select(_ => type == ElementType.UInt8 ? random.Next(100, 156) : type == ElementType.UInt4 ? random.Next(0, 16) : 0).ToArray();
+            var t = Tensor.Zeros(type, shape);
+            int equal = random.Next(lo, hi + 1);
+            int perChannel = Shape.Size(shape) / channels;
+            for (int i = 0; i < t.Length; i++)
+            {
+                int ch = axis == 0 ? i / perChannel : i % channels;
+                int zw = zeros[l.PerChannel ? ch : 0];
+                int wlo = Math.Max(lo, zw - 128), whi = Math.Min(hi, zw + 127);
+                int v = l.WeightMode switch
+                {
+                    0 => random.Next(wlo, whi + 1),
+                    1 => Math.Clamp(zw + random.Next(-60, 61), wlo, whi),
+                    2 => Math.Clamp(equal, wlo, whi),
+                    _ => random.Next(2) == 0 ? wlo : whi,
+                };
+                t.SetInt64(i, v);
+            }
+            var w = Constant("w", t);
+            w.Quant = new QuantParams(Enumerable.Range(0, n).Select(_ => 0.002f + (float)random.NextDouble() * 0.02f).ToArray(), zeros, l.PerChannel ? axis : 0, 0, type.Bits());
+            return w;
+        }
+
+        private static Value? Bias(Layer l, int channels, Value w, Value x, Random random)
+        {
+            switch (l.BiasMode)
+            {
+                case 0:
+                    return null;
+                case 1:
+                    return Constant("b", Tensor.FromFloats(new[] { channels }, Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray()));
+                default:
+                    var b = Constant("b", Ints(ElementType.Int32, new[] { channels }, -5000, 5000, random));
+                    b.Quant = new QuantParams(Enumerable.Range(0, channels).Select(i => x.Quant!.Scale[0] * w.Quant!.Scale[w.Quant.Scale.Length == 1 ? 0 : i]).ToArray(), new int[channels], 0, 0, 32);
+                    return b;
+            }
+        }
+
+        private static Value Output(Layer l, Random random) => l.OutputMode switch
+        {
+            0 => new Value("y", ElementType.Float32, Array.Empty<int>()),
+            1 => new Value("y", ElementType.UInt8, Array.Empty<int>()) { Quant = PerTensor(0.02f + (float)random.NextDouble() * 0.1f, random.Next(0, 256), 8) },
+            _ => new Value("y", ElementType.Int8, Array.Empty<int>()) { Quant = PerTensor(0.02f + (float)random.NextDouble() * 0.1f, random.Next(-128, 128), 8) },
+        };
+
+        private static FusedActivation? Activation(Layer l) => l.ActivationMode switch
+        {
+            0 => null,
+            1 => new FusedActivation(ActivationKind.Relu),
+            2 => new FusedActivation(ActivationKind.Clip, -0.5f, 1.5f),
+            _ => new FusedActivation(ActivationKind.HardSwish),
+        };
+
+        private static ModelCase Finish(Graph g, Node node, Value y, Layer l, Random random, string exact)
+        {
+            g.Nodes.Add(node);
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var options = new CompileOptions();
+            if (l.ForceExact)
+                options.StrategyOverrides[node.Name] = exact;
+            // One input set over the whole range, one at its ends.
+            var x = g.Inputs[0];
+            var uniform = Ints(x.Type, x.Shape, (int)x.Type.MinValue(), (int)x.Type.MaxValue(), random);
+            var extreme = Tensor.Zeros(x.Type, x.Shape);
+            for (int i = 0; i < extreme.Length; i++)
+                extreme.SetInt64(i, i % 3 == 0 ? x.Type.MinValue() : x.Type.MaxValue());
+            return new ModelCase(Prefix + g.Name, g, new[] { new[] { uniform }, new[] { extreme } }, options);
+        }
+    }
+}
