@@ -14,6 +14,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvImplementation(exact: true),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
+            new Elementwise.QuantizeImplementation(),
+            new Elementwise.ClipImplementation(),
+            new Elementwise.MaxPoolImplementation(),
         };
 
         /// <summary>The loop forms of the per-op emitters (the fallbacks and the oracle).</summary>

@@ -1,0 +1,54 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Bitsmith.Runtime.Kernels.Elementwise
+{
+    /// <summary>
+    /// QuantizeLinear of float values with one scale and zero point, vectorised:
+    /// <c>saturate(roundHalfEven(x / scale) + zp)</c>, the division in float, NaN to the zero point,
+    /// exactly as <see cref="Quantize"/> computes each element.
+    /// </summary>
+    public static class Quantizer
+    {
+        public static void ToUInt8(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<byte> y) =>
+            Run(x, scale, zeroPoint, 0, 255, ref MemoryMarshal.GetReference(Checked(y, x.Length)));
+
+        public static void ToInt8(ReadOnlySpan<float> x, float scale, int zeroPoint, Span<sbyte> y) =>
+            Run(x, scale, zeroPoint, -128, 127, ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(Checked(y, x.Length))));
+
+        private static Span<T> Checked<T>(Span<T> y, int count) =>
+            y.Length >= count ? y : throw new ArgumentException($"the destination holds {y.Length} elements, {count} are written", nameof(y));
+
+        private static void Run(ReadOnlySpan<float> x, float scale, int zeroPoint, int min, int max, ref byte y)
+        {
+            ref float px = ref MemoryMarshal.GetReference(x);
+            int i = 0, n = x.Length;
+            float zero = zeroPoint, lo = min, hi = max;
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> s = Vector128.Create(scale), z = Vector128.Create(zero), l = Vector128.Create(lo), h = Vector128.Create(hi);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var c0 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i), s, z, l, h);
+                    var c1 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 4), s, z, l, h);
+                    var c2 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 8), s, z, l, h);
+                    var c3 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 12), s, z, l, h);
+                    Vector128.Narrow(Vector128.Narrow(c0, c1), Vector128.Narrow(c2, c3)).AsByte().StoreUnsafe(ref y, (nuint)i);
+                }
+            }
+            for (; i < n; i++)
+                Unsafe.Add(ref y, i) = (byte)Quantize.Saturate(Unsafe.Add(ref px, i) / scale, zeroPoint, min, max);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<int> Codes(Vector128<float> x, Vector128<float> scale, Vector128<float> zero, Vector128<float> lo, Vector128<float> hi)
+        {
+            var q = Vector128.Round(x / scale) + zero;
+            q = Vector128.ConditionalSelect(Vector128.LessThan(q, lo), lo, q);
+            q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, hi), hi, q);
+            return Vector128.ConvertToInt32(Vector128.ConditionalSelect(Vector128.Equals(q, q), q, zero));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Linq;
+using Bitsmith.Compiler.Lowering.Implementations;
+using Xunit;
+
+namespace Bitsmith.Compiler.Tests.Lowering
+{
+    /// <summary>Every packed layout unpacks to what it packed, and pads with zeros where its tiles overhang.</summary>
+    public class PackedLayoutTests
+    {
+        [Theory]
+        [InlineData(1, 1, 1)]
+        [InlineData(3, 5, 9)]
+        [InlineData(17, 4, 1)]
+        [InlineData(8, 7, 25)]
+        public void C4RowsRoundTrips(int rows, int channels, int taps)
+        {
+            var layout = new C4Rows(rows, channels, taps);
+            var w = Random(rows * channels * taps, seed: rows * 31 + channels);
+            var bytes = layout.Pack(w);
+            Assert.Equal(rows * ((channels + 3) / 4) * taps * 4, bytes.Length);
+            Assert.Equal(w, layout.Unpack(bytes));
+            // Channels past the last of a quad are zero, so they add nothing to a sum.
+            int padded = bytes.Length - rows * channels * taps;
+            Assert.True(bytes.Count(b => b == 0) >= padded);
+        }
+
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(10, 576)]
+        [InlineData(33, 7)]
+        [InlineData(16, 64)]
+        public void C4Blocks16RoundTrips(int rows, int depth)
+        {
+            var layout = new C4Blocks16(rows, depth);
+            var w = Random(rows * depth, seed: rows + depth);
+            var bytes = layout.Pack(w);
+            Assert.Equal((rows + 15) / 16 * ((depth + 3) / 4) * 64, bytes.Length);
+            Assert.Equal(w, layout.Unpack(bytes));
+        }
+
+        [Fact]
+        public void C4Blocks16StreamsSixteenRowsPerQuad()
+        {
+            // Row r, k = 4q + j lies at ((block · quads + q) · 16 + r mod 16) · 4 + j.
+            var layout = new C4Blocks16(16, 8);
+            var w = Enumerable.Range(0, 16 * 8).Select(i => i - 64).ToArray();
+            var bytes = layout.Pack(w);
+            Assert.Equal((sbyte)w[0 * 8 + 0], (sbyte)bytes[0]);
+            Assert.Equal((sbyte)w[0 * 8 + 3], (sbyte)bytes[3]);
+            Assert.Equal((sbyte)w[1 * 8 + 0], (sbyte)bytes[4]);
+            Assert.Equal((sbyte)w[0 * 8 + 4], (sbyte)bytes[64]);
+        }
+
+        [Fact]
+        public void VectorsRoundTripAndSayTheirLayout()
+        {
+            var ints = new Int32Vector(3);
+            Assert.Equal(new[] { -1, 0, int.MaxValue }, ints.Unpack(ints.Pack(new[] { -1, 0, int.MaxValue })));
+            var doubles = new Float64Vector(2);
+            Assert.Equal(new[] { -0.5, 1e-300 }, doubles.Unpack(doubles.Pack(new[] { -0.5, 1e-300 })));
+            Assert.Equal("c4-rows rows=2 channels=3 taps=9", new C4Rows(2, 3, 9).Text);
+            Assert.Throws<ArgumentException>(() => ints.Pack(new[] { 1 }));
+        }
+
+        private static int[] Random(int n, int seed)
+        {
+            var random = new Random(seed);
+            var w = new int[n];
+            for (int i = 0; i < n; i++)
+                w[i] = random.Next(-128, 128);
+            if (n > 1)
+            {
+                w[0] = -128;
+                w[n - 1] = 127;
+            }
+            return w;
+        }
+    }
+}
