@@ -222,7 +222,6 @@ namespace Bitsmith.Compiler.Emit
                 throw new ArgumentException($"accessibility must be public or internal, is '{options.Accessibility}'", nameof(options));
         }
 
-        private static bool IsIdentifier(string s) =>
-            (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_'));
+        private static bool IsIdentifier(string s) => IdentifierRules.IsValid(s);
     }
 }

@@ -18,5 +18,9 @@ namespace Bitsmith.Generator.Tests
         public override string Path { get; }
 
         public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+
+        /// <summary>A plan file as the MSBuild task writes it: the header lines (project, model's full path, weight resource), then the plan.</summary>
+        public static string PlanFile(string projectDirectory, string modelPath, string resourceName, string plan) =>
+            $"# bitsmith-project {projectDirectory}\n# bitsmith-model {modelPath}\n# bitsmith-resource {resourceName}\n{plan}";
     }
 }
