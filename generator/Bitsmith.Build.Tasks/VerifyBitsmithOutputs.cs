@@ -11,8 +11,8 @@ namespace Bitsmith.Build.Tasks
 {
     /// <summary>
     /// Runs before the compile target on every build: a plan and weights left by an earlier build
-    /// are reused only if the plan reads, its header names this model and resource, and the
-    /// weights file has the length and SHA-256 the plan records. Anything else (a half-written
+    /// are reused only if the plan reads and has the SHA-256 its header records, the header names
+    /// this model and resource, and the weights file has the length and SHA-256 the plan records. Anything else (a half-written
     /// file, a hand edit, a copy from another build) is deleted with a message, so MSBuild's
     /// up-to-date check sees the outputs missing and compiles the model again.
     /// </summary>
@@ -68,6 +68,8 @@ namespace Bitsmith.Build.Tasks
                 return "the plan has no Bitsmith header";
             if (header.ModelPath != item.ItemSpec || header.ResourceName != item.GetMetadata("ResourceName"))
                 return "the plan was made for another model";
+            if (!header.Matches(text))
+                return "the plan's SHA-256 differs from its header's";
             var plan = PlanReader.Parse(text);
             byte[] blob = File.ReadAllBytes(weightsPath);
             if (blob.LongLength != plan.WeightBytes)

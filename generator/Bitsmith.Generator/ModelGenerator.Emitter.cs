@@ -15,6 +15,8 @@ namespace Bitsmith.Generator
             {
                 token.ThrowIfCancellationRequested();
                 var at = model.Class.AttributeLocation;
+                if (model.Plan.Damage != null)
+                    return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable, at, model.Class.FullName, model.Plan.PlanPath, model.Plan.Damage));
                 try
                 {
                     var plan = PlanReader.Parse(model.Plan.Text);

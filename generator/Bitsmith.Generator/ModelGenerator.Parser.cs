@@ -79,7 +79,8 @@ namespace Bitsmith.Generator
                     var header = PlanFileHeader.Read(text);
                     return header == null
                         ? new PlanFileSpec("", "", "", file.Path, text, "it has no Bitsmith header (written by an older Bitsmith, or not by the build)")
-                        : new PlanFileSpec(ModelPaths.Normalize(header.ProjectDirectory), ModelPaths.Normalize(header.ModelPath), header.ResourceName, file.Path, text);
+                        : new PlanFileSpec(ModelPaths.Normalize(header.ProjectDirectory), ModelPaths.Normalize(header.ModelPath), header.ResourceName, file.Path, text,
+                            Damage: header.Matches(text) ? null : "the plan text differs from what the build wrote (its SHA-256 does not match the header's)");
                 }
                 catch (Exception e) when (!(e is OperationCanceledException))
                 {

@@ -28,7 +28,8 @@ namespace Bitsmith.Generator.Tests
             Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
             string plan = File.ReadAllText(Path.Combine(_dir, "m.bsplan"));
             // The header the generator matches on, then the plan itself.
-            Assert.StartsWith($"# bitsmith-project {_dir}/C# app\n# bitsmith-model {model}\n# bitsmith-resource Bitsmith.m.weights\nbitsmith-plan 1\n", plan);
+            Assert.StartsWith($"# bitsmith-project {_dir}/C# app\n# bitsmith-model {model}\n# bitsmith-resource Bitsmith.m.weights\n# bitsmith-plan-sha256 ", plan);
+            Assert.Contains("\nbitsmith-plan 1\n", plan);
             Assert.True(new FileInfo(Path.Combine(_dir, "m.weights")).Length > 0);
         }
 
@@ -48,6 +49,37 @@ namespace Bitsmith.Generator.Tests
             Assert.Contains("ArgumentException", error.Message);
             Assert.DoesNotContain("   at ", error.Message);
             Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("   at "));
+        }
+
+        [Theory]
+        [InlineData("plan", "arena ", "arena 9", "the plan's SHA-256 differs from its header's")]
+        [InlineData("plan", "# bitsmith-model ", "# bitsmith-model /elsewhere", "the plan was made for another model")]
+        [InlineData("weights", null, null, "the weights have 3 bytes")]
+        [InlineData("none", null, null, null)]
+        public void ReusedOutputsAreCheckedAndDamagedOnesDeleted(string damage, string? find, string? replace, string? problem)
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var item = Item(model);
+            Assert.True(Run(item).Ok);
+            string plan = Path.Combine(_dir, "m.bsplan"), weights = Path.Combine(_dir, "m.weights");
+            if (damage == "plan")
+                File.WriteAllText(plan, File.ReadAllText(plan).Replace(find!, replace!));
+            else if (damage == "weights")
+                File.WriteAllBytes(weights, new byte[] { 1, 2, 3 });
+
+            var engine = new RecordingEngine();
+            Assert.True(new VerifyBitsmithOutputs { BuildEngine = engine, Models = new[] { item } }.Execute());
+            Assert.Empty(engine.Errors);
+            if (problem == null)
+            {
+                Assert.True(File.Exists(plan) && File.Exists(weights));
+                Assert.Empty(engine.Messages);
+            }
+            else
+            {
+                Assert.False(File.Exists(plan) || File.Exists(weights));
+                Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message!.Contains(problem));
+            }
         }
 
         [Fact]
