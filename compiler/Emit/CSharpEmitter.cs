@@ -43,7 +43,7 @@ namespace Bitsmith.Compiler.Emit
                     if (plan.WeightBytes > 0)
                     {
                         w.Line("/// <summary>The packed weights, read in place from the assembly's resource.</summary>");
-                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)});");
+                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)}, WeightBytes);");
                         w.Line();
                     }
                     if (plan.ArenaBytes > 0)
