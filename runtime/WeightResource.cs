@@ -16,6 +16,21 @@ namespace Bitsmith.Runtime
         // Weak on the assembly, so a collectible AssemblyLoadContext can still unload.
         private static readonly ConditionalWeakTable<Assembly, ConcurrentDictionary<string, Mapped>> Cache = new();
 
+        /// <summary>
+        /// The same, and checks once that the resource has the <paramref name="length"/> bytes the
+        /// plan recorded: a weights file cut short or from another build must fail with a message,
+        /// not be read past its end or run with the wrong weights' layout.
+        /// </summary>
+        public static ReadOnlySpan<byte> Get(Assembly assembly, string name, int length)
+        {
+            var weights = Get(assembly, name);
+            if (weights.Length != length)
+                throw new InvalidOperationException(
+                    $"The weights of a Bitsmith model are damaged: resource '{name}' of assembly '{assembly.GetName().Name}' has {weights.Length} bytes, its plan says {length}. " +
+                    "Rebuild the project so the model is compiled again.");
+            return weights;
+        }
+
         /// <summary>The bytes of resource <paramref name="name"/> of <paramref name="assembly"/>; throws if the build did not embed it.</summary>
         public static ReadOnlySpan<byte> Get(Assembly assembly, string name)
         {

@@ -33,9 +33,9 @@ namespace Bitsmith.Bench
         {
             _modelPath = BenchModels.Write(Path.Combine(Path.GetTempPath(), "bitsmith-bench-models"), Model);
             string planPath = $"{ProjectDirectory}/obj/bitsmith/{Model}.bsplan";
-            _plan = new TestAdditionalText(planPath, ModelCompiler.Compile(_modelPath, new CompileOptions()).PlanText);
+            _plan = new TestAdditionalText(planPath, TestAdditionalText.PlanFile(ProjectDirectory, $"{ProjectDirectory}/{Model}.onnx", $"Bitsmith.{Model}.weights",
+                ModelCompiler.Compile(_modelPath, new CompileOptions()).PlanText));
             _options = new TestOptions(ProjectDirectory);
-            _options.AddFile(planPath, $"{ProjectDirectory}/{Model}.onnx", $"Bitsmith.{Model}.weights");
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
                 .Where(p => p.Length > 0).Select(p => MetadataReference.CreateFromFile(p));
             string source = $"[Bitsmith.CompiledModel(\"{Model}.onnx\")] public static partial class Net;";

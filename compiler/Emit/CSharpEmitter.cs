@@ -44,7 +44,7 @@ namespace Bitsmith.Compiler.Emit
                     if (plan.WeightBytes > 0)
                     {
                         w.Line("/// <summary>The packed weights, read in place from the assembly's resource.</summary>");
-                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)});");
+                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)}, WeightBytes);");
                         w.Line();
                     }
                     if (plan.ArenaBytes > 0)
@@ -227,7 +227,6 @@ namespace Bitsmith.Compiler.Emit
                 throw new ArgumentException($"accessibility must be public or internal, is '{options.Accessibility}'", nameof(options));
         }
 
-        private static bool IsIdentifier(string s) =>
-            (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_'));
+        private static bool IsIdentifier(string s) => IdentifierRules.IsValid(s);
     }
 }

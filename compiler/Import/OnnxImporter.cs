@@ -100,6 +100,8 @@ namespace Bitsmith.Compiler.Import
             }
             if (!graph.Opsets.ContainsKey(""))
                 throw new ModelException("the model imports no opset of the ONNX domain");
+            if (graph.Opsets[""] > SupportedOpsets.MaxOnnx)
+                throw new UnsupportedModelException($"the model imports opset {graph.Opsets[""]} of the ONNX domain; opsets up to {SupportedOpsets.MaxOnnx} are supported (a newer opset may change what an operator means)");
             if (g.SparseInitializer.Count > 0)
                 throw new UnsupportedModelException($"sparse initializer '{g.SparseInitializer[0].Values?.Name}' is not supported");
 

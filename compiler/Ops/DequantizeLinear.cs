@@ -22,6 +22,10 @@ namespace Bitsmith.Compiler.Ops
         {
             Value x = node.RequiredInput(0), scale = node.RequiredInput(1);
             Value? zp = node.Input(2);
+            // Opset 24's output_dtype picks the output type; only f32 is computed here.
+            long dtype = node.Domain != QdqLayout.MicrosoftDomain && node.OpsetVersion >= 24 ? node.GetInt("output_dtype", 0) : 0;
+            if (dtype != 0 && dtype != (long)Onnx.TensorProto.Types.DataType.Float)
+                throw node.Unsupported($"output_dtype {Import.OnnxDataType.Name((int)dtype)} is not supported (f32 is)");
             var types = new System.Collections.Generic.List<ElementType>(QdqLayout.QuantizedTypes(node)) { ElementType.Int32 };
             RequireType(node, x, "input", types.ToArray());
             if (zp != null)

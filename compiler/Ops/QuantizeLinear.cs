@@ -36,6 +36,10 @@ namespace Bitsmith.Compiler.Ops
             if (x.Type == ElementType.Float16)
                 throw node.Unsupported($"input '{x.Name}' has element type f16, which is not supported (f32 and s32 are)");
             RequireType(node, x, "input", ElementType.Float32, ElementType.Int32);
+            // Opset 24's precision sets the type x / scale is computed in; only f32 is computed here.
+            long precision = node.Domain != QdqLayout.MicrosoftDomain && node.OpsetVersion >= 24 ? node.GetInt("precision", 0) : 0;
+            if (precision != 0 && precision != (long)Onnx.TensorProto.Types.DataType.Float)
+                throw node.Unsupported($"precision {Import.OnnxDataType.Name((int)precision)} is not supported (f32 is)");
             var type = OutputType(node, zp);
             QdqLayout.Read(node, x, scale, zp);
             SetOutput(node, 0, type, x.Shape);

@@ -126,10 +126,13 @@ namespace Bitsmith.Compiler.Ops
                 else
                 {
                     long room = (long)input[d] + padBegin[d] + padEnd[d] - span;
-                    if (room < 0)
+                    // ONNX: ceil((room) / stride) + 1 with ceil_mode, which is one output for a window
+                    // larger than the padded input by less than a stride (PyTorch's 2x2 pool, stride 2,
+                    // on a 1x1 map); floor((room) / stride) + 1 without, which has no window there.
+                    if (room < 0 && (!ceil || -room >= strides[d]))
                         throw node.Error(Invariant($"the window ({span} wide on spatial axis {d}) is larger than the padded input ({input[d] + (long)padBegin[d] + padEnd[d]})"));
-                    o = room / strides[d] + 1;
-                    if (ceil && room % strides[d] != 0)
+                    o = room < 0 ? 1 : room / strides[d] + 1;
+                    if (ceil && room > 0 && room % strides[d] != 0)
                     {
                         o++;
                         // A window that would start in the end padding is dropped.

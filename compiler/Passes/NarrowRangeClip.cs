@@ -27,7 +27,9 @@ namespace Bitsmith.Compiler.Passes
                 var codes = q.Outputs[0];
                 var clip = GraphEdit.SoleReader(graph, codes);
                 var p = QdqParams.OfQuantize(q);
-                if (clip == null || !GraphEdit.Is(clip, "Clip") || clip.OpsetVersion < 12 || p == null || !p.IsPerTensor)
+                // Only a float input: QuantizeLinear may also read int32, and a float Clip cannot read that.
+                if (clip == null || !GraphEdit.Is(clip, "Clip") || clip.OpsetVersion < 12 || p == null || !p.IsPerTensor
+                    || q.Inputs[0]!.Type != ElementType.Float32)
                     continue;
                 Value? lo = clip.Input(1), hi = clip.Input(2);
                 if (lo != null && lo.Constant == null || hi != null && hi.Constant == null)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using Bitsmith.Build;
 using Bitsmith.Compiler;
 using Bitsmith.Compiler.Lowering;
 using Microsoft.Build.Framework;
@@ -14,7 +15,9 @@ namespace Bitsmith.Build.Tasks
     /// Compiles each model item (import, passes, strategies, memory plan, weight packing) and
     /// writes its plan text and packed weights where the item's <c>PlanFile</c> and
     /// <c>WeightsFile</c> metadata say. A bad model is a build error with a code, the model file
-    /// and a message that names the node and the problem; never a stack trace.
+    /// and a message that names the node and the problem; never a stack trace. The plan file
+    /// starts with a <see cref="PlanFileHeader"/> naming the project, the model and the weight
+    /// resource, which is how the generator matches classes to plans.
     /// </summary>
     public sealed class CompileBitsmithModels : Task
     {
@@ -26,6 +29,10 @@ namespace Bitsmith.Build.Tasks
         /// </summary>
         [Required]
         public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+        /// <summary>The project folder: [CompiledModel] paths are relative to it.</summary>
+        [Required]
+        public string ProjectDirectory { get; set; } = "";
 
         public override bool Execute()
         {
@@ -50,8 +57,11 @@ namespace Bitsmith.Build.Tasks
             try
             {
                 var compiled = ModelCompiler.Compile(model, options);
-                Write(item.GetMetadata("PlanFile"), Encoding.UTF8.GetBytes(compiled.PlanText));
+                var header = new PlanFileHeader(ProjectDirectory, model, item.GetMetadata("ResourceName"));
+                // Weights first: a build stopped between the two leaves a plan that is older than
+                // the model (or none), so the next build compiles again instead of trusting it.
                 Write(item.GetMetadata("WeightsFile"), compiled.Weights);
+                Write(item.GetMetadata("PlanFile"), Encoding.UTF8.GetBytes(header.Prepend(compiled.PlanText)));
                 Log.LogMessage(MessageImportance.High,
                     "Bitsmith: compiled {0}: {1} layers, {2} weight bytes, {3} scratch bytes",
                     model, compiled.Plan.Steps.Count, compiled.Plan.WeightBytes, compiled.Plan.ArenaBytes);
@@ -71,6 +81,13 @@ namespace Bitsmith.Build.Tasks
             catch (UnauthorizedAccessException e)
             {
                 Error("BSM0004", model, "cannot write the compiled model: " + e.Message);
+            }
+            // Anything else is a compiler bug or an input nobody foresaw: still one error that names
+            // the model, not MSBuild's MSB4018 with a stack trace; the trace only at detailed verbosity.
+            catch (Exception e)
+            {
+                Error("BSM0005", model, $"the compiler failed on this model ({e.GetType().Name}: {e.Message}); please report it with the model");
+                Log.LogMessage(MessageImportance.Low, "Bitsmith: {0}: {1}", model, e);
             }
         }
 

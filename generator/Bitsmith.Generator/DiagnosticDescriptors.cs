@@ -26,5 +26,10 @@ namespace Bitsmith.Generator
             "BSM1004", "Compiled model plan cannot be read",
             "The plan of '{0}' ({1}) cannot be turned into code: {2}; rebuild the project so the model is compiled again",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor GeneratorFailure = new DiagnosticDescriptor(
+            "BSM1005", "Bitsmith's generator failed",
+            "Bitsmith's generator failed on '{0}' ({1}); this is a bug in Bitsmith, please report it with the model and this class's declaration",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }
 }

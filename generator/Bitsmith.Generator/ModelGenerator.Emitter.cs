@@ -14,7 +14,9 @@ namespace Bitsmith.Generator
             public static GeneratedModel Generate(ModelSpec model, CancellationToken token)
             {
                 token.ThrowIfCancellationRequested();
-                string hintName = model.Class.FullName + ".g.cs";
+                var at = model.Class.AttributeLocation;
+                if (model.Plan.Damage != null)
+                    return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable, at, model.Class.FullName, model.Plan.PlanPath, model.Plan.Damage));
                 try
                 {
                     var plan = PlanReader.Parse(model.Plan.Text);
@@ -25,16 +27,23 @@ namespace Bitsmith.Generator
                         Accessibility = model.Class.Accessibility,
                         WeightResourceName = model.Plan.ResourceName,
                     });
-                    return new GeneratedModel(hintName, source, null);
+                    return new GeneratedModel(model.HintName, source, null, model.Class.FullName, at);
                 }
-                // The generator's boundary: whatever a damaged plan makes the reader or emitter throw
-                // becomes a diagnostic, because an exception escaping into Roslyn only warns and drops the class.
+                // The generator's boundary: an exception escaping into Roslyn only warns (CS8785) and
+                // drops the class. A plan that does not read is a damaged build output (rebuild);
+                // anything else the emitter throws is reported as our bug, not as the user's.
+                catch (PlanFormatException e)
+                {
+                    return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable, at, model.Class.FullName, model.Plan.PlanPath, e.Message));
+                }
                 catch (Exception e) when (!(e is OperationCanceledException))
                 {
-                    return new GeneratedModel(hintName, null, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable,
-                        model.Class.AttributeLocation, model.Class.FullName, model.Plan.PlanPath, e.Message));
+                    return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, at, model.Class.FullName, Parser.Describe(e)));
                 }
             }
+
+            private static GeneratedModel Failed(ModelSpec model, DiagnosticInfo error) =>
+                new GeneratedModel(model.HintName, null, error, model.Class.FullName, model.Class.AttributeLocation);
         }
     }
 }

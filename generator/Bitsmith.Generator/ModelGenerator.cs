@@ -6,8 +6,9 @@ namespace Bitsmith.Generator
     /// <summary>
     /// Fills each <c>[Bitsmith.CompiledModel("path")] static partial class</c> with the C# of its
     /// model. The MSBuild task has already compiled the model into a plan (an AdditionalFiles item
-    /// whose metadata names the model and its weight resource); this generator matches classes to
-    /// plans by the model's path, and emits the plan through the compiler's C# emitter. Every value
+    /// whose header lines name the project, the model and its weight resource); this generator
+    /// matches classes to plans by the model's path, and emits the plan through the compiler's C#
+    /// emitter. It never throws: every failure is a BSM diagnostic at the class. Every value
     /// in the pipeline is a small record that compares by value, so an edit that touches neither
     /// the class declarations nor the plans leaves the generated models cached.
     /// </summary>
@@ -25,8 +26,7 @@ namespace Bitsmith.Generator
 
             var plans = context.AdditionalTextsProvider
                 .Where(static text => text.Path.EndsWith(PlanExtension, System.StringComparison.OrdinalIgnoreCase))
-                .Combine(context.AnalyzerConfigOptionsProvider)
-                .Select(static (pair, token) => Parser.ReadPlanFile(pair.Left, pair.Right.GetOptions(pair.Left), token))
+                .Select(static (text, token) => Parser.ReadPlanFile(text, token))
                 .WithTrackingName(TrackingNames.PlanFile);
 
             var projectDirectory = context.AnalyzerConfigOptionsProvider
@@ -46,8 +46,17 @@ namespace Bitsmith.Generator
 
             context.RegisterSourceOutput(generated, static (spc, model) =>
             {
-                if (model.Source != null)
+                if (model.Source == null)
+                    return;
+                // The last place an exception could escape into Roslyn (CS8785, every class dropped).
+                try
+                {
                     spc.AddSource(model.HintName, model.Source);
+                }
+                catch (System.ArgumentException e)
+                {
+                    spc.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, model.Location, model.ClassName, Parser.Describe(e)).ToDiagnostic());
+                }
             });
 
             // Diagnostics come from data on their own outputs, never from the steps that compute them.

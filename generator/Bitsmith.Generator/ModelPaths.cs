@@ -37,7 +37,7 @@ namespace Bitsmith.Generator
         public static string Relative(string projectDirectory, string path)
         {
             string dir = Normalize(projectDirectory);
-            return dir.Length > 0 && path.StartsWith(dir + "/", StringComparison.OrdinalIgnoreCase) ? path.Substring(dir.Length + 1) : path;
+            return dir.Length > 0 && path.StartsWith(dir + "/", StringComparison.Ordinal) ? path.Substring(dir.Length + 1) : path;
         }
     }
 }

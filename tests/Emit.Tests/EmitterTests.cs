@@ -50,7 +50,7 @@ namespace Bitsmith.Emit.Tests
             Assert.Contains("namespace My.App", source);
             Assert.Contains("internal static partial class Net", source);
             Assert.Contains("[global::System.CodeDom.Compiler.GeneratedCode(\"Bitsmith\"", source);
-            Assert.Contains("global::Bitsmith.Runtime.WeightResource.Get(typeof(Net).Assembly, \"net.weights\")", source);
+            Assert.Contains("global::Bitsmith.Runtime.WeightResource.Get(typeof(Net).Assembly, \"net.weights\", WeightBytes)", source);
             Assert.Contains("/// <code>", source);
         }
 

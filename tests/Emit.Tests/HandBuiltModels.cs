@@ -27,6 +27,24 @@ namespace Bitsmith.Emit.Tests
             yield return OutputsThatAreNotComputedInPlace();
             yield return IntegerArithmeticThatWraps();
             yield return CodebookGemm();
+            yield return CeilModePoolsOnASmallMap();
+        }
+
+        /// <summary>ceil_mode pools whose window is larger than the padded map (PyTorch's 2x2 pools on a 1x1 or 2x3 map): one output each.</summary>
+        private static ModelCase CeilModePoolsOnASmallMap()
+        {
+            var random = new Random(11);
+            var g = new Graph("ceil_mode_pools_on_a_small_map", null);
+            var x = new Value("x", ElementType.Float32, new[] { 1, 3, 2, 3 });
+            g.Inputs.Add(x);
+            var max = new Value("max", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("max", "MaxPool", new[] { x }, max, ("kernel_shape", new long[] { 4, 4 }), ("strides", new long[] { 3, 3 }), ("ceil_mode", 1L)));
+            var avg = new Value("avg", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("avg", "AveragePool", new[] { x }, avg, ("kernel_shape", new long[] { 4, 4 }), ("strides", new long[] { 2, 2 }),
+                ("pads", new long[] { 1, 1, 0, 0 }), ("ceil_mode", 1L), ("count_include_pad", 1L)));
+            g.Outputs.Add(max);
+            g.Outputs.Add(avg);
+            return Finish(g, random);
         }
 
         private static ModelCase QuantizedConv(string name, ElementType weightType, bool perChannel, FusedActivation activation, bool quantizedOutput, int group)

@@ -26,8 +26,60 @@ namespace Bitsmith.Generator.Tests
             var (ok, engine) = Run(Item(model));
 
             Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
-            Assert.StartsWith("bitsmith-plan", File.ReadAllText(Path.Combine(_dir, "m.bsplan")));
+            string plan = File.ReadAllText(Path.Combine(_dir, "m.bsplan"));
+            // The header the generator matches on, then the plan itself.
+            Assert.StartsWith($"# bitsmith-project {_dir}/C# app\n# bitsmith-model {model}\n# bitsmith-resource Bitsmith.m.weights\n# bitsmith-plan-sha256 ", plan);
+            Assert.Contains("\nbitsmith-plan 1\n", plan);
             Assert.True(new FileInfo(Path.Combine(_dir, "m.weights")).Length > 0);
+        }
+
+        /// <summary>An exception of a type the task does not expect (here from an empty PlanFile) is one BSM error naming the model, not MSB4018 with a stack trace.</summary>
+        [Fact]
+        public void UnexpectedExceptionIsOneErrorWithTheModel()
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var item = Item(model);
+            item.SetMetadata("WeightsFile", "");
+            var (ok, engine) = Run(item);
+
+            Assert.False(ok);
+            var error = Assert.Single(engine.Errors);
+            Assert.Equal("BSM0005", error.Code);
+            Assert.Equal(model, error.File);
+            Assert.Contains("ArgumentException", error.Message);
+            Assert.DoesNotContain("   at ", error.Message);
+            Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("   at "));
+        }
+
+        [Theory]
+        [InlineData("plan", "arena ", "arena 9", "the plan's SHA-256 differs from its header's")]
+        [InlineData("plan", "# bitsmith-model ", "# bitsmith-model /elsewhere", "the plan was made for another model")]
+        [InlineData("weights", null, null, "the weights have 3 bytes")]
+        [InlineData("none", null, null, null)]
+        public void ReusedOutputsAreCheckedAndDamagedOnesDeleted(string damage, string? find, string? replace, string? problem)
+        {
+            string model = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models", "demo-qdq-cnn.onnx");
+            var item = Item(model);
+            Assert.True(Run(item).Ok);
+            string plan = Path.Combine(_dir, "m.bsplan"), weights = Path.Combine(_dir, "m.weights");
+            if (damage == "plan")
+                File.WriteAllText(plan, File.ReadAllText(plan).Replace(find!, replace!));
+            else if (damage == "weights")
+                File.WriteAllBytes(weights, new byte[] { 1, 2, 3 });
+
+            var engine = new RecordingEngine();
+            Assert.True(new VerifyBitsmithOutputs { BuildEngine = engine, Models = new[] { item } }.Execute());
+            Assert.Empty(engine.Errors);
+            if (problem == null)
+            {
+                Assert.True(File.Exists(plan) && File.Exists(weights));
+                Assert.Empty(engine.Messages);
+            }
+            else
+            {
+                Assert.False(File.Exists(plan) || File.Exists(weights));
+                Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message!.Contains(problem));
+            }
         }
 
         [Fact]
@@ -76,19 +128,22 @@ namespace Bitsmith.Generator.Tests
             var item = new TaskItem(model);
             item.SetMetadata("PlanFile", Path.Combine(_dir, "m.bsplan"));
             item.SetMetadata("WeightsFile", Path.Combine(_dir, "m.weights"));
+            item.SetMetadata("ResourceName", "Bitsmith.m.weights");
             return item;
         }
 
-        private static (bool Ok, RecordingEngine Engine) Run(ITaskItem item)
+        private (bool Ok, RecordingEngine Engine) Run(ITaskItem item)
         {
             var engine = new RecordingEngine();
-            var task = new CompileBitsmithModels { BuildEngine = engine, Models = new[] { item } };
+            var task = new CompileBitsmithModels { BuildEngine = engine, Models = new[] { item }, ProjectDirectory = Path.Combine(_dir, "C# app") };
             return (task.Execute(), engine);
         }
 
         private sealed class RecordingEngine : IBuildEngine
         {
             public List<BuildErrorEventArgs> Errors { get; } = new List<BuildErrorEventArgs>();
+
+            public List<BuildMessageEventArgs> Messages { get; } = new List<BuildMessageEventArgs>();
 
             public bool ContinueOnError => false;
             public int LineNumberOfTaskNode => 0;
@@ -98,7 +153,7 @@ namespace Bitsmith.Generator.Tests
             public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => false;
             public void LogCustomEvent(CustomBuildEventArgs e) { }
             public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-            public void LogMessageEvent(BuildMessageEventArgs e) { }
+            public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
             public void LogWarningEvent(BuildWarningEventArgs e) { }
         }
     }

@@ -44,20 +44,21 @@ namespace Bitsmith.Generator.Tests
         /// <summary>The same, giving back the AdditionalFiles items so a test can replace one.</summary>
         public static GeneratorDriver Driver(out IReadOnlyList<AdditionalText> planFiles, params (string Model, string Plan)[] plans)
         {
-            var options = new TestOptions(ProjectDirectory);
             var texts = new List<AdditionalText>();
             foreach (var (model, plan) in plans)
             {
                 string name = Path.GetFileNameWithoutExtension(model);
-                string planPath = $"{ProjectDirectory}/obj/bitsmith/{name}.bsplan";
-                options.AddFile(planPath, $"{ProjectDirectory}/{model}", $"Bitsmith.{name}.weights");
-                texts.Add(new TestAdditionalText(planPath, plan));
+                texts.Add(new TestAdditionalText($"{ProjectDirectory}/obj/bitsmith/{name}.bsplan", PlanFile(model, plan)));
             }
             planFiles = texts;
             return CSharpGeneratorDriver.Create(
-                new[] { new ModelGenerator().AsSourceGenerator() }, texts, ParseOptions, options,
+                new[] { new ModelGenerator().AsSourceGenerator() }, texts, ParseOptions, new TestOptions(ProjectDirectory),
                 new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         }
+
+        /// <summary>A plan file as the task writes it: the header lines (project, model, resource), then the plan.</summary>
+        public static string PlanFile(string model, string plan) =>
+            TestAdditionalText.PlanFile(ProjectDirectory, $"{ProjectDirectory}/{model}", $"Bitsmith.{Path.GetFileNameWithoutExtension(model)}.weights", plan);
 
         /// <summary>Source with line numbers, for a failure message.</summary>
         public static string Numbered(string source) =>

@@ -43,7 +43,7 @@ namespace Bitsmith.Generator.Tests
             var old = driver.GetRunResult().Results.Single().GeneratedSources.Single();
 
             var plan = planFiles.Single();
-            driver = driver.ReplaceAdditionalText(plan, new TestAdditionalText(plan.Path, GeneratorHarness.DemoPlan.Replace("demo_qdq_cnn", "renamed_model")));
+            driver = driver.ReplaceAdditionalText(plan, new TestAdditionalText(plan.Path, GeneratorHarness.PlanFile("models/demo.onnx", GeneratorHarness.DemoPlan.Replace("demo_qdq_cnn", "renamed_model"))));
             driver = driver.RunGenerators(compilation, TestContext.Current.CancellationToken);
             var result = driver.GetRunResult().Results.Single();
 

@@ -22,25 +22,14 @@ namespace Bitsmith.Generator.Tests
         [Fact]
         public void SameFileNameInTwoFoldersGetsDistinctNames()
         {
-            string build = Path.Combine(GeneratorHarness.RepositoryRoot, "generator", "build");
             foreach (string folder in new[] { "a", "b" })
             {
                 Directory.CreateDirectory(Path.Combine(_dir, folder));
                 File.WriteAllBytes(Path.Combine(_dir, folder, "model.onnx"), new byte[] { 0 });
             }
-            File.WriteAllText(Path.Combine(_dir, "App.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                  </PropertyGroup>
-                  <Import Project="{build}/Bitsmith.props" />
-                  <ItemGroup>
-                    <BitsmithModel Include="a/model.onnx" />
-                    <BitsmithModel Include="b/model.onnx" />
-                  </ItemGroup>
-                  <Import Project="{build}/Bitsmith.targets" />
-                </Project>
+            ScratchProject.Write(_dir, """
+                <BitsmithModel Include="a/model.onnx" />
+                <BitsmithModel Include="b/model.onnx" />
                 """);
 
             // Only the naming target runs: no restore, no model compilation.

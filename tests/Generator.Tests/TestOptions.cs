@@ -6,11 +6,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Bitsmith.Generator.Tests
 {
-    /// <summary>What MSBuild passes the generator: global build properties, and metadata per additional file.</summary>
+    /// <summary>What MSBuild passes the generator: global build properties (plan files carry their own header, not metadata).</summary>
     internal sealed class TestOptions : AnalyzerConfigOptionsProvider
     {
-        private readonly Dictionary<string, Options> _files = new Dictionary<string, Options>();
-
         public TestOptions(string projectDirectory)
         {
             GlobalOptions = new Options(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory });
@@ -18,17 +16,9 @@ namespace Bitsmith.Generator.Tests
 
         public override AnalyzerConfigOptions GlobalOptions { get; }
 
-        public void AddFile(string path, string modelPath, string resourceName) =>
-            _files[path] = new Options(new Dictionary<string, string>
-            {
-                ["build_metadata.AdditionalFiles.BitsmithModelPath"] = modelPath,
-                ["build_metadata.AdditionalFiles.BitsmithResourceName"] = resourceName,
-            });
-
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
 
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            _files.TryGetValue(textFile.Path, out var options) ? options : Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
 
         private sealed class Options : AnalyzerConfigOptions
         {

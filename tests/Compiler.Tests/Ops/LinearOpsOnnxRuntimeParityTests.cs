@@ -138,7 +138,7 @@ namespace Bitsmith.Compiler.Tests.Ops
             AssertSame(b, "y", ("a", F32(new[] { 2, 1, 3, 4 }, Random(24, 32, 1f))));
         }
 
-        private static void AssertSame(OnnxModelBuilder b, string output, params (string Name, Tensor Value)[] inputs)
+        internal static void AssertSame(OnnxModelBuilder b, string output, params (string Name, Tensor Value)[] inputs)
         {
             var expected = RunOnnxRuntime(b.ToBytes(), output, inputs);
             var actual = Run(b, inputs)[output];

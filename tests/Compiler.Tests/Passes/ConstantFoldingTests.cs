@@ -87,6 +87,33 @@ namespace Bitsmith.Compiler.Tests.Passes
             Assert.Equal(ConstantFolding.MaxElements + 1, g.Nodes[0].Outputs[0].Shape.Single());
         }
 
+        /// <summary>
+        /// A fake-quantised weight over the cap (4097 x 4096 > 2^24 elements): Q(w) writes no more
+        /// elements than it reads, so it folds to integers; left float, it took 4x the weight bytes
+        /// and was quantised again on every Run.
+        /// </summary>
+        [Fact]
+        public void FakeQuantisedWeightOverTheCapStillFolds()
+        {
+            var b = new OnnxModelBuilder("big_fake_quant", opset: 13);
+            b.Input("x", ElementType.Float32, 1, 4097);
+            var weight = Tensor.Zeros(ElementType.Float32, new[] { 4097, 4096 });
+            for (int i = 0; i < weight.Length; i += 4099)
+                weight.Floats[i] = (i % 251 - 125) * 0.01f;
+            b.Initializer("w", weight);
+            string wq = Quantize(b, "w", 0.01f, ElementType.Int8);
+            string w = Dequantize(b, wq, new[] { 0.01f }, Scalar(ElementType.Int8, 0));
+            b.NodeWithOutputs("MatMul", new[] { "x", w }, new[] { "y" }, "mm", "");
+            b.Output("y", ElementType.Float32, 1, 4096);
+
+            var g = Apply(ImportModel(b), new ConstantFolding());
+            Assert.Equal(new[] { "DequantizeLinear", "MatMul" }, OpTypes(g));
+            var integers = g.Nodes[0].Inputs[0]!;
+            Assert.True(Shape.Size(integers.Shape) > ConstantFolding.MaxElements);
+            Assert.Equal(ElementType.Int8, integers.Type);
+            Assert.Equal((sbyte)((4099 * 3 % 251) - 125), integers.Constant!.SBytes[4099 * 3]);
+        }
+
         [Fact]
         public void ANodeReadingACodebookWeightIsNotFolded()
         {

@@ -95,5 +95,30 @@ namespace Bitsmith.Compiler.Tests.Passes
             Assert.Equal((ElementType.UInt8, 7), (convNode.Outputs[0].Type, convNode.Outputs[0].Quant!.Bits));
             AssertWithinOneStep(before, after, 0.01, 0.9, ("x", RandomFloats(new[] { 1, 2, 4, 4 }, seed: 4)));
         }
+
+        /// <summary>
+        /// QuantizeLinear may read int32 (a valid model, seen in an independent review): the Clip of
+        /// its codes cannot move to a float Clip before it, so the pass leaves it, and the model
+        /// compiles and computes what it did.
+        /// </summary>
+        [Fact]
+        public void QuantizeOfInt32IsLeftAsItIs()
+        {
+            var b = new OnnxModelBuilder("int_input", 13);
+            b.Input("x", ElementType.Int32, 8);
+            string q = Quantize(b, "x", 0.5f, ElementType.UInt8, 0);
+            string clipped = b.Node("Clip", new[] { q, "", b.Initializer("qmax", Scalar(ElementType.UInt8, 127)) });
+            b.NodeWithOutputs("DequantizeLinear", new[] { clipped, b.Initializer("dq_s", Tensor.Scalar(0.5f)), b.Initializer("dq_z", Scalar(ElementType.UInt8, 0)) },
+                new[] { "y" }, "dq", "");
+            b.Output("y", ElementType.Float32, 8);
+            var x = new Tensor(ElementType.Int32, new[] { 8 }, new[] { -5, 0, 1, 3, 100, 254, 255, 1000 });
+
+            var (before, after) = BeforeAndAfter(b);
+            Assert.DoesNotContain(after.Nodes, n => n.OpType == "Clip" && n.Outputs[0].Type == ElementType.Float32 && n.Inputs[0]!.Type == ElementType.Int32);
+            AssertSameFloats(before, after, ("x", x));
+            Assert.Equal(new[] { 0f, 0f, 1f, 3f, 63.5f, 63.5f, 63.5f, 63.5f }, Run(after, ("x", x))["y"].Floats);
+            // And the build gets a plan for it (BSM0001 before).
+            Assert.NotEmpty(Bitsmith.Compiler.Lowering.ModelCompiler.Compile(after, new Bitsmith.Compiler.Lowering.CompileOptions()).PlanText);
+        }
     }
 }
