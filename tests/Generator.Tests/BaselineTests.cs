@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Threading;
 using Bitsmith.Compiler.Emit;
+using Bitsmith.Compiler.Ir;
 using Bitsmith.Compiler.Lowering;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -56,7 +57,11 @@ namespace Bitsmith.Generator.Tests
         {
             var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
             culture.NumberFormat.NegativeSign = "\u2212";
-            var plan = PlanReader.Parse(GeneratorHarness.DemoPlan);
+            var demo = PlanReader.Parse(GeneratorHarness.DemoPlan);
+            // Negative literals in the code: a Clip from -2^-16 (-1.52587891e-05) fused into the first int8 conv.
+            int conv = demo.Steps.ToList().FindIndex(s => s.Implementation.StartsWith("qconv", StringComparison.Ordinal));
+            var steps = demo.Steps.Select((s, i) => i == conv ? s with { Activation = new FusedActivation(ActivationKind.Clip, -1f / 65536, 6f) } : s);
+            var plan = demo with { Steps = steps.ToImmutableEquatableArray() };
             var options = new EmitOptions { Namespace = "App", ClassName = "DemoNet", Accessibility = "public", WeightResourceName = "Bitsmith.demo.weights" };
 
             string invariant = Under(CultureInfo.InvariantCulture, () => CSharpEmitter.Emit(plan, options) + Generate("DemoModel").Source);
