@@ -72,8 +72,8 @@ namespace Bitsmith.Generator.Tests
             Assert.Equal(lines["N.Net"], lines["Modèle"]);
             Assert.Equal(lines["N.Net"], lines["class"]);
             Assert.NotEqual(lines["N.Net"], lines["N.NET"]);
-            Assert.StartsWith("weights 8896 ", lines["N.Net"]);
-            Assert.StartsWith("weights 35200 ", lines["N.NET"]);
+            Assert.StartsWith("weights 14848 ", lines["N.Net"]);
+            Assert.StartsWith("weights 69184 ", lines["N.NET"]);
 
             string second = DotnetProcess.Run(app, "build -v:n");
             Assert.Contains("Skipping target \"BitsmithCompileModels\"", second);

@@ -70,6 +70,12 @@ namespace Bitsmith.Compiler.Tests.Lowering
             w.Type = ElementType.Int8;
             w.Quant = new QuantParams(new[] { 0.02f }, new[] { 0 }, 0, 0, 5);
             var step = ModelCompiler.Compile(graph, new CompileOptions()).Plan.Steps[0];
+            // The int8 kernel by default (all-zero weights cannot saturate a byte pair), the exact long sums on request.
+            Assert.Equal("qconv_u8s8_c4_4x64", step.Implementation);
+            Assert.Contains("estimated", step.Reason);
+            var options = new CompileOptions();
+            options.StrategyOverrides[graph.Nodes[0].Name] = "IntegerReference";
+            step = ModelCompiler.Compile(graph, options).Plan.Steps[0];
             Assert.Equal(Strategy.IntegerReference, step.Strategy);
             Assert.Contains("8-bit input and 5-bit weight", step.Reason);
         }

@@ -76,7 +76,7 @@ namespace Bitsmith.Compiler.Tests.Lowering
         [InlineData("bitsmith-plan 1\nvalue \"x\" f32 2 input 0 row-major\n", 2, "[d0,d1,...]")]
         [InlineData("bitsmith-plan 1\nin \"x\"\n", 2, "'in' outside a step")]
         [InlineData("bitsmith-plan 1\nstep \"a\" Relu \"\" Generic\n  reason \"r\"\n", 2, "step 'a' has no 'cost' line")]
-        [InlineData("bitsmith-plan 1\nstep \"a\" Relu \"\" Fast\n", 2, "expected a strategy")]
+        [InlineData("bitsmith-plan 1\nstep \"a\" Relu \"\" Fast\n", 2, "implementation 'Fast' is unknown")]
         [InlineData("bitsmith-plan 1\nstep \"a\" Relu \"\" Generic\n  reason \"r\"\n  reason \"r\"\n", 4, "given twice")]
         public void ABrokenPlanNamesItsLine(string text, int line, string message)
         {
