@@ -32,7 +32,7 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>What this process can run: the vector widths the kernels pick from.</summary>
         public static string Isa => string.Create(CultureInfo.InvariantCulture,
-            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path}");
+            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path};");
 
         [Fact]
         public void ConformanceModelsMatchTheInterpreter()
@@ -113,6 +113,8 @@ namespace Bitsmith.Emit.Tests
             Assert.True(onKernels >= _models.KernelProperties.Count * 9 / 10, $"only {onKernels} of {_models.KernelProperties.Count} random layers ran on a kernel");
             Assert.Contains(used.Keys, k => k == "qconv_u8s8_c4_4x64");
             Assert.Contains(used.Keys, k => k == "qgemv_u8s8_16c4");
+            Assert.Contains(used.Keys, k => k == "qdwconv_u8s8_f32fma_16");
+            Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
         }
 
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);

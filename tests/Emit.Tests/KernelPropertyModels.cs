@@ -22,6 +22,7 @@ namespace Bitsmith.Emit.Tests
     {
         public const int ConvCases = 48;
         public const int GemmCases = 24;
+        public const int BinaryCases = 12;
 
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
@@ -82,6 +83,8 @@ namespace Bitsmith.Emit.Tests
                 yield return Conv(i, Convs.Generate(pcg, null!, out _));
             for (int i = 0; i < GemmCases; i++)
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));
+            for (int i = 0; i < BinaryCases; i++)
+                yield return Binary(i, Layers.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _));
         }
 
         private static ModelCase Conv(int index, ConvSpec s)
@@ -130,6 +133,27 @@ namespace Bitsmith.Emit.Tests
                 node.Attributes["beta"] = Bitsmith.Compiler.Ir.Attribute.Float(s.Beta);
             node.Activation = Activation(s.Layer);
             return Finish(g, node, y, s.Layer, random, "qgemv_u8s8_16c4_exact16");
+        }
+
+        /// <summary>A quantised Add of two activations of one shape: a residual connection (Mul has no quantised form in the IR).</summary>
+        private static ModelCase Binary(int index, Layer l, int length)
+        {
+            var random = new Random(l.Seed);
+            var g = new Graph($"binary_{index}", null);
+            var a = Input(l, new[] { 1, length }, random);
+            var b = Input(l with { SignedInput = !l.SignedInput, InputZeroMode = 2 }, new[] { 1, length }, random);
+            b.Name = "x2";
+            g.Inputs.Add(a);
+            g.Inputs.Add(b);
+            var y = Output(l, random);
+            var node = Node("binary", "Add", new[] { a, b }, y);
+            node.Activation = Activation(l);
+            g.Nodes.Add(node);
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var inputs = g.Inputs.Select(v => Ints(v.Type, v.Shape, (int)v.Type.MinValue(), (int)v.Type.MaxValue(), random)).ToArray();
+            return new ModelCase(Prefix + g.Name, g, new[] { inputs }, new CompileOptions());
         }
 
         private static Value Input(Layer l, int[] shape, Random random)

@@ -30,7 +30,8 @@ namespace Bitsmith.Emit.Tests
         public SimdLadderTests(ITestOutputHelper output) => _output = output;
 
         [Theory]
-        [InlineData("DOTNET_EnableAVXVNNI", "Int8=Vector512")]
+        [InlineData("DOTNET_EnableAVXVNNI", "Int8=Vector512;")]
+        [InlineData("DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI", "Int8=Vector256;")]
         [InlineData("DOTNET_EnableAVX512", "Vector512=False")]
         [InlineData("DOTNET_EnableAVX2", "Vector256=False")]
         [InlineData("DOTNET_EnableHWIntrinsic", "Vector128=False")]
@@ -51,7 +52,8 @@ namespace Bitsmith.Emit.Tests
                     start.ArgumentList.Add("-method");
                     start.ArgumentList.Add(method);
                 }
-                start.Environment[variable] = "0";
+                foreach (string name in variable.Split(','))
+                    start.Environment[name] = "0";
                 start.Environment[DifferentialTests.IsaReportVariable] = report;
                 using var child = Process.Start(start)!;
                 var cancel = TestContext.Current.CancellationToken;

@@ -12,11 +12,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         {
             new QConvImplementation(exact: false),
             new QConvImplementation(exact: true),
+            new QDepthwiseImplementation(),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
             new Elementwise.QuantizeImplementation(),
             new Elementwise.ClipImplementation(),
             new Elementwise.MaxPoolImplementation(),
+            new Elementwise.QuantizedAddImplementation(),
         };
 
         /// <summary>The loop forms of the per-op emitters (the fallbacks and the oracle).</summary>

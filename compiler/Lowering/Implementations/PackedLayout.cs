@@ -60,6 +60,28 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         }
     }
 
+    /// <summary>Little-endian floats (depthwise weights <c>w - zw</c> as exact small integers, <c>[rows, taps]</c>).</summary>
+    public sealed record Float32Vector(int Count) : PackedLayout
+    {
+        public override string Text => $"f32 count={N(Count)}";
+
+        public byte[] Pack(float[] values)
+        {
+            if (values.Length != Count)
+                throw new ArgumentException($"{values.Length} values for {Count}");
+            var bytes = new byte[Count * 4];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+            return bytes;
+        }
+
+        public float[] Unpack(byte[] bytes)
+        {
+            var values = new float[Count];
+            Buffer.BlockCopy(bytes, 0, values, 0, Count * 4);
+            return values;
+        }
+    }
+
     /// <summary>
     /// Convolution weights for <c>Runtime.Kernels.Int8.ConvKernel</c>: per output channel, one
     /// 32-bit word per (channel quad, tap), in that order, holding the s8 weights of four

@@ -31,24 +31,15 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                 Vector128<float> s = Vector128.Create(scale), z = Vector128.Create(zero), l = Vector128.Create(lo), h = Vector128.Create(hi);
                 for (; i + 16 <= n; i += 16)
                 {
-                    var c0 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i), s, z, l, h);
-                    var c1 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 4), s, z, l, h);
-                    var c2 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 8), s, z, l, h);
-                    var c3 = Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 12), s, z, l, h);
-                    Vector128.Narrow(Vector128.Narrow(c0, c1), Vector128.Narrow(c2, c3)).AsByte().StoreUnsafe(ref y, (nuint)i);
+                    var c0 = QuantizeVectors.Codes(Vector128.LoadUnsafe(ref px, (nuint)i), s, z, l, h);
+                    var c1 = QuantizeVectors.Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 4), s, z, l, h);
+                    var c2 = QuantizeVectors.Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 8), s, z, l, h);
+                    var c3 = QuantizeVectors.Codes(Vector128.LoadUnsafe(ref px, (nuint)i + 12), s, z, l, h);
+                    QuantizeVectors.Narrow(c0, c1, c2, c3).StoreUnsafe(ref y, (nuint)i);
                 }
             }
             for (; i < n; i++)
                 Unsafe.Add(ref y, i) = (byte)Quantize.Saturate(Unsafe.Add(ref px, i) / scale, zeroPoint, min, max);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<int> Codes(Vector128<float> x, Vector128<float> scale, Vector128<float> zero, Vector128<float> lo, Vector128<float> hi)
-        {
-            var q = Vector128.Round(x / scale) + zero;
-            q = Vector128.ConditionalSelect(Vector128.LessThan(q, lo), lo, q);
-            q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, hi), hi, q);
-            return Vector128.ConvertToInt32(Vector128.ConditionalSelect(Vector128.Equals(q, q), q, zero));
         }
     }
 }

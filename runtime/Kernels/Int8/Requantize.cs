@@ -145,28 +145,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 Unsafe.Add(ref dst, i) = (byte)Quantize.Saturate(value / _scale, _zeroPoint, _minCode, _maxCode);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Store(Vector512<float> value, ref byte dst, int i)
-            {
-                // Round half to even, then the zero point: exact for every code that is not clamped.
-                var q = Vector512.Round(value / Vector512.Create(_scale)) + Vector512.Create(_zero);
-                q = Vector512.ConditionalSelect(Vector512.LessThan(q, Vector512.Create(_min)), Vector512.Create(_min), q);
-                q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, Vector512.Create(_max)), Vector512.Create(_max), q);
-                q = Vector512.ConditionalSelect(Vector512.Equals(q, q), q, Vector512.Create(_zero));
-                var codes = Vector512.ConvertToInt32(q);
-                var shorts = Vector512.Narrow(codes, codes);
-                Vector512.Narrow(shorts, shorts).GetLower().GetLower().AsByte().StoreUnsafe(ref dst, (nuint)i);
-            }
+            public void Store(Vector512<float> value, ref byte dst, int i) =>
+                QuantizeVectors.Narrow(QuantizeVectors.Codes(value, Vector512.Create(_scale), Vector512.Create(_zero), Vector512.Create(_min), Vector512.Create(_max)))
+                    .StoreUnsafe(ref dst, (nuint)i);
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Store(Vector128<float> value, ref byte dst, int i)
             {
-                var q = Vector128.Round(value / Vector128.Create(_scale)) + Vector128.Create(_zero);
-                q = Vector128.ConditionalSelect(Vector128.LessThan(q, Vector128.Create(_min)), Vector128.Create(_min), q);
-                q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, Vector128.Create(_max)), Vector128.Create(_max), q);
-                q = Vector128.ConditionalSelect(Vector128.Equals(q, q), q, Vector128.Create(_zero));
-                var codes = Vector128.ConvertToInt32(q);
-                var shorts = Vector128.Narrow(codes, codes);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Vector128.Narrow(shorts, shorts).AsUInt32().ToScalar());
+                var codes = QuantizeVectors.Codes(value, Vector128.Create(_scale), Vector128.Create(_zero), Vector128.Create(_min), Vector128.Create(_max));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
             }
         }
     }
