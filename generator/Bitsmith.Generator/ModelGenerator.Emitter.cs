@@ -20,13 +20,16 @@ namespace Bitsmith.Generator
                 try
                 {
                     var plan = PlanReader.Parse(model.Plan.Text);
+                    var containing = model.Class.Containing ?? ImmutableEquatableArray<ContainingType>.Empty;
                     string source = CSharpEmitter.Emit(plan, new EmitOptions
                     {
-                        Namespace = model.Class.Namespace,
+                        Namespace = containing.Count == 0 ? model.Class.Namespace : "",
                         ClassName = model.Class.Name,
-                        Accessibility = model.Class.Accessibility,
+                        Accessibility = containing.Count == 0 ? model.Class.Accessibility : "public",
                         WeightResourceName = model.Plan.ResourceName,
                     });
+                    if (containing.Count > 0)
+                        source = NestedSource.Wrap(source, model.Class.Namespace, containing, model.Class.Accessibility);
                     return new GeneratedModel(model.HintName, source, null, model.Class.FullName, at);
                 }
                 // The generator's boundary: an exception escaping into Roslyn only warns (CS8785) and
