@@ -20,6 +20,7 @@ namespace Bitsmith.Generator
                 try
                 {
                     var plan = PlanReader.Parse(model.Plan.Text);
+                    PlanConsistency.Check(plan);
                     var containing = model.Class.Containing ?? ImmutableEquatableArray<ContainingType>.Empty;
                     string source = CSharpEmitter.Emit(plan, new EmitOptions
                     {
@@ -36,6 +37,12 @@ namespace Bitsmith.Generator
                 // drops the class. A plan that does not read is a damaged build output (rebuild);
                 // anything else the emitter throws is reported as our bug, not as the user's.
                 catch (PlanFormatException e)
+                {
+                    return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable, at, model.Class.FullName, model.Plan.PlanPath, e.Message));
+                }
+                // The emitter's own model errors (a shape over the limits) mean a plan the task's
+                // compile would have refused: damaged, not a model problem to fix.
+                catch (Bitsmith.Compiler.ModelException e)
                 {
                     return Failed(model, DiagnosticInfo.Create(DiagnosticDescriptors.PlanUnreadable, at, model.Class.FullName, model.Plan.PlanPath, e.Message));
                 }
