@@ -29,6 +29,10 @@ namespace Bitsmith.Compiler.Ops
                 CheckName(c, names, null);
                 defined.Add(c);
                 CheckValue(c, null);
+                // A kernel may rely on a weight's recorded bitwidth: once, at the end, every value
+                // (centred on its zero point) is checked to fit it, whatever pass or exporter set it.
+                if (stage == VerifierStage.Optimized && c.Quant != null && c.Constant != null && Passes.QuantBits.OfConstant(c.Constant, c.Quant) > c.Quant.Bits)
+                    throw new ModelException($"verifier: constant '{c.Name}' claims {c.Quant.Bits} bits but holds values that need {Passes.QuantBits.OfConstant(c.Constant, c.Quant)}");
             }
 
             foreach (var node in graph.Nodes)

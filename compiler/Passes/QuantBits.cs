@@ -53,18 +53,16 @@ namespace Bitsmith.Compiler.Passes
 
         /// <summary>
         /// The bitwidth of an activation that <paramref name="quantize"/> (a QuantizeLinear, or the
-        /// node that absorbed one) writes: the exporter's metadata if present; else, when the real
-        /// values are clamped first (a Relu or Clip just before, or fused), the codes the clamp
-        /// bounds quantise to; else the whole type.
+        /// node that absorbed one) writes: when the real values are clamped first (a Relu or Clip
+        /// just before, or fused), the codes the clamp bounds quantise to; else the whole type.
+        /// The exporter's metadata is a hint that is checked for form, never trusted: a narrower
+        /// width than the graph proves would let a kernel drop bits the codes can have.
         /// </summary>
         public static int OfActivation(Node quantize, ElementType type, QuantParams p, FusedActivation? clamp)
         {
-            if (quantize.Metadata.TryGetValue(MetadataKey, out string? text))
-            {
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int bits) || bits < 1 || bits > type.Bits())
-                    throw quantize.Error($"metadata {MetadataKey} = '{text}' is not a bitwidth from 1 to {type.Bits().ToString(CultureInfo.InvariantCulture)} (the output is {type.ShortName()})");
-                return bits;
-            }
+            if (quantize.Metadata.TryGetValue(MetadataKey, out string? text)
+                && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int bits) || bits < 1 || bits > type.Bits()))
+                throw quantize.Error($"metadata {MetadataKey} = '{text}' is not a bitwidth from 1 to {type.Bits().ToString(CultureInfo.InvariantCulture)} (the output is {type.ShortName()})");
             if (clamp == null || !p.IsPerTensor)
                 return type.Bits();
             var (lo, hi) = Range(clamp);

@@ -36,7 +36,17 @@ namespace Bitsmith.Build.Tasks
             var named = new List<ITaskItem>();
             foreach (var model in Models)
             {
-                string path = model.GetMetadata("FullPath");
+                string path;
+                // MSBuild's FullPath throws on a path it cannot make absolute: one error naming the item.
+                try
+                {
+                    path = model.GetMetadata("FullPath");
+                }
+                catch (Exception e) when (e is InvalidOperationException || e is ArgumentException)
+                {
+                    Log.LogError("Bitsmith", "BSM0005", null, model.ItemSpec, 0, 0, 0, 0, "the model's path cannot be used ({0}: {1})", e.GetType().Name, e.Message);
+                    continue;
+                }
                 if (!seen.Add(path))
                     continue;
                 string name = Name(path);
@@ -52,7 +62,7 @@ namespace Bitsmith.Build.Tasks
                 named.Add(item);
             }
             Named = named.ToArray();
-            return true;
+            return !Log.HasLoggedErrors;
         }
 
         /// <summary>MSBuild's escaping: its special characters as %XX.</summary>

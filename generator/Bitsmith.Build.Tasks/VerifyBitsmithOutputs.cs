@@ -34,9 +34,10 @@ namespace Bitsmith.Build.Tasks
                 {
                     problem = Problem(item, plan, weights);
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException)
+                // Whatever makes a reused output unreadable only means it is compiled again.
+                catch (Exception e)
                 {
-                    problem = e.Message;
+                    problem = e.GetType().Name + ": " + e.Message;
                 }
                 if (problem == null)
                     continue;

@@ -8,8 +8,8 @@ namespace Bitsmith.Generator
         private const string Category = "Bitsmith";
 
         public static readonly DiagnosticDescriptor NotStaticPartial = new DiagnosticDescriptor(
-            "BSM1001", "Model class must be a top-level static partial class",
-            "'{0}' has [CompiledModel] but is {1}; declare it as a top-level, non-generic 'static partial class'",
+            "BSM1001", "Model class must be a static partial class",
+            "'{0}' has [CompiledModel] but is {1}; declare it as a non-generic 'static partial class', at the top level or nested in partial, non-generic types",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
         public static readonly DiagnosticDescriptor NoModelItem = new DiagnosticDescriptor(

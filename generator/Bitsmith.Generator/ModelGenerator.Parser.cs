@@ -32,11 +32,12 @@ namespace Bitsmith.Generator
                     return new ModelClassSpec(
                         Namespace(type.ContainingNamespace),
                         CSharpNames.Escape(type.Name),
-                        type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
+                        Accessibility(type.DeclaredAccessibility),
                         path,
                         Problem(type, token),
                         classLocation,
-                        LocationInfo.From(attributeSyntax?.GetLocation()) ?? classLocation);
+                        LocationInfo.From(attributeSyntax?.GetLocation()) ?? classLocation,
+                        Containing: Containing(type));
                 }
                 catch (Exception e) when (!(e is OperationCanceledException))
                 {
@@ -63,11 +64,49 @@ namespace Bitsmith.Generator
                     r.GetSyntax(token) is ClassDeclarationSyntax c && c.Modifiers.Any(SyntaxKind.PartialKeyword));
                 if (!partial)
                     problems.Add("not partial");
-                if (type.ContainingType != null)
-                    problems.Add("nested in '" + type.ContainingType.ToDisplayString() + "'");
                 if (type.TypeParameters.Length > 0)
                     problems.Add("generic");
+                // Nested is fine inside partial, non-generic types: the generated part repeats them.
+                for (var outer = type.ContainingType; outer != null; outer = outer.ContainingType)
+                {
+                    if (outer.TypeParameters.Length > 0)
+                        problems.Add("nested in generic '" + outer.ToDisplayString() + "'");
+                    else if (!IsPartial(outer, token))
+                        problems.Add("nested in '" + outer.ToDisplayString() + "', which is not partial");
+                }
                 return problems.Count == 0 ? null : string.Join(", ", problems);
+            }
+
+            private static bool IsPartial(INamedTypeSymbol type, CancellationToken token) =>
+                type.DeclaringSyntaxReferences.All(r => r.GetSyntax(token) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+            /// <summary>"public", "internal", ...: the class's own accessibility, which a nested class may narrow further.</summary>
+            private static string Accessibility(Accessibility a) => a switch
+            {
+                Microsoft.CodeAnalysis.Accessibility.Public => "public",
+                Microsoft.CodeAnalysis.Accessibility.Private => "private",
+                Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+                Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+                Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+                _ => "internal",
+            };
+
+            /// <summary>The types the class is nested in, outermost first, as the generated part declares them again.</summary>
+            private static ImmutableEquatableArray<ContainingType> Containing(INamedTypeSymbol type)
+            {
+                var chain = new List<ContainingType>();
+                for (var outer = type.ContainingType; outer != null; outer = outer.ContainingType)
+                {
+                    string kind = outer.IsRecord ? (outer.TypeKind == TypeKind.Struct ? "record struct" : "record")
+                        : outer.TypeKind == TypeKind.Struct ? "struct"
+                        : outer.TypeKind == TypeKind.Interface ? "interface"
+                        : "class";
+                    string modifiers = (outer.IsStatic ? "static " : "") + (outer.IsReadOnly && outer.TypeKind == TypeKind.Struct ? "readonly " : "")
+                        + (outer.IsRefLikeType ? "ref " : "");
+                    string name = CSharpNames.Escape(outer.Name);
+                    chain.Insert(0, new ContainingType(name, $"{modifiers}partial {kind} {name}"));
+                }
+                return new ImmutableEquatableArray<ContainingType>(chain);
             }
 
             /// <summary>A plan file and what its header says; never throws, a file that cannot be read carries its problem.</summary>

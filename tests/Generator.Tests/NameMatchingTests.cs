@@ -80,6 +80,48 @@ namespace Bitsmith.Generator.Tests
             AssertCompiles(output);
         }
 
+        [Theory]
+        [InlineData("public static partial class Outer", "public", "Outer.Net")]
+        [InlineData("internal partial struct Outer", "internal", "Outer.Net")]
+        [InlineData("public partial record Outer(int X)", "private", "Outer.Net")]
+        [InlineData("public static partial class Outer { public static partial class @class", "public", "Outer.@class.Net")]
+        public void ClassNestedInPartialTypesGetsCompilingCode(string outer, string accessibility, string path)
+        {
+            string closing = new string('}', outer.Count(c => c == '{') + 1);
+            string call = accessibility == "private" ? "" : $"public static class Caller {{ public static void Call(float[] i, float[] o) => {path}.Run(i, o); }}";
+            var driver = GeneratorHarness.Driver(("models/demo.onnx", GeneratorHarness.DemoPlan));
+            driver = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compilation($$"""
+                namespace App
+                {
+                    {{outer}}
+                    {
+                        [Bitsmith.CompiledModel("models/demo.onnx")] {{accessibility}} static partial class Net;
+                        {{(accessibility == "private" ? "public static void Call(float[] i, float[] o) => Net.Run(i, o);" : "")}}
+                    {{closing}}
+                    {{call}}
+                }
+                """), out var output, out var diagnostics, TestContext.Current.CancellationToken);
+
+            Assert.Empty(diagnostics);
+            Assert.Null(driver.GetRunResult().Results.Single().Exception);
+            Assert.Single(driver.GetRunResult().GeneratedTrees);
+            AssertCompiles(output);
+        }
+
+        [Theory]
+        [InlineData("public static partial class Outer<T>", "nested in generic 'Outer<T>'")]
+        [InlineData("public static class Outer", "nested in 'Outer', which is not partial")]
+        public void ClassNestedInAGenericOrNonPartialTypeIsReported(string outer, string problem)
+        {
+            var result = Run(new[] { ("models/demo.onnx", GeneratorHarness.DemoPlan) }, $$"""
+                {{outer}} { [Bitsmith.CompiledModel("models/demo.onnx")] public static partial class Net; }
+                """);
+
+            var diagnostic = Assert.Single(result.Diagnostics);
+            Assert.Equal("BSM1001", diagnostic.Id);
+            Assert.Contains(problem, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        }
+
         private static GeneratorDriverRunResult Run((string Model, string Plan)[] plans, string source) =>
             GeneratorHarness.Driver(plans).RunGenerators(GeneratorHarness.Compilation(source), TestContext.Current.CancellationToken).GetRunResult();
 

@@ -7,7 +7,7 @@ namespace Bitsmith.Generator.Tests
 {
     /// <summary>
     /// What a user's machine has: a real <c>dotnet build</c> of an app in a folder named with '#',
-    /// ';', '=', spaces, brackets, parentheses and a non-ASCII letter; models whose names differ only
+    /// ';', '=', spaces, brackets, parentheses and a non-ASCII letter, under a long path; models whose names differ only
     /// by case, one with '#' and a space in its name, two with one file name in different folders,
     /// one listed twice; classes named in French, with an '@'-escaped keyword, and two whose names
     /// differ only by case. Every class gets its own model's code, the app runs, a second build
@@ -27,7 +27,8 @@ namespace Bitsmith.Generator.Tests
         [Fact]
         public void AppInAnAwkwardFolderBuildsRunsAndRecompilesDamagedWeights()
         {
-            string app = Path.Combine(_root, "C# [é] (x) =y;z", "My App");
+            // A long path too: a 150-character folder puts the obj/ files past Windows' old 260 limit.
+            string app = Path.Combine(_root, "C# [é] (x) =y;z", new string('l', 150), "My App");
             string models = Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "models");
             Directory.CreateDirectory(Path.Combine(app, "models"));
             Directory.CreateDirectory(Path.Combine(app, "sub=dir"));

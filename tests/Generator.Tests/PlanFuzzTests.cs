@@ -51,13 +51,13 @@ namespace Bitsmith.Generator.Tests
                     Count(outcomes, diagnostic.Id);
                 }
             }
-            // Most damage must be caught by the reader as a damaged plan (BSM1004); what passes the
-            // reader and trips the emitter (a plan without outputs, a step reading a later value)
-            // is reported as Bitsmith's failure (BSM1005). 497 / 95 / 8 of 600 when written:
-            // docs/reliability.md lists the checks the reader still lacks.
+            // Damage must be found as a damaged plan (BSM1004: the reader, or the generator's
+            // consistency check), not reach the emitter as an unexplained failure (BSM1005).
+            // 508 BSM1004 and 92 generated of 600 when written (docs/reliability.md); the few
+            // BSM1005 allowed leave room for emitter changes, not for a reader regression.
             string summary = string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"));
             Assert.True(outcomes.GetValueOrDefault("BSM1004") > Cases * 3 / 4, summary);
-            Assert.True(outcomes.GetValueOrDefault("BSM1005") <= Cases / 50, summary);
+            Assert.True(outcomes.GetValueOrDefault("BSM1005") <= Cases / 200, summary);
         }
 
         [Fact]

@@ -143,11 +143,18 @@ namespace Bitsmith.Compiler.Tests.Passes
             AssertWithinOneStep(before, after, scale, 0.9, ("x", RandomFloats(new[] { 1, 2, 4, 4 }, seed: 5)));
         }
 
-        [Fact]
-        public void ActivationBitwidthComesFromTheExportersMetadata()
+        /// <summary>
+        /// The exporter's metadata is a hint, not a proof: after a Relu the codes can reach 255, so
+        /// "5" is not taken (a 5-bit kernel would drop bits); after a Clip the clamp proves the width.
+        /// </summary>
+        [Theory]
+        [InlineData("Relu", 0.1f, "5", 8)]
+        [InlineData("Clip", 6f / 15, "3", 4)]
+        [InlineData("Clip", 6f / 15, "8", 4)]
+        public void ActivationBitwidthIsProvenNotTakenFromTheExportersMetadata(string activation, float scale, string metadata, int bits)
         {
-            var (_, after) = BeforeAndAfter(ConvThenQuantize("Relu", 0.1f, bitsMetadata: "5"));
-            Assert.Equal(5, Single(after, "Conv").Outputs[0].Quant!.Bits);
+            var (_, after) = BeforeAndAfter(ConvThenQuantize(activation, scale, bitsMetadata: metadata));
+            Assert.Equal(bits, Single(after, "Conv").Outputs[0].Quant!.Bits);
         }
 
         [Theory]
