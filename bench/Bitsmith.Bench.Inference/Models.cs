@@ -9,4 +9,12 @@ namespace Bitsmith.Bench.Inference
     /// <summary>The demo QDQ CNN (s8 and int4 per-channel weights).</summary>
     [CompiledModel("../../samples/models/demo-qdq-cnn.onnx")]
     public static partial class DemoNet;
+
+    /// <summary>Dense 3x3 int8 conv, 64→64 channels on 56x56 (bench/models/layers).</summary>
+    [CompiledModel("../models/layers/conv3x3-64-56.onnx")]
+    public static partial class Conv3x3Layer;
+
+    /// <summary>Depthwise 3x3 int8 conv, 96 channels on 48x48 (bench/models/layers).</summary>
+    [CompiledModel("../models/layers/dwconv3x3-96-48.onnx")]
+    public static partial class DepthwiseLayer;
 }

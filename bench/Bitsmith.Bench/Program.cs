@@ -10,7 +10,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Bitsmith.Bench
 {
     /// <summary>
-    /// "builds": whole-process dotnet builds of small apps (BuildHarness); anything else goes to
+    /// "builds": whole-process dotnet builds of small apps (BuildHarness); "layers": writes the
+    /// one-layer models of the kernel benchmarks (LayerModels); anything else goes to
     /// BenchmarkDotNet (the in-process task and generator benchmarks). See docs/benchmarks.md.
     /// </summary>
     public static class Program
@@ -22,6 +23,8 @@ namespace Bitsmith.Bench
         {
             if (args.Length > 0 && args[0] == "builds")
                 return BuildHarness.Run(args.Skip(1).ToArray());
+            if (args.Length > 0 && args[0] == "layers")
+                return LayerModels.Write(args.Length > 1 ? args[1] : Path.Combine(RepositoryRoot, "bench", "models", "layers"));
 
             // In process: no generated benchmark project to build per run on a 2-core machine.
             var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)

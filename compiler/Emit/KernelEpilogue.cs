@@ -21,8 +21,9 @@ namespace Bitsmith.Compiler.Emit
         };
 
         /// <summary>
-        /// The call for one channel's run of sums (<paramref name="form"/> "Row": scalar constants)
-        /// or one row of channels ("Lanes": spans of constants) into <paramref name="destination"/>.
+        /// The call for one channel's run of sums (<paramref name="form"/> "Row": scalar constants),
+        /// its strided rows ("Rows": <paramref name="acc"/> then stride, rows and width) or one row
+        /// of channels ("Lanes": spans of constants) into <paramref name="destination"/>.
         /// </summary>
         public static string Call(string form, PlanValue output, FusedActivation? activation, string acc, string offset, string scale, string bias, string destination)
         {
@@ -31,6 +32,56 @@ namespace Bitsmith.Compiler.Emit
                 return $"{RuntimeNames.Int8}.Requantize.{form}ToFloat({acc}, {offset}, {scale}, {bias}, {act}, {destination});";
             string kind = output.Type == ElementType.Int8 ? "Int8" : "UInt8";
             return $"{RuntimeNames.Int8}.Requantize.{form}To{kind}({acc}, {offset}, {scale}, {bias}, {act}, {CSharp.Float(output.Quant.Scale[0])}, {CSharp.Int(output.Quant.ZeroPoint[0])}, {destination});";
+        }
+    }
+
+    /// <summary>
+    /// A convolution's per-channel epilogue in generated code: the exact double-precision form
+    /// (packed <c>scales</c> and <c>biases</c>), or the single-precision one the compiler proved
+    /// equal for every channel (packed <c>multipliers</c>, <c>addends</c>, <c>bounds</c>).
+    /// </summary>
+    internal sealed class ChannelEpilogue
+    {
+        private readonly LayerContext _c;
+        private readonly string _first, _second, _bounds;
+
+        private ChannelEpilogue(LayerContext c, string first, string second, string bounds)
+        {
+            _c = c;
+            _first = first;
+            _second = second;
+            _bounds = bounds;
+        }
+
+        public bool IsFast => _bounds.Length > 0;
+
+        /// <summary>Declares the constants' locals at the top of the layer method.</summary>
+        public static ChannelEpilogue Declare(LayerContext c)
+        {
+            string M = RuntimeNames.Marshal;
+            if (c.HasPacked("multipliers"))
+            {
+                string m = c.Local("multipliers"), a = c.Local("addends"), bounds = c.Local("bounds");
+                c.W.Line($"var {m} = {M}.Cast<byte, float>({c.Packed("multipliers")});");
+                c.W.Line($"var {a} = {M}.Cast<byte, float>({c.Packed("addends")});");
+                c.W.Line($"var {bounds} = {M}.Cast<byte, int>({c.Packed("bounds")});");
+                return new ChannelEpilogue(c, m, a, bounds);
+            }
+            string scales = c.Local("scales"), biases = c.Local("biases");
+            c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
+            c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
+            return new ChannelEpilogue(c, scales, biases, "");
+        }
+
+        /// <summary>The call finishing <paramref name="rows"/> rows of <paramref name="width"/> sums, <paramref name="stride"/> apart, of one channel.</summary>
+        public string Rows(string acc, string stride, string rows, string width, string offset, string channel, string destination)
+        {
+            var output = _c.Out(0);
+            if (!IsFast)
+                return KernelEpilogue.Call("Rows", output, _c.Step.Activation, $"{acc}, {stride}, {rows}, {width}", offset, $"{_first}[{channel}]", $"{_second}[{channel}]", destination);
+            string bytes = output.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({destination})" : destination;
+            return $"{RuntimeNames.Int8}.Requantize.RowsToCodes({acc}, {stride}, {rows}, {width}, {offset}, {_first}[{channel}], {_second}[{channel}], " +
+                $"{CSharp.Int(output.Quant!.ZeroPoint[0])}, {_bounds}[2 * {channel}], {_bounds}[2 * {channel} + 1], {bytes});";
         }
     }
 }

@@ -54,6 +54,8 @@ namespace Bitsmith.Compiler.Emit
         /// <summary>The method's parameters in order: inputs (each value once), outputs, packed constants, then the workspace.</summary>
         public IReadOnlyList<LayerParameter> Parameters => _parameters;
 
+        public bool HasPacked(string name) => _packedNames.ContainsKey(name);
+
         /// <summary>The ReadOnlySpan&lt;byte&gt; parameter of the step's packed constant <paramref name="name"/>.</summary>
         public string Packed(string name) =>
             _packedNames.TryGetValue(name, out var p) ? p : throw new PlanFormatException($"step '{Step.Node}' ({Step.Op}): it has no packed constant '{name}'");

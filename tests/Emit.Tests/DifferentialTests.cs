@@ -97,6 +97,7 @@ namespace Bitsmith.Emit.Tests
             _output.WriteLine(Isa);
             var failures = new List<string>();
             var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            int singlePrecision = 0;
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -104,10 +105,13 @@ namespace Bitsmith.Emit.Tests
                     failures.Add($"{c.Name}: {problem}");
                 var step = _models.Assembly.Model(c.Name).Compiled.Plan.Steps.Single(s => s.Op != "Identity");
                 used[step.Implementation] = used.GetValueOrDefault(step.Implementation) + 1;
+                if (step.Packed.Any(p => p.Name == "multipliers"))
+                    singlePrecision++;
                 foreach (var forced in c.Options.StrategyOverrides.Values)
                     Assert.Equal(forced, step.Implementation);
             }
             _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
+            _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel)");
             Assert.True(failures.Count == 0, string.Join("\n\n", failures));
             int onKernels = used.Where(u => u.Key.StartsWith("q", StringComparison.Ordinal)).Sum(u => u.Value);
             Assert.True(onKernels >= _models.KernelProperties.Count * 9 / 10, $"only {onKernels} of {_models.KernelProperties.Count} random layers ran on a kernel");
@@ -115,6 +119,7 @@ namespace Bitsmith.Emit.Tests
             Assert.Contains(used.Keys, k => k == "qgemv_u8s8_16c4");
             Assert.Contains(used.Keys, k => k == "qdwconv_u8s8_f32fma_16");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
+            Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
         }
 
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);

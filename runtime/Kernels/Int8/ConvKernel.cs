@@ -142,34 +142,21 @@ namespace Bitsmith.Runtime.Kernels.Int8
             a3.StoreUnsafe(ref Unsafe.Add(ref acc, 3 * count));
         }
 
-        /// <summary>Two rows × 16 outputs (two 256-bit vectors each) per tile.</summary>
+        /// <summary>Four rows × 32 outputs (four 256-bit vectors each) per tile, then 16-output and single-row tails.</summary>
         private static void Run256<TDot>(ref int x, int quadStride, ref int taps, int tapCount, int quads, ref int w, int rows, ref int acc, int count) where TDot : IDot4
         {
             int wRow = quads * tapCount;
             int r = 0;
-            for (; r + 2 <= rows; r += 2)
-                for (int j = 0; j < count; j += 16)
-                {
-                    Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default;
-                    for (int q = 0; q < quads; q++)
-                    {
-                        ref int xq = ref Unsafe.Add(ref x, q * quadStride + j);
-                        ref int wq = ref Unsafe.Add(ref w, r * wRow + q * tapCount);
-                        for (int t = 0; t < tapCount; t++)
-                        {
-                            ref int xt = ref Unsafe.Add(ref xq, Unsafe.Add(ref taps, t));
-                            var x0 = Vector256.LoadUnsafe(ref xt).AsByte();
-                            var x1 = Vector256.LoadUnsafe(ref xt, 8).AsByte();
-                            var w0 = Vector256.Create(Unsafe.Add(ref wq, t)).AsSByte();
-                            var w1 = Vector256.Create(Unsafe.Add(ref wq, wRow + t)).AsSByte();
-                            a00 = TDot.Accumulate(a00, x0, w0); a01 = TDot.Accumulate(a01, x1, w0);
-                            a10 = TDot.Accumulate(a10, x0, w1); a11 = TDot.Accumulate(a11, x1, w1);
-                        }
-                    }
-                    ref int ar = ref Unsafe.Add(ref acc, r * count + j);
-                    a00.StoreUnsafe(ref ar); a01.StoreUnsafe(ref ar, 8);
-                    a10.StoreUnsafe(ref ar, (nuint)count); a11.StoreUnsafe(ref ar, (nuint)count + 8);
-                }
+            for (; r + 4 <= rows; r += 4)
+            {
+                ref int wr = ref Unsafe.Add(ref w, r * wRow);
+                ref int ar = ref Unsafe.Add(ref acc, r * count);
+                int j = 0;
+                for (; j + 32 <= count; j += 32)
+                    Tile256x4x4<TDot>(ref Unsafe.Add(ref x, j), quadStride, ref taps, tapCount, quads, ref wr, wRow, ref Unsafe.Add(ref ar, j), count);
+                for (; j < count; j += 16)
+                    Tile256x4x2<TDot>(ref Unsafe.Add(ref x, j), quadStride, ref taps, tapCount, quads, ref wr, wRow, ref Unsafe.Add(ref ar, j), count);
+            }
             for (; r < rows; r++)
                 for (int j = 0; j < count; j += 8)
                 {
@@ -183,6 +170,77 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     }
                     a.StoreUnsafe(ref Unsafe.Add(ref acc, r * count + j));
                 }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tile256x4x4<TDot>(ref int x, int quadStride, ref int taps, int tapCount, int quads, ref int w, int wRow, ref int acc, int count) where TDot : IDot4
+        {
+            Vector256<int> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector256<int> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector256<int> a20 = default, a21 = default, a22 = default, a23 = default;
+            Vector256<int> a30 = default, a31 = default, a32 = default, a33 = default;
+            for (int q = 0; q < quads; q++)
+            {
+                ref int xq = ref Unsafe.Add(ref x, q * quadStride);
+                ref int wq = ref Unsafe.Add(ref w, q * tapCount);
+                for (int t = 0; t < tapCount; t++)
+                {
+                    ref int xt = ref Unsafe.Add(ref xq, Unsafe.Add(ref taps, t));
+                    var x0 = Vector256.LoadUnsafe(ref xt).AsByte();
+                    var x1 = Vector256.LoadUnsafe(ref xt, 8).AsByte();
+                    var x2 = Vector256.LoadUnsafe(ref xt, 16).AsByte();
+                    var x3 = Vector256.LoadUnsafe(ref xt, 24).AsByte();
+                    ref int wt = ref Unsafe.Add(ref wq, t);
+                    var w0 = Vector256.Create(wt).AsSByte();
+                    a00 = TDot.Accumulate(a00, x0, w0); a01 = TDot.Accumulate(a01, x1, w0); a02 = TDot.Accumulate(a02, x2, w0); a03 = TDot.Accumulate(a03, x3, w0);
+                    var w1 = Vector256.Create(Unsafe.Add(ref wt, wRow)).AsSByte();
+                    a10 = TDot.Accumulate(a10, x0, w1); a11 = TDot.Accumulate(a11, x1, w1); a12 = TDot.Accumulate(a12, x2, w1); a13 = TDot.Accumulate(a13, x3, w1);
+                    var w2 = Vector256.Create(Unsafe.Add(ref wt, 2 * wRow)).AsSByte();
+                    a20 = TDot.Accumulate(a20, x0, w2); a21 = TDot.Accumulate(a21, x1, w2); a22 = TDot.Accumulate(a22, x2, w2); a23 = TDot.Accumulate(a23, x3, w2);
+                    var w3 = Vector256.Create(Unsafe.Add(ref wt, 3 * wRow)).AsSByte();
+                    a30 = TDot.Accumulate(a30, x0, w3); a31 = TDot.Accumulate(a31, x1, w3); a32 = TDot.Accumulate(a32, x2, w3); a33 = TDot.Accumulate(a33, x3, w3);
+                }
+            }
+            a00.StoreUnsafe(ref acc); a01.StoreUnsafe(ref acc, 8); a02.StoreUnsafe(ref acc, 16); a03.StoreUnsafe(ref acc, 24);
+            ref int acc1 = ref Unsafe.Add(ref acc, count);
+            a10.StoreUnsafe(ref acc1); a11.StoreUnsafe(ref acc1, 8); a12.StoreUnsafe(ref acc1, 16); a13.StoreUnsafe(ref acc1, 24);
+            ref int acc2 = ref Unsafe.Add(ref acc, 2 * count);
+            a20.StoreUnsafe(ref acc2); a21.StoreUnsafe(ref acc2, 8); a22.StoreUnsafe(ref acc2, 16); a23.StoreUnsafe(ref acc2, 24);
+            ref int acc3 = ref Unsafe.Add(ref acc, 3 * count);
+            a30.StoreUnsafe(ref acc3); a31.StoreUnsafe(ref acc3, 8); a32.StoreUnsafe(ref acc3, 16); a33.StoreUnsafe(ref acc3, 24);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tile256x4x2<TDot>(ref int x, int quadStride, ref int taps, int tapCount, int quads, ref int w, int wRow, ref int acc, int count) where TDot : IDot4
+        {
+            Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+            for (int q = 0; q < quads; q++)
+            {
+                ref int xq = ref Unsafe.Add(ref x, q * quadStride);
+                ref int wq = ref Unsafe.Add(ref w, q * tapCount);
+                for (int t = 0; t < tapCount; t++)
+                {
+                    ref int xt = ref Unsafe.Add(ref xq, Unsafe.Add(ref taps, t));
+                    var x0 = Vector256.LoadUnsafe(ref xt).AsByte();
+                    var x1 = Vector256.LoadUnsafe(ref xt, 8).AsByte();
+                    ref int wt = ref Unsafe.Add(ref wq, t);
+                    var w0 = Vector256.Create(wt).AsSByte();
+                    var w1 = Vector256.Create(Unsafe.Add(ref wt, wRow)).AsSByte();
+                    var w2 = Vector256.Create(Unsafe.Add(ref wt, 2 * wRow)).AsSByte();
+                    var w3 = Vector256.Create(Unsafe.Add(ref wt, 3 * wRow)).AsSByte();
+                    a00 = TDot.Accumulate(a00, x0, w0); a01 = TDot.Accumulate(a01, x1, w0);
+                    a10 = TDot.Accumulate(a10, x0, w1); a11 = TDot.Accumulate(a11, x1, w1);
+                    a20 = TDot.Accumulate(a20, x0, w2); a21 = TDot.Accumulate(a21, x1, w2);
+                    a30 = TDot.Accumulate(a30, x0, w3); a31 = TDot.Accumulate(a31, x1, w3);
+                }
+            }
+            a00.StoreUnsafe(ref acc); a01.StoreUnsafe(ref acc, 8);
+            ref int acc1 = ref Unsafe.Add(ref acc, count);
+            a10.StoreUnsafe(ref acc1); a11.StoreUnsafe(ref acc1, 8);
+            ref int acc2 = ref Unsafe.Add(ref acc, 2 * count);
+            a20.StoreUnsafe(ref acc2); a21.StoreUnsafe(ref acc2, 8);
+            ref int acc3 = ref Unsafe.Add(ref acc, 3 * count);
+            a30.StoreUnsafe(ref acc3); a31.StoreUnsafe(ref acc3, 8);
         }
 
         /// <summary>The portable path (ARM64's too): one row × 4 outputs per vector, exact for any weights.</summary>

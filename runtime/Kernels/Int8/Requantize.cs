@@ -27,6 +27,76 @@ namespace Bitsmith.Runtime.Kernels.Int8
         public static void RowToInt8<TAct>(ReadOnlySpan<int> acc, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<sbyte> dst) where TAct : struct, IActivationOp =>
             Row(acc, offset, scale, bias, act, new QuantStore(outScale, outZero, -128, 127), ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))), acc.Length);
 
+        /// <summary>
+        /// <paramref name="rows"/> runs of <paramref name="width"/> sums, <paramref name="stride"/>
+        /// apart in <paramref name="acc"/> (a convolution's output rows inside its padded planes),
+        /// into consecutive rows of <paramref name="dst"/>: one call per channel.
+        /// </summary>
+        public static void RowsToFloat<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp
+        {
+            for (int y = 0; y < rows; y++)
+                RowToFloat(acc.Slice(y * stride, width), offset, scale, bias, act, dst.Slice(y * width, width));
+        }
+
+        public static void RowsToUInt8<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<byte> dst) where TAct : struct, IActivationOp
+        {
+            for (int y = 0; y < rows; y++)
+                RowToUInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
+        }
+
+        public static void RowsToInt8<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<sbyte> dst) where TAct : struct, IActivationOp
+        {
+            for (int y = 0; y < rows; y++)
+                RowToInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
+        }
+
+        /// <summary>
+        /// The single-precision form the compiler proved equal to the exact one for this channel
+        /// (every reachable sum gives the same code): <c>clamp(roundHalfEven((float)(acc + offset) · m + b)
+        /// + zero, lo, hi)</c>, the fused activation folded into the bounds. Codes as bytes (s8 in two's complement).
+        /// </summary>
+        public static void RowsToCodes(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, float m, float b, int zero, int lo, int hi, Span<byte> dst)
+        {
+            if ((long)(rows - 1) * stride + width > acc.Length && rows > 0 || dst.Length < rows * width)
+                throw new ArgumentException("the rows do not fit the spans");
+            ref int pa = ref MemoryMarshal.GetReference(acc);
+            ref byte pd = ref MemoryMarshal.GetReference(dst);
+            for (int y = 0; y < rows; y++)
+            {
+                ref int a = ref Unsafe.Add(ref pa, y * stride);
+                ref byte d = ref Unsafe.Add(ref pd, y * width);
+                int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vm = Vector512.Create(m), vb = Vector512.Create(b), vz = Vector512.Create((float)zero), vlo = Vector512.Create((float)lo), vhi = Vector512.Create((float)hi);
+                    for (; i + 16 <= width; i += 16)
+                    {
+                        var q = Vector512.Round(Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset)) * vm + vb) + vz;
+                        q = Vector512.ConditionalSelect(Vector512.LessThan(q, vlo), vlo, q);
+                        q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, vhi), vhi, q);
+                        QuantizeVectors.Narrow(Vector512.ConvertToInt32(q)).StoreUnsafe(ref d, (nuint)i);
+                    }
+                }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    Vector128<float> vm = Vector128.Create(m), vb = Vector128.Create(b), vz = Vector128.Create((float)zero), vlo = Vector128.Create((float)lo), vhi = Vector128.Create((float)hi);
+                    for (; i + 4 <= width; i += 4)
+                    {
+                        var q = Vector128.Round(Vector128.ConvertToSingle(Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.Create(offset)) * vm + vb) + vz;
+                        q = Vector128.ConditionalSelect(Vector128.LessThan(q, vlo), vlo, q);
+                        q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, vhi), vhi, q);
+                        var codes = Vector128.ConvertToInt32(q);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
+                    }
+                }
+                for (; i < width; i++)
+                {
+                    int code = (int)Math.Round((double)((float)(Unsafe.Add(ref a, i) + offset) * m + b), MidpointRounding.ToEven) + zero;
+                    Unsafe.Add(ref d, i) = (byte)Math.Max(lo, Math.Min(hi, code));
+                }
+            }
+        }
+
         public static void LanesToFloat<TAct>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp =>
             Lanes(acc, offset, scale, bias, act, new FloatStore(), ref Unsafe.As<float, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))));
 

@@ -55,6 +55,53 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         /// <summary><c>(double)sx · sw[r]</c>.</summary>
         public double[] Scales { get; }
 
+        /// <summary>The smallest and largest <c>Σ (x - zx)(w - zw)</c> row <paramref name="r"/> can reach for inputs in [0, 255].</summary>
+        public (long Lo, long Hi) Range(int r)
+        {
+            long lo = 0, hi = 0;
+            for (int d = 0; d < Depth; d++)
+            {
+                long w = Centered[r * Depth + d], a = (long)(0 - InputZero) * w, b = (long)(MaxCode - InputZero) * w;
+                lo += Math.Min(a, b);
+                hi += Math.Max(a, b);
+            }
+            return (lo, hi);
+        }
+
+        /// <summary>
+        /// The single-precision requantisation of every row into a quantised <paramref name="output"/>
+        /// (<see cref="FastRequantization"/>), or null when the output is float or any row's proof fails.
+        /// </summary>
+        public FastChannel[]? FastRequantization(Value output, double[] biases, FusedActivation? activation)
+        {
+            if (output.Quant == null)
+                return null;
+            bool signed = output.Type == ElementType.Int8;
+            var channels = new FastChannel[Rows];
+            for (int r = 0; r < Rows; r++)
+            {
+                var (lo, hi) = Range(r);
+                var channel = Int8.FastRequantization.Prove(Scales[r], biases[r], activation, output.Quant.Scale[0], output.Quant.ZeroPoint[0], signed ? -128 : 0, signed ? 127 : 255, lo, hi);
+                if (channel == null)
+                    return null;
+                channels[r] = channel;
+            }
+            return channels;
+        }
+
+        /// <summary>The packed constants of single-precision requantisation: multipliers, addends, and code bounds (low, high) per row.</summary>
+        public static PackedConstant[] PackFast(FastChannel[] channels)
+        {
+            var floats = new Float32Vector(channels.Length);
+            var bounds = new Int32Vector(2 * channels.Length);
+            return new[]
+            {
+                new PackedConstant("multipliers", floats, floats.Pack(System.Array.ConvertAll(channels, c => c.Multiplier))),
+                new PackedConstant("addends", floats, floats.Pack(System.Array.ConvertAll(channels, c => c.Addend))),
+                new PackedConstant("bounds", bounds, bounds.Pack(channels.SelectMany(c => new[] { c.Lo, c.Hi }).ToArray())),
+            };
+        }
+
         /// <summary>
         /// Checks and derives; null with <paramref name="whyNot"/> when the layer does not fit.
         /// <paramref name="weightIndex"/> maps (row, depth index) to the flat index of the weight tensor.

@@ -77,13 +77,15 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var weights = new C4Rows(rows, channels, taps);
             var perRow = new Int32Vector(rows);
             var doubles = new Float64Vector(rows);
-            return new[]
+            var biases = Int8Operands.Biases(node.Input(2), rows, 1);
+            var fast = ops.FastRequantization(node.Outputs[0], biases, node.Activation);
+            var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(ops.Centered)), new PackedConstant("offsets", perRow, perRow.Pack(ops.Offsets)) };
+            constants.AddRange(fast != null ? Int8Operands.PackFast(fast) : new[]
             {
-                new PackedConstant("weights", weights, weights.Pack(ops.Centered)),
-                new PackedConstant("offsets", perRow, perRow.Pack(ops.Offsets)),
                 new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
-                new PackedConstant("biases", doubles, doubles.Pack(Int8Operands.Biases(node.Input(2), rows, 1))),
-            };
+                new PackedConstant("biases", doubles, doubles.Pack(biases)),
+            });
+            return constants;
         }
 
         public override long WorkspaceBytes(Node node)
@@ -105,12 +107,11 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             int wordsPerRow = g.Quads * g.TapOffsets.Length;
             string M = RuntimeNames.Marshal, K = RuntimeNames.Int8;
 
-            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases");
+            string w = c.Local("w"), offsets = c.Local("offsets");
             string taps = c.Local("taps"), packed = c.Local("packed"), acc = c.Local("acc"), input = c.Local("input");
             c.W.Line($"var {w} = {M}.Cast<byte, int>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
-            c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
-            c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
+            var epilogue = ChannelEpilogue.Declare(c);
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
             c.W.Line($"var {packed} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(PackedBytes(g))}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PackedBytes(g))}));");
@@ -123,7 +124,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"{K}.ConvInputPacker.Pack({input}.Slice({Affine.Product(Affine.Sum2(Affine.Term(b, loops.Channels), Affine.Term(gi, loops.GroupChannels)), inPlane)}, {CSharp.Int(loops.GroupChannels * inPlane)}), " +
                 $"{g.Channels}, {g.InHeight}, {g.InWidth}, {g.PadTop}, {g.PadLeft}, {g.StrideH}, {g.StrideW}, {g.PlaneRows}, {g.PlaneCols}, {g.PlaneWords}, " +
                 $"{zx}, {(signed ? "0x80" : "0")}, {packed});");
-            string y0 = c.Local("y0"), rows = c.Local("rows"), count = c.Local("count"), m = c.Local("m"), channel = c.Local("channel"), y = c.Local("y");
+            string y0 = c.Local("y0"), rows = c.Local("rows"), count = c.Local("count"), m = c.Local("m"), channel = c.Local("channel");
             using (c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {g.RowsPerCall})"))
             {
                 c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({g.RowsPerCall}, {g.OutHeight} - {y0});");
@@ -133,13 +134,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 using (c.W.Block($"for (int {m} = 0; {m} < {loops.GroupFilters}; {m}++)"))
                 {
                     c.W.Line($"int {channel} = {Affine.Sum2(Affine.Term(gi, loops.GroupFilters), m)};");
-                    using (c.W.Block($"for (int {y} = 0; {y} < {rows}; {y}++)"))
-                    {
-                        string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(b, loops.Filters), channel), outPlane), $"({y0} + {y}) * {g.OutWidth}");
-                        c.W.Line(KernelEpilogue.Call("Row", c.Out(0), c.Step.Activation,
-                            $"{acc}.Slice({m} * {count} + {y} * {g.PlaneCols}, {g.OutWidth})", $"{offsets}[{channel}]", $"{scales}[{channel}]", $"{biases}[{channel}]",
-                            $"{c.OutName(0)}.Slice({outStart}, {g.OutWidth})"));
-                    }
+                    string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(b, loops.Filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
+                    c.W.Line(epilogue.Rows($"{acc}.Slice({m} * {count})", CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), $"{offsets}[{channel}]", channel,
+                        $"{c.OutName(0)}.Slice({outStart}, {rows} * {g.OutWidth})"));
                 }
             }
         }

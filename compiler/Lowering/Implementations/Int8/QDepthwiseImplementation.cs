@@ -73,12 +73,15 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             int rows = ops.Rows;
             var weights = new Float32Vector(rows * ops.Depth);
             var doubles = new Float64Vector(rows);
-            return new[]
+            var biases = Int8Operands.Biases(node.Input(2), rows, 1);
+            var fast = ops.FastRequantization(node.Outputs[0], biases, node.Activation);
+            var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(ops.Centered.Select(v => (float)v).ToArray())) };
+            constants.AddRange(fast != null ? Int8Operands.PackFast(fast) : new[]
             {
-                new PackedConstant("weights", weights, weights.Pack(ops.Centered.Select(v => (float)v).ToArray())),
                 new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
-                new PackedConstant("biases", doubles, doubles.Pack(Int8Operands.Biases(node.Input(2), rows, 1))),
-            };
+                new PackedConstant("biases", doubles, doubles.Pack(biases)),
+            });
+            return constants;
         }
 
         public override long WorkspaceBytes(Node node)
@@ -100,11 +103,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
             int taps = g.TapOffsets.Length, rowsPerCall = RowsPerCall(g), multiplier = loops.GroupFilters;
             string M = RuntimeNames.Marshal, K = RuntimeNames.Int8;
-            string w = c.Local("w"), scales = c.Local("scales"), biases = c.Local("biases"), tapOffsets = c.Local("taps");
+            string w = c.Local("w"), tapOffsets = c.Local("taps");
             string plane = c.Local("plane"), acc = c.Local("acc"), input = c.Local("input");
             c.W.Line($"var {w} = {M}.Cast<byte, float>({c.Packed("weights")});");
-            c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
-            c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
+            var epilogue = ChannelEpilogue.Declare(c);
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {tapOffsets} = {CSharp.IntArray(g.TapOffsets)};");
             c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PlaneBytes(g))}));");
@@ -136,15 +138,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                     }
                     string planeStart = Affine.Term(y0, g.PlaneCols);
                     c.W.Line($"{K}.DepthwiseKernel.Accumulate({(planeStart == "0" ? plane : $"{plane}.Slice({planeStart})")}, {tapOffsets}, {w}.Slice({Affine.Term(channel, taps)}, {taps}), {acc}, {count});");
-                    string y = c.Local("y");
-                    using (c.W.Block($"for (int {y} = 0; {y} < {rows}; {y}++)"))
-                    {
-                        string outRow = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Filters), channel), outPlane),
-                            Affine.Term(y0 == "0" ? y : $"{y0} + {y}", g.OutWidth));
-                        c.W.Line(KernelEpilogue.Call("Row", c.Out(0), c.Step.Activation,
-                            $"{acc}.Slice({Affine.Term(y, g.PlaneCols)}, {g.OutWidth})", "0", $"{scales}[{channel}]", $"{biases}[{channel}]",
-                            $"{c.OutName(0)}.Slice({outRow}, {g.OutWidth})"));
-                    }
+                    string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
+                    c.W.Line(epilogue.Rows(acc, CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), "0", channel,
+                        $"{c.OutName(0)}.Slice({outStart}, {(rows == CSharp.Int(g.OutHeight) ? CSharp.Int(g.OutHeight * g.OutWidth) : $"{rows} * {g.OutWidth}")})"));
                 }
             }
         }

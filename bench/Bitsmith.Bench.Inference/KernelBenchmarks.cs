@@ -1,0 +1,109 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using BenchmarkDotNet.Attributes;
+using Bitsmith.Runtime.Kernels.Int8;
+
+namespace Bitsmith.Bench.Inference
+{
+    /// <summary>
+    /// The machine's own limits beside the kernels that should reach them: the single-core
+    /// memory read bandwidth (a vector sum over 64 MB) beside the int8 GEMV whose 64 MB of
+    /// weights exceed the 32 MB L3; and the multiply-add peaks of <c>vpmaddubsw</c> (512-bit,
+    /// with <c>vpmaddwd</c> and an add, as the kernels use it) and of <c>vpdpbusd</c> (256-bit
+    /// AVX-VNNI), each as independent register chains, 10 million instructions a call.
+    /// </summary>
+    public class KernelBenchmarks
+    {
+        private const int Rows = 8192, Depth = 8192;
+        private const int PeakIterations = 1_000_000;
+
+        private sbyte[] _weights = Array.Empty<sbyte>();
+        private int[] _x = Array.Empty<int>(), _acc = Array.Empty<int>();
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            _weights = new sbyte[Rows * Depth];
+            var random = new Random(3);
+            random.NextBytes(MemoryMarshal.AsBytes(_weights.AsSpan()));
+            for (int i = 0; i < _weights.Length; i++)
+                _weights[i] = (sbyte)(_weights[i] >> 2); // within ±32: provably no saturation
+            _x = new int[Depth / 4];
+            for (int i = 0; i < _x.Length; i++)
+                _x[i] = random.Next();
+            _acc = new int[Rows];
+        }
+
+        /// <summary>Reads the 64 MB once: bytes / time is the read bandwidth.</summary>
+        [Benchmark(OperationsPerInvoke = Rows * Depth)]
+        public long StreamRead64MB()
+        {
+            ref byte p = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(_weights));
+            Vector512<ulong> s0 = default, s1 = default;
+            for (nuint i = 0; i < (nuint)_weights.Length; i += 128)
+            {
+                s0 += Vector512.LoadUnsafe(ref p, i).AsUInt64();
+                s1 += Vector512.LoadUnsafe(ref p, i + 64).AsUInt64();
+            }
+            return (long)Vector512.Sum(s0 + s1);
+        }
+
+        /// <summary>The int8 GEMV kernel over the same 64 MB (8192x8192 weights packed in blocks of 16 rows).</summary>
+        [Benchmark(OperationsPerInvoke = Rows * Depth)]
+        public int Gemv64MB()
+        {
+            GemvKernel.Accumulate<BytePairs>(_x, _weights, Rows / GemvKernel.Rows, _acc);
+            return _acc[0];
+        }
+
+        /// <summary>vpmaddubsw + vpmaddwd + vpaddd on zmm: 64 multiply-adds a triple, 8 independent chains.</summary>
+        [Benchmark(OperationsPerInvoke = PeakIterations * 8 * 64)]
+        public int MaddubswPeak512()
+        {
+            var x = Vector512.Create((byte)3);
+            var w = Vector512.Create((sbyte)2);
+            var one = Vector512.Create((short)1);
+            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int i = 0; i < PeakIterations; i++)
+            {
+                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                x += Vector512<byte>.One;
+            }
+            return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7);
+        }
+
+        /// <summary>vpdpbusd on ymm: 32 multiply-adds an instruction, 8 independent chains.</summary>
+        [Benchmark(OperationsPerInvoke = PeakIterations * 8 * 32)]
+        public int VnniPeak256()
+        {
+            if (!AvxVnni.IsSupported)
+                return 0;
+            var x = Vector256.Create((byte)3);
+            var w = Vector256.Create((sbyte)2);
+            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int i = 0; i < PeakIterations; i++)
+            {
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, x, w);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, x, w);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, x, w);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, x, w);
+                a4 = AvxVnni.MultiplyWideningAndAdd(a4, x, w);
+                a5 = AvxVnni.MultiplyWideningAndAdd(a5, x, w);
+                a6 = AvxVnni.MultiplyWideningAndAdd(a6, x, w);
+                a7 = AvxVnni.MultiplyWideningAndAdd(a7, x, w);
+                x += Vector256<byte>.One;
+            }
+            return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+using System.Linq;
+using Bitsmith.Compiler.Export;
+using Bitsmith.Compiler.Ir;
+
+namespace Bitsmith.Bench
+{
+    /// <summary>
+    /// One-layer int8 QDQ models for the kernel benchmarks (docs/benchmarks.md), u8 in and u8 out
+    /// so that ONNX Runtime runs one QLinearConv and Bitsmith one kernel: a dense 3x3 conv
+    /// 64→64 on 56x56 and a depthwise 3x3 conv of 96 channels on 48x48, both padded, stride 1.
+    /// Weights are seeded and within ±63 (7 bits, as ONNX Runtime's quantiser's reduce_range
+    /// makes them), per-channel scales, f32 bias, Relu. Written by
+    /// <c>dotnet run --project bench/Bitsmith.Bench -c Release -- layers bench/models/layers</c>.
+    /// </summary>
+    public static class LayerModels
+    {
+        public static int Write(string directory)
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllBytes(Path.Combine(directory, "conv3x3-64-56.onnx"), Conv("conv3x3_64_56", 64, 64, 56, group: 1));
+            File.WriteAllBytes(Path.Combine(directory, "dwconv3x3-96-48.onnx"), Conv("dwconv3x3_96_48", 96, 96, 48, group: 96));
+            Console.WriteLine($"wrote the layer models to {directory}");
+            return 0;
+        }
+
+        private static byte[] Conv(string name, int channels, int filters, int size, int group)
+        {
+            var random = new Random(20261204);
+            var b = new OnnxModelBuilder(name, opset: 21);
+            b.Input("x", ElementType.UInt8, 1, channels, size, size);
+            b.Initializer("x_scale", Tensor.Scalar(1f / 64));
+            b.Initializer("x_zp", new Tensor(ElementType.UInt8, Array.Empty<int>(), new byte[] { 3 }));
+            string x = b.Node("DequantizeLinear", new[] { "x", "x_scale", "x_zp" });
+            int perFilter = channels / group * 9;
+            var weights = new sbyte[filters * perFilter];
+            for (int i = 0; i < weights.Length; i++)
+                weights[i] = (sbyte)Math.Clamp((int)Math.Round(Gaussian(random) * 24), -63, 63);
+            b.Initializer("w_q", new Tensor(ElementType.Int8, new[] { filters, channels / group, 3, 3 }, weights));
+            b.Initializer("w_scale", new[] { filters }, Enumerable.Range(0, filters).Select(_ => (float)((0.5 + random.NextDouble()) / (24 * Math.Sqrt(perFilter)))).ToArray());
+            b.Initializer("w_zp", Tensor.Zeros(ElementType.Int8, new[] { filters }));
+            string w = b.Node("DequantizeLinear", new[] { "w_q", "w_scale", "w_zp" }, ("axis", 0));
+            b.Initializer("bias", new[] { filters }, Enumerable.Range(0, filters).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray());
+            string y = b.Node("Conv", new[] { x, w, "bias" }, ("pads", new long[] { 1, 1, 1, 1 }), ("group", (long)group));
+            string relu = b.Node("Relu", new[] { y });
+            b.Initializer("y_scale", Tensor.Scalar(1f / 32));
+            b.Initializer("y_zp", Tensor.Zeros(ElementType.UInt8, Array.Empty<int>()));
+            b.NodeWithOutputs("QuantizeLinear", new[] { relu, "y_scale", "y_zp" }, new[] { "y" }, "y_q", "");
+            b.Output("y", ElementType.UInt8, 1, filters, size, size);
+            return b.ToBytes();
+        }
+
+        private static double Gaussian(Random random) =>
+            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    }
+}
