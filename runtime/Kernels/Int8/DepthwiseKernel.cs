@@ -34,18 +34,30 @@ namespace Bitsmith.Runtime.Kernels.Int8
             int tapCount = taps.Length, j = 0;
             if (Vector512.IsHardwareAccelerated)
             {
-                for (; j + 32 <= count; j += 32)
+                // Four independent chains of fused multiply-adds: enough to cover the FMA latency.
+                for (; j + 64 <= count; j += 64)
                 {
-                    Vector512<float> a0 = default, a1 = default;
+                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
                     for (int t = 0; t < tapCount; t++)
                     {
                         ref float xt = ref Unsafe.Add(ref px, Unsafe.Add(ref pt, t) + j);
                         var wt = Vector512.Create(Unsafe.Add(ref pw, t));
                         a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt), wt, a0);
                         a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 16), wt, a1);
+                        a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 32), wt, a2);
+                        a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 48), wt, a3);
                     }
                     Vector512.ConvertToInt32(a0).StoreUnsafe(ref pa, (nuint)j);
                     Vector512.ConvertToInt32(a1).StoreUnsafe(ref pa, (nuint)j + 16);
+                    Vector512.ConvertToInt32(a2).StoreUnsafe(ref pa, (nuint)j + 32);
+                    Vector512.ConvertToInt32(a3).StoreUnsafe(ref pa, (nuint)j + 48);
+                }
+                for (; j + 16 <= count; j += 16)
+                {
+                    Vector512<float> a0 = default;
+                    for (int t = 0; t < tapCount; t++)
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref px, Unsafe.Add(ref pt, t) + j)), Vector512.Create(Unsafe.Add(ref pw, t)), a0);
+                    Vector512.ConvertToInt32(a0).StoreUnsafe(ref pa, (nuint)j);
                 }
             }
             if (Vector256.IsHardwareAccelerated)

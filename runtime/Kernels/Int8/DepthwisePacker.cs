@@ -17,7 +17,10 @@ namespace Bitsmith.Runtime.Kernels.Int8
             int phases = strideH * strideW;
             if (x.Length < height * width || dst.Length < phases * planeWords || planeRows * planeCols > planeWords)
                 throw new ArgumentException("the plane does not fit");
-            dst.Slice(0, phases * planeWords).Clear();
+            if (phases == 1)
+                ClearBorder(dst, height, width, padTop, padLeft, planeRows, planeCols, planeWords);
+            else
+                dst.Slice(0, phases * planeWords).Clear();
             for (int h = 0; h < height; h++)
             {
                 int hp = h + padTop, py = hp % strideH, hv = hp / strideH;
@@ -34,6 +37,18 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     dst[(py * strideW + px) * planeWords + hv * planeCols + wv] = (signed ? (sbyte)row[w] : row[w]) - zero;
                 }
             }
+        }
+
+        /// <summary>Zeros only where the input does not land (stride 1): padding rows, each row's padding columns, the slack.</summary>
+        private static void ClearBorder(Span<float> dst, int height, int width, int padTop, int padLeft, int planeRows, int planeCols, int planeWords)
+        {
+            dst.Slice(0, padTop * planeCols).Clear();
+            for (int r = padTop; r < padTop + height; r++)
+            {
+                dst.Slice(r * planeCols, padLeft).Clear();
+                dst.Slice(r * planeCols + padLeft + width, planeCols - padLeft - width).Clear();
+            }
+            dst.Slice((padTop + height) * planeCols, planeWords - (padTop + height) * planeCols).Clear();
         }
 
         /// <summary>Bytes to <c>value - zero</c> as floats, 16 at a time where vectors are fast.</summary>
