@@ -57,8 +57,9 @@ internal sealed class OnnxGraphWriter
                     x = QuantizeDequantize(name, aq.Quantizer, x);
                     break;
                 case Residual res:
+                    string shortcut = res.Shortcut is null ? x : Sequence(res.Shortcut, x);
                     string body = Sequence(res.Body, x);
-                    x = Node(name, "Add", new[] { x, body });
+                    x = Node(name, "Add", new[] { shortcut, body });
                     break;
                 default:
                     throw new NotSupportedException($"The exporter does not know the layer {layers[i].GetType().Name}.");

@@ -43,6 +43,13 @@ public static class Layers
     /// <summary><c>x + body(x)</c>.</summary>
     public static Residual Residual(params nn.Module<Tensor, Tensor>[] body) => new(new QuantSequential(body));
 
+    /// <summary>
+    /// <c>shortcut(x) + body(x)</c>: a residual block whose shortcut changes the shape (ResNet's
+    /// downsampling blocks: a strided 1×1 convolution with BatchNorm on the shortcut).
+    /// </summary>
+    public static Residual ProjectedResidual(nn.Module<Tensor, Tensor>[] shortcut, params nn.Module<Tensor, Tensor>[] body)
+        => new(new QuantSequential(body), new QuantSequential(shortcut));
+
     internal static void RequireWeightQuantizer(nn.Module<Tensor, Tensor>? q)
     {
         if (q is not null && q is not IUniformQuantizer { Target: QuantTarget.Weights } && q is not ICodebookWeight && q is not IPrunedWeight)
