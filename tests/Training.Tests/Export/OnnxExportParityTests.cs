@@ -140,6 +140,46 @@ public sealed class OnnxExportParityTests
     }
 
     [Fact]
+    public void ProjectedResidualMatches()
+    {
+        // ResNet's downsampling block: shortcut(x) + body(x), the shortcut a strided 1x1 conv + BN.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(22);
+        using var net = Layers.Sequential(
+            Layers.ProjectedResidual(
+                [Layers.Conv2d(4, 8, 1, stride: 2, bias: false), Layers.BatchNorm2d(8)],
+                Layers.Conv2d(4, 8, 3, stride: 2, padding: 1, bias: false), Layers.BatchNorm2d(8), Layers.ReLU(),
+                Layers.Conv2d(8, 8, 3, padding: 1, bias: false), Layers.BatchNorm2d(8)),
+            Layers.ReLU(),
+            Layers.Residual(Layers.Conv2d(8, 8, 3, padding: 1), Layers.ReLU()),
+            Layers.GlobalAvgPool(), Layers.Flatten());
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(8, 4, 10, 10) * 2 + 1);
+        }
+        net.eval();
+
+        Tensor input = randn(Batch, 4, 10, 10);
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        int[] shape = { Batch, 4, 10, 10 };
+        byte[] model = OnnxExporter.ToBytes(net, 4, 10, 10);
+        Assert.Equal(2, OnnxImporterNodes(model).Count(op => op == "Add"));
+        Assert.DoesNotContain(OnnxImporterNodes(model), op => op == "BatchNormalization");   // all three folded
+
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "projected.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        AssertClose(torchOutput, ortOutput, "ONNX Runtime vs TorchSharp");
+        AssertClose(ortOutput, compilerOutput, "compiler vs ONNX Runtime");
+    }
+
+    [Fact]
     public void UnknownLayerIsRejected()
     {
         using var scope = NewDisposeScope();
