@@ -73,15 +73,18 @@ internal static class Architectures
     }
 
     /// <summary>
-    /// DS-CNN for keyword spotting on 1×49×10 MFCC features (after MLPerf Tiny's KWS model): conv 64
-    /// filters 3×3 stride 2 (→ 25×5), then 4 depthwise-separable blocks of 64 channels (3×3
-    /// depthwise + 1×1 pointwise, each with BatchNorm and ReLU), global average pool, linear 12 classes.
-    /// The model-building API has square kernels only, so the first conv is 3×3 rather than MLPerf's 10×4.
+    /// DS-CNN for keyword spotting on 1×49×10 MFCC features (MLPerf Tiny's KWS model): conv 64
+    /// filters 10×4 stride 2, padded 5 and 1 (→ 25×5, as TensorFlow's "same"), then 4
+    /// depthwise-separable blocks of 64 channels (3×3 depthwise + 1×1 pointwise, each with BatchNorm
+    /// and ReLU), global average pool (MLPerf's 25×5 average pool), linear 12 classes.
     /// </summary>
     public static QuantSequential DsCnn()
     {
         var layers = new List<nn.Module<Tensor, Tensor>> { A() };
-        layers.AddRange(ConvBn(1, 64, 3, 2, 1, Layers.ReLU()));
+        layers.Add(Layers.Conv2d(1, 64, (10, 4), (2, 2), (5, 1), bias: false, weightQuantizer: W()));
+        layers.Add(Layers.BatchNorm2d(64));
+        layers.Add(Layers.ReLU());
+        layers.Add(A());
         for (int i = 0; i < 4; i++)
         {
             layers.AddRange(ConvBn(64, 64, 3, 1, 1, Layers.ReLU(), groups: 64));

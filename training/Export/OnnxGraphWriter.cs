@@ -87,9 +87,10 @@ internal sealed class OnnxGraphWriter
         var (factor, shift) = bn is null ? (null, null) : BatchNormAffine(bn);
         string w = Weight(name, conv.weight, conv.WeightTransform, factor);
         string bias = Bias(name, conv.bias, conv.OutChannels, factor, shift);
-        int k = conv.KernelSize, s = conv.Stride, p = conv.Padding;
+        var (k, s, p) = (conv.KernelShape, conv.Strides, conv.Pads);
         return Node(name, "Conv", new[] { x, w, bias },
-            ("kernel_shape", new[] { k, k }), ("strides", new[] { s, s }), ("pads", new[] { p, p, p, p }), ("group", conv.Groups));
+            ("kernel_shape", new[] { k.Height, k.Width }), ("strides", new[] { s.Height, s.Width }),
+            ("pads", new[] { p.Height, p.Width, p.Height, p.Width }), ("group", conv.Groups));
     }
 
     private string Gemm(string name, QuantLinear linear, string x)

@@ -180,6 +180,41 @@ public sealed class OnnxExportParityTests
     }
 
     [Fact]
+    public void RectangularKernelMatches()
+    {
+        // DS-CNN's first layer: a 10x4 kernel, stride 2, pads 5 and 1 (49x10 -> 25x5), BatchNorm folded.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(23);
+        using var net = Layers.Sequential(
+            Layers.Conv2d(1, 6, (10, 4), (2, 2), (5, 1), bias: false), Layers.BatchNorm2d(6), Layers.ReLU(),
+            Layers.Conv2d(6, 4, (1, 3), (1, 2), (0, 1)),
+            Layers.Flatten());
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(8, 1, 49, 10) * 2 + 1);
+        }
+        net.eval();
+        Assert.Throws<InvalidOperationException>(() => ((QuantConv2d)net.Children[0]).KernelSize);
+
+        Tensor input = randn(Batch, 1, 49, 10);
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        Assert.Equal(Batch * 4 * 25 * 3, torchOutput.Length);
+        int[] shape = { Batch, 1, 49, 10 };
+        byte[] model = OnnxExporter.ToBytes(net, 1, 49, 10);
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "rectangular.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        AssertClose(torchOutput, ortOutput, "ONNX Runtime vs TorchSharp");
+        AssertClose(ortOutput, compilerOutput, "compiler vs ONNX Runtime");
+    }
+
+    [Fact]
     public void UnknownLayerIsRejected()
     {
         using var scope = NewDisposeScope();
