@@ -6,15 +6,16 @@ using static TorchSharp.torch;
 namespace Bitsmith.Bench.Models;
 
 /// <summary>
-/// The four benchmark networks, all int8: LSQ+ 8-bit weights (signed, symmetric; a folded BatchNorm
-/// makes the scale per output channel) and LSQ+ 8-bit unsigned activations with an offset (u8 with a
+/// The four benchmark networks, all int8: 8-bit weights with one LSQ step per output channel
+/// (signed, symmetric, initialised as ONNX Runtime's per-channel quantiser; a folded BatchNorm
+/// multiplies each channel's scale) and LSQ+ 8-bit unsigned activations with an offset (u8 with a
 /// zero point). An activation quantiser sits before every weighted layer, after every activation,
 /// on both inputs and the output of every residual add, and on the logits: the places ONNX Runtime's
 /// static quantiser puts its QuantizeLinear/DequantizeLinear pairs.
 /// </summary>
 internal static class Architectures
 {
-    private static nn.Module<Tensor, Tensor> W() => Quant.LsqPlus(8, QuantTarget.Weights);
+    private static nn.Module<Tensor, Tensor> W(int channels) => Quant.LsqPerChannel(8, channels);
 
     private static nn.Module<Tensor, Tensor> A() => Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations));
 
@@ -22,7 +23,7 @@ internal static class Architectures
     private static IEnumerable<nn.Module<Tensor, Tensor>> ConvBn(int cin, int cout, int k, int stride, int padding,
         nn.Module<Tensor, Tensor>? activation, int groups = 1)
     {
-        yield return Layers.Conv2d(cin, cout, k, stride, padding, groups, bias: false, weightQuantizer: W());
+        yield return Layers.Conv2d(cin, cout, k, stride, padding, groups, bias: false, weightQuantizer: W(cout));
         yield return Layers.BatchNorm2d(cout);
         if (activation != null) yield return activation;
         yield return A();
@@ -67,7 +68,7 @@ internal static class Architectures
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
         layers.Add(A());
-        layers.Add(Layers.Linear(1280, 1000, weightQuantizer: W()));
+        layers.Add(Layers.Linear(1280, 1000, weightQuantizer: W(1000)));
         layers.Add(A());
         return Layers.Sequential(layers.ToArray());
     }
@@ -81,7 +82,7 @@ internal static class Architectures
     public static QuantSequential DsCnn()
     {
         var layers = new List<nn.Module<Tensor, Tensor>> { A() };
-        layers.Add(Layers.Conv2d(1, 64, (10, 4), (2, 2), (5, 1), bias: false, weightQuantizer: W()));
+        layers.Add(Layers.Conv2d(1, 64, (10, 4), (2, 2), (5, 1), bias: false, weightQuantizer: W(64)));
         layers.Add(Layers.BatchNorm2d(64));
         layers.Add(Layers.ReLU());
         layers.Add(A());
@@ -93,7 +94,7 @@ internal static class Architectures
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
         layers.Add(A());
-        layers.Add(Layers.Linear(64, 12, weightQuantizer: W()));
+        layers.Add(Layers.Linear(64, 12, weightQuantizer: W(12)));
         layers.Add(A());
         return Layers.Sequential(layers.ToArray());
     }
@@ -101,9 +102,9 @@ internal static class Architectures
     /// <summary>An MLP 784 → 1024 → 1024 → 10 with ReLU.</summary>
     public static QuantSequential Mlp() => Layers.Sequential(
         A(),
-        Layers.Linear(784, 1024, weightQuantizer: W()), Layers.ReLU(), A(),
-        Layers.Linear(1024, 1024, weightQuantizer: W()), Layers.ReLU(), A(),
-        Layers.Linear(1024, 10, weightQuantizer: W()), A());
+        Layers.Linear(784, 1024, weightQuantizer: W(1024)), Layers.ReLU(), A(),
+        Layers.Linear(1024, 1024, weightQuantizer: W(1024)), Layers.ReLU(), A(),
+        Layers.Linear(1024, 10, weightQuantizer: W(10)), A());
 
     /// <summary>
     /// ResNet-18 at 112×112×3, 1000 classes: conv 7×7/2 (64) → max pool 3×3/2 → four stages of two
@@ -136,7 +137,7 @@ internal static class Architectures
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
         layers.Add(A());
-        layers.Add(Layers.Linear(512, 1000, weightQuantizer: W()));
+        layers.Add(Layers.Linear(512, 1000, weightQuantizer: W(1000)));
         layers.Add(A());
         return Layers.Sequential(layers.ToArray());
     }

@@ -13,7 +13,7 @@ namespace Bitsmith.Bench.Models;
 /// <list type="bullet">
 /// <item>BatchNorm: running mean and variance are the batch's per-channel statistics; γ and β are
 /// drawn at random (γ in [0.5, 1.5], β ~ N(0, 0.25²)), so the folded weight scales differ per channel.</item>
-/// <item>Weight quantisers: LSQ+'s initialisation from the weight (the 3σ rule).</item>
+/// <item>Weight quantisers: per channel, <c>max|w[c]| / 127</c> (ONNX Runtime's symmetric rule).</item>
 /// <item>Activation quantisers: LSQ+'s initialisation (the step and offset of least squared error on
 /// the batch), then as ONNX Runtime's quantiser: the range widened to include 0, the zero point 0
 /// after a ReLU or ReLU6 (ONNX Runtime then drops the activation into the quantised op) and the
@@ -44,10 +44,10 @@ internal static class Calibration
                     }
                     break;
                 case QuantConv2d conv:
-                    ((LsqPlusQuantizer)conv.WeightTransform!).InitializeFrom(conv.weight);
+                    ((LsqPerChannelQuantizer)conv.WeightTransform!).InitializeFrom(conv.weight);
                     break;
                 case QuantLinear linear:
-                    ((LsqPlusQuantizer)linear.WeightTransform!).InitializeFrom(linear.weight);
+                    ((LsqPerChannelQuantizer)linear.WeightTransform!).InitializeFrom(linear.weight);
                     break;
                 case ActivationQuant aq:
                     var q = (LsqPlusQuantizer)aq.Quantizer;

@@ -170,6 +170,14 @@ internal sealed class OnnxGraphWriter
 
         double s = quantizer.StepValue;
         var dqInputs = new[] { name + "_w", name + "_w_scale", name + "_w_zp" };
+        if (quantizer.ChannelSteps is { } steps)
+        {
+            // One step per output channel, times the folded BatchNorm's factor if any.
+            _b.Initializer(name + "_w_scale", IrTensor.FromFloats(new[] { shape[0] },
+                steps.Select((step, c) => (float)(step * (factor?[c] ?? 1.0))).ToArray()));
+            _b.Initializer(name + "_w_zp", IrTensor.Zeros(type, new[] { shape[0] }));
+            return Node(name + "_w_dq", "DequantizeLinear", dqInputs, ("axis", 0));
+        }
         if (factor is null)
         {
             _b.Initializer(name + "_w_scale", IrTensor.Scalar((float)s));
