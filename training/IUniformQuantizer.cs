@@ -27,6 +27,12 @@ public interface IUniformQuantizer
     /// </summary>
     long LowestLevel => -Range.QN;
 
+    /// <summary>
+    /// One step per output channel (axis 0 of a weight), or null when <see cref="StepValue"/> is the
+    /// step of the whole tensor.
+    /// </summary>
+    double[]? ChannelSteps => null;
+
     /// <summary>The integer levels of <paramref name="x"/> (no gradient).</summary>
     TorchSharp.torch.Tensor quantize(TorchSharp.torch.Tensor x);
 }

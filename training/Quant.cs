@@ -22,6 +22,13 @@ public static class Quant
         => new(bits, target, signed ?? target == QuantTarget.Weights);
 
     /// <summary>
+    /// An LSQ weight quantiser with one learned step per output channel (signed, symmetric),
+    /// initialised as ONNX Runtime's per-channel quantiser (<c>max|w[c]| / QP</c>);
+    /// <paramref name="channels"/> is the layer's output channel count.
+    /// </summary>
+    public static LsqPerChannelQuantizer LsqPerChannel(int bits, int channels) => new(bits, channels);
+
+    /// <summary>
     /// A learned mixed-precision quantiser (Uhlich et al.: learned step and range, derived bitwidth),
     /// initialised from the first tensor at <paramref name="initialBits"/>. Signed for weights,
     /// unsigned for activations unless <paramref name="signed"/> says otherwise.

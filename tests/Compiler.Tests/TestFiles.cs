@@ -20,6 +20,9 @@ namespace Bitsmith.Compiler.Tests
         /// <summary>The first 1,000 Fashion-MNIST test images with labels, which the main sample classifies.</summary>
         public static string FashionImages => Path.Combine(RepositoryRoot, "samples", "data", "fashion-test-1000.bsim");
 
+        /// <summary>An int8 QDQ model of the end-to-end benchmark (bench/models/, written by bench/Bitsmith.Bench.Models).</summary>
+        public static string BenchModel(string file) => Path.Combine(RepositoryRoot, "bench", "models", file);
+
         private static string Metadata(string key) =>
             typeof(TestFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     }

@@ -57,8 +57,9 @@ internal sealed class OnnxGraphWriter
                     x = QuantizeDequantize(name, aq.Quantizer, x);
                     break;
                 case Residual res:
+                    string shortcut = res.Shortcut is null ? x : Sequence(res.Shortcut, x);
                     string body = Sequence(res.Body, x);
-                    x = Node(name, "Add", new[] { x, body });
+                    x = Node(name, "Add", new[] { shortcut, body });
                     break;
                 default:
                     throw new NotSupportedException($"The exporter does not know the layer {layers[i].GetType().Name}.");
@@ -86,9 +87,10 @@ internal sealed class OnnxGraphWriter
         var (factor, shift) = bn is null ? (null, null) : BatchNormAffine(bn);
         string w = Weight(name, conv.weight, conv.WeightTransform, factor);
         string bias = Bias(name, conv.bias, conv.OutChannels, factor, shift);
-        int k = conv.KernelSize, s = conv.Stride, p = conv.Padding;
+        var (k, s, p) = (conv.KernelShape, conv.Strides, conv.Pads);
         return Node(name, "Conv", new[] { x, w, bias },
-            ("kernel_shape", new[] { k, k }), ("strides", new[] { s, s }), ("pads", new[] { p, p, p, p }), ("group", conv.Groups));
+            ("kernel_shape", new[] { k.Height, k.Width }), ("strides", new[] { s.Height, s.Width }),
+            ("pads", new[] { p.Height, p.Width, p.Height, p.Width }), ("group", conv.Groups));
     }
 
     private string Gemm(string name, QuantLinear linear, string x)
@@ -168,6 +170,14 @@ internal sealed class OnnxGraphWriter
 
         double s = quantizer.StepValue;
         var dqInputs = new[] { name + "_w", name + "_w_scale", name + "_w_zp" };
+        if (quantizer.ChannelSteps is { } steps)
+        {
+            // One step per output channel, times the folded BatchNorm's factor if any.
+            _b.Initializer(name + "_w_scale", IrTensor.FromFloats(new[] { shape[0] },
+                steps.Select((step, c) => (float)(step * (factor?[c] ?? 1.0))).ToArray()));
+            _b.Initializer(name + "_w_zp", IrTensor.Zeros(type, new[] { shape[0] }));
+            return Node(name + "_w_dq", "DequantizeLinear", dqInputs, ("axis", 0));
+        }
         if (factor is null)
         {
             _b.Initializer(name + "_w_scale", IrTensor.Scalar((float)s));

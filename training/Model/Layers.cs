@@ -17,6 +17,12 @@ public static class Layers
         int groups = 1, bool bias = true, nn.Module<Tensor, Tensor>? weightQuantizer = null)
         => new(inChannels, outChannels, kernelSize, stride, padding, groups, bias, weightQuantizer);
 
+    /// <summary>A convolution with a rectangular kernel (height, width), strides and pads per axis.</summary>
+    public static QuantConv2d Conv2d(int inChannels, int outChannels, (int Height, int Width) kernelSize,
+        (int Height, int Width) stride, (int Height, int Width) padding, int groups = 1, bool bias = true,
+        nn.Module<Tensor, Tensor>? weightQuantizer = null)
+        => new(inChannels, outChannels, kernelSize, stride, padding, groups, bias, weightQuantizer);
+
     /// <summary>A depthwise convolution: one filter per channel (groups = channels).</summary>
     public static QuantConv2d DepthwiseConv2d(int channels, int kernelSize, int stride = 1, int padding = 0,
         bool bias = true, nn.Module<Tensor, Tensor>? weightQuantizer = null)
@@ -42,6 +48,13 @@ public static class Layers
 
     /// <summary><c>x + body(x)</c>.</summary>
     public static Residual Residual(params nn.Module<Tensor, Tensor>[] body) => new(new QuantSequential(body));
+
+    /// <summary>
+    /// <c>shortcut(x) + body(x)</c>: a residual block whose shortcut changes the shape (ResNet's
+    /// downsampling blocks: a strided 1×1 convolution with BatchNorm on the shortcut).
+    /// </summary>
+    public static Residual ProjectedResidual(nn.Module<Tensor, Tensor>[] shortcut, params nn.Module<Tensor, Tensor>[] body)
+        => new(new QuantSequential(body), new QuantSequential(shortcut));
 
     internal static void RequireWeightQuantizer(nn.Module<Tensor, Tensor>? q)
     {

@@ -140,6 +140,141 @@ public sealed class OnnxExportParityTests
     }
 
     [Fact]
+    public void ProjectedResidualMatches()
+    {
+        // ResNet's downsampling block: shortcut(x) + body(x), the shortcut a strided 1x1 conv + BN.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(22);
+        using var net = Layers.Sequential(
+            Layers.ProjectedResidual(
+                [Layers.Conv2d(4, 8, 1, stride: 2, bias: false), Layers.BatchNorm2d(8)],
+                Layers.Conv2d(4, 8, 3, stride: 2, padding: 1, bias: false), Layers.BatchNorm2d(8), Layers.ReLU(),
+                Layers.Conv2d(8, 8, 3, padding: 1, bias: false), Layers.BatchNorm2d(8)),
+            Layers.ReLU(),
+            Layers.Residual(Layers.Conv2d(8, 8, 3, padding: 1), Layers.ReLU()),
+            Layers.GlobalAvgPool(), Layers.Flatten());
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(8, 4, 10, 10) * 2 + 1);
+        }
+        net.eval();
+
+        Tensor input = randn(Batch, 4, 10, 10);
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        int[] shape = { Batch, 4, 10, 10 };
+        byte[] model = OnnxExporter.ToBytes(net, 4, 10, 10);
+        Assert.Equal(2, OnnxImporterNodes(model).Count(op => op == "Add"));
+        Assert.DoesNotContain(OnnxImporterNodes(model), op => op == "BatchNormalization");   // all three folded
+
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "projected.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        AssertClose(torchOutput, ortOutput, "ONNX Runtime vs TorchSharp");
+        AssertClose(ortOutput, compilerOutput, "compiler vs ONNX Runtime");
+    }
+
+    [Fact]
+    public void RectangularKernelMatches()
+    {
+        // DS-CNN's first layer: a 10x4 kernel, stride 2, pads 5 and 1 (49x10 -> 25x5), BatchNorm folded.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(23);
+        using var net = Layers.Sequential(
+            Layers.Conv2d(1, 6, (10, 4), (2, 2), (5, 1), bias: false), Layers.BatchNorm2d(6), Layers.ReLU(),
+            Layers.Conv2d(6, 4, (1, 3), (1, 2), (0, 1)),
+            Layers.Flatten());
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(8, 1, 49, 10) * 2 + 1);
+        }
+        net.eval();
+        Assert.Throws<InvalidOperationException>(() => ((QuantConv2d)net.Children[0]).KernelSize);
+
+        Tensor input = randn(Batch, 1, 49, 10);
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        Assert.Equal(Batch * 4 * 25 * 3, torchOutput.Length);
+        int[] shape = { Batch, 1, 49, 10 };
+        byte[] model = OnnxExporter.ToBytes(net, 1, 49, 10);
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "rectangular.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        AssertClose(torchOutput, ortOutput, "ONNX Runtime vs TorchSharp");
+        AssertClose(ortOutput, compilerOutput, "compiler vs ONNX Runtime");
+    }
+
+    [Fact]
+    public void PerChannelWeightsExportOneScalePerChannel()
+    {
+        // LSQ with a step per output channel, on a conv with a folded BatchNorm and on a linear layer.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(24);
+        using var net = Layers.Sequential(
+            Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)),
+            Layers.Conv2d(3, 8, 3, padding: 1, bias: false, weightQuantizer: Quant.LsqPerChannel(8, 8)), Layers.BatchNorm2d(8), Layers.ReLU(),
+            Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)),
+            Layers.Flatten(),
+            Layers.Linear(8 * 6 * 6, 5, weightQuantizer: Quant.LsqPerChannel(8, 5)),
+            Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)));
+        Calibrate(net);
+        var conv = (QuantConv2d)net.Children[1];
+        var channelSteps = conv.WeightQuantizer!.ChannelSteps!;
+        Assert.Equal(8, channelSteps.Length);
+        Assert.True(channelSteps.Distinct().Count() > 1);
+
+        Tensor input = randn(Batch, 3, 6, 6);
+        float[] inputData = input.data<float>().ToArray();
+        float[] torchOutput;
+        using (no_grad())
+            torchOutput = net.forward(input).contiguous().data<float>().ToArray();
+        int[] shape = { Batch, 3, 6, 6 };
+        var proto = OnnxExporter.Export(net, 3, 6, 6);
+        var scales = proto.Graph.Initializer.Where(t => t.Name.EndsWith("_w_scale", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(new long[] { 8 }, scales[0].Dims);
+        Assert.Equal(new long[] { 5 }, scales[1].Dims);
+        Assert.All(proto.Graph.Node.Where(n => n.Name.EndsWith("_w_dq", StringComparison.Ordinal)),
+            n => Assert.Equal(0, n.Attribute.Single(a => a.Name == "axis").I));
+        var fresh = Quant.LsqPerChannel(8, 4);
+        Tensor w = randn(4, 3, 3, 3) * tensor(new[] { 0.1f, 1f, 10f, 0.01f }).reshape(4, 1, 1, 1);
+        fresh.InitializeFrom(w);
+        // Each channel's largest weight is its top level (the max-abs initialisation).
+        Assert.All(fresh.quantize(w).abs().reshape(4, -1).amax(new long[] { 1 }).data<float>().ToArray(), l => Assert.Equal(127f, l));
+
+        byte[] model = OnnxExporter.ToBytes(net, 3, 6, 6);
+        float[] ortOutput = RunOnnxRuntime(model, inputData, shape);
+        var graph = OnnxImporter.Load(model, "per-channel.onnx", new ImportOptions { BatchSize = Batch });
+        Pipeline.Run(graph);
+        float[] compilerOutput = ReferenceInterpreter.Run(graph, new Dictionary<string, IrTensor> { ["input"] = IrTensor.FromFloats(shape, inputData) })["output"].Floats;
+        double step = net.Quantizers().Last().StepValue;
+        AssertWithinOneStep(torchOutput, ortOutput, step, "ONNX Runtime vs TorchSharp");
+        AssertWithinOneStep(ortOutput, compilerOutput, step, "compiler vs ONNX Runtime");
+    }
+
+    /// <summary>Training-mode forwards on random data (every quantiser initialised, BatchNorm statistics moved), then offsets on the grid and eval mode.</summary>
+    private static void Calibrate(QuantSequential net)
+    {
+        net.train();
+        using (no_grad())
+        {
+            for (int i = 0; i < 3; i++)
+                net.forward(randn(16, 3, 6, 6));
+        }
+        net.RoundOffsetsToStep();
+        net.eval();
+    }
+
+    [Fact]
     public void UnknownLayerIsRejected()
     {
         using var scope = NewDisposeScope();
