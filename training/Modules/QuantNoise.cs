@@ -46,6 +46,7 @@ public sealed class QuantNoise : Module<Tensor, Tensor>, IUniformQuantizer
     public bool IsInitialized => _uniform.IsInitialized;
     public double StepValue => _uniform.StepValue;
     public double OffsetValue => _uniform.OffsetValue;
+    public double[]? ChannelSteps => _uniform.ChannelSteps;
     public Tensor quantize(Tensor x) => _uniform.quantize(x);
 
     public override Tensor forward(Tensor w)

@@ -217,7 +217,7 @@ public sealed class OnnxExportParityTests
     [Fact]
     public void PerChannelWeightsExportOneScalePerChannel()
     {
-        // LSQ with a step per output channel, on a conv with a folded BatchNorm and on a linear layer.
+        // LSQ with a step per output channel, on a conv with a folded BatchNorm and (inside Quant-Noise) on a linear layer.
         using var scope = NewDisposeScope();
         torch.manual_seed(24);
         using var net = Layers.Sequential(
@@ -225,7 +225,7 @@ public sealed class OnnxExportParityTests
             Layers.Conv2d(3, 8, 3, padding: 1, bias: false, weightQuantizer: Quant.LsqPerChannel(8, 8)), Layers.BatchNorm2d(8), Layers.ReLU(),
             Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)),
             Layers.Flatten(),
-            Layers.Linear(8 * 6 * 6, 5, weightQuantizer: Quant.LsqPerChannel(8, 5)),
+            Layers.Linear(8 * 6 * 6, 5, weightQuantizer: Quant.QuantNoise(Quant.LsqPerChannel(8, 5), 0.5)),   // Quant-Noise passes the steps on
             Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)));
         Calibrate(net);
         var conv = (QuantConv2d)net.Children[1];
