@@ -18,21 +18,32 @@ namespace Bitsmith.Bench.Inference
         private RunOptions _runOptions = null!;
         private string[] _inputNames = null!, _outputNames = null!;
 
-        [Params("fashion-mixed", "demo-qdq-cnn")]
+        [Params("fashion-mixed", "demo-qdq-cnn", "mobilenetv2-035-96", "ds-cnn-kws", "mlp-784-1024-1024-10", "resnet18-112")]
         public string Model { get; set; } = "";
+
+        private Action<float[], float[]> _run = null!;
 
         [GlobalSetup]
         public void Setup()
         {
             var random = new Random(1);
-            bool fashion = Model == "fashion-mixed";
-            _input = new float[fashion ? FashionNet.InputLength : DemoNet.ImageLength];
-            _output = new float[fashion ? FashionNet.OutputLength : DemoNet.LogitsLength];
+            string path = System.IO.Path.Combine(AppContext.BaseDirectory, Model + ".onnx");
+            (int inputs, int outputs, _run) = Model switch
+            {
+                "fashion-mixed" => (FashionNet.InputLength, FashionNet.OutputLength, (Action<float[], float[]>)((x, y) => FashionNet.Run(x, y))),
+                "demo-qdq-cnn" => (DemoNet.ImageLength, DemoNet.LogitsLength, (x, y) => DemoNet.Run(x, y)),
+                "mobilenetv2-035-96" => (MobileNetV2.InputLength, MobileNetV2.OutputLength, (x, y) => MobileNetV2.Run(x, y)),
+                "ds-cnn-kws" => (DsCnnKws.InputLength, DsCnnKws.OutputLength, (x, y) => DsCnnKws.Run(x, y)),
+                "mlp-784-1024-1024-10" => (Mlp.InputLength, Mlp.OutputLength, (x, y) => Mlp.Run(x, y)),
+                _ => (ResNet18.InputLength, ResNet18.OutputLength, (x, y) => ResNet18.Run(x, y)),
+            };
+            _input = new float[inputs];
+            _output = new float[outputs];
             for (int i = 0; i < _input.Length; i++)
                 _input[i] = (float)random.NextDouble();
             var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            _session = new InferenceSession(System.IO.Path.Combine(AppContext.BaseDirectory, Model + ".onnx"), options);
+            _session = new InferenceSession(path, options);
             _inputNames = _session.InputNames.ToArray();
             _outputNames = _session.OutputNames.ToArray();
             long[] inputShape = _session.InputMetadata.Values.First().Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
@@ -61,10 +72,7 @@ namespace Bitsmith.Bench.Inference
         [Benchmark]
         public float Bitsmith()
         {
-            if (Model == "fashion-mixed")
-                FashionNet.Run(_input, _output);
-            else
-                DemoNet.Run(_input, _output);
+            _run(_input, _output);
             return _output[0];
         }
     }

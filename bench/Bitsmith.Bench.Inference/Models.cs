@@ -17,4 +17,17 @@ namespace Bitsmith.Bench.Inference
     /// <summary>Depthwise 3x3 int8 conv, 96 channels on 48x48 (bench/models/layers).</summary>
     [CompiledModel("../models/layers/dwconv3x3-96-48.onnx")]
     public static partial class DepthwiseLayer;
+
+    /// <summary>The issue-7 benchmark models (bench/models/README.md): int8 QDQ, made with the training API and exporter.</summary>
+    [CompiledModel("../models/mobilenetv2-035-96.onnx")]
+    public static partial class MobileNetV2;
+
+    [CompiledModel("../models/ds-cnn-kws.onnx")]
+    public static partial class DsCnnKws;
+
+    [CompiledModel("../models/mlp-784-1024-1024-10.onnx")]
+    public static partial class Mlp;
+
+    [CompiledModel("../models/resnet18-112.onnx")]
+    public static partial class ResNet18;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Bitsmith.Runtime.Kernels.Int8
 {
@@ -25,7 +26,13 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 throw new ArgumentException("the input is shorter than its shape", nameof(x));
             if (dst.Length < quads * phases * planeWords || planeRows * planeCols > planeWords)
                 throw new ArgumentException("the packed planes do not fit", nameof(dst));
-            dst.Slice(0, quads * phases * planeWords).Fill(fill * 0x01010101);
+            int fillWord = fill * 0x01010101;
+            if (phases == 1)
+            {
+                PackStrideOne(x, channels, height, width, padTop, padLeft, planeCols, planeWords, fill, flip, dst);
+                return;
+            }
+            dst.Slice(0, quads * phases * planeWords).Fill(fillWord);
             var bytes = MemoryMarshal.AsBytes(dst);
             for (int c = 0; c < channels; c++)
             {
@@ -46,6 +53,72 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Stride 1, one phase: each padded row is its four channels' input rows interleaved into
+        /// words (16 pixels a step), and only the border (padding and slack) is filled.
+        /// </summary>
+        private static void PackStrideOne(ReadOnlySpan<byte> x, int channels, int height, int width, int padTop, int padLeft,
+            int planeCols, int planeWords, byte fill, byte flip, Span<int> dst)
+        {
+            int fillWord = fill * 0x01010101, plane = height * width;
+            for (int q = 0; q < (channels + 3) / 4; q++)
+            {
+                var words = dst.Slice(q * planeWords, planeWords);
+                words.Slice(0, padTop * planeCols).Fill(fillWord);
+                words.Slice((padTop + height) * planeCols).Fill(fillWord);
+                for (int h = 0; h < height; h++)
+                {
+                    var row = words.Slice((padTop + h) * planeCols, planeCols);
+                    row.Slice(0, padLeft).Fill(fillWord);
+                    row.Slice(padLeft + width).Fill(fillWord);
+                    var target = row.Slice(padLeft, width);
+                    int c = 4 * q;
+                    Interleave(Row(x, c, h, width, plane, channels), Row(x, c + 1, h, width, plane, channels), Row(x, c + 2, h, width, plane, channels), Row(x, c + 3, h, width, plane, channels), fill, flip, target);
+                }
+            }
+        }
+
+        /// <summary>Row h of channel c, or empty past the last channel (then the fill byte stands for it).</summary>
+        private static ReadOnlySpan<byte> Row(ReadOnlySpan<byte> x, int c, int h, int width, int plane, int channels) =>
+            c < channels ? x.Slice(c * plane + h * width, width) : ReadOnlySpan<byte>.Empty;
+
+        /// <summary>Four byte rows (flipped; an empty row is all <paramref name="fill"/>) to words, byte k of each word from row k.</summary>
+        private static void Interleave(ReadOnlySpan<byte> r0, ReadOnlySpan<byte> r1, ReadOnlySpan<byte> r2, ReadOnlySpan<byte> r3, byte fill, byte flip, Span<int> target)
+        {
+            int i = 0, n = target.Length;
+            if (Vector128.IsHardwareAccelerated)
+            {
+                var f = Vector128.Create(flip);
+                var filled = Vector128.Create(fill);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var (a0, a1, a2, a3) = Widen(r0.IsEmpty ? filled : Vector128.Create(r0.Slice(i, 16)) ^ f);
+                    var (b0, b1, b2, b3) = Widen(r1.IsEmpty ? filled : Vector128.Create(r1.Slice(i, 16)) ^ f);
+                    var (c0, c1, c2, c3) = Widen(r2.IsEmpty ? filled : Vector128.Create(r2.Slice(i, 16)) ^ f);
+                    var (d0, d1, d2, d3) = Widen(r3.IsEmpty ? filled : Vector128.Create(r3.Slice(i, 16)) ^ f);
+                    var t = target.Slice(i, 16);
+                    (a0 | b0 << 8 | c0 << 16 | d0 << 24).AsInt32().CopyTo(t);
+                    (a1 | b1 << 8 | c1 << 16 | d1 << 24).AsInt32().CopyTo(t.Slice(4));
+                    (a2 | b2 << 8 | c2 << 16 | d2 << 24).AsInt32().CopyTo(t.Slice(8));
+                    (a3 | b3 << 8 | c3 << 16 | d3 << 24).AsInt32().CopyTo(t.Slice(12));
+                }
+            }
+            for (; i < n; i++)
+            {
+                int b0 = r0.IsEmpty ? fill : r0[i] ^ flip, b1 = r1.IsEmpty ? fill : r1[i] ^ flip;
+                int b2 = r2.IsEmpty ? fill : r2[i] ^ flip, b3 = r3.IsEmpty ? fill : r3[i] ^ flip;
+                target[i] = b0 | b1 << 8 | b2 << 16 | b3 << 24;
+            }
+        }
+
+        private static (Vector128<uint>, Vector128<uint>, Vector128<uint>, Vector128<uint>) Widen(Vector128<byte> bytes)
+        {
+            var (lo, hi) = Vector128.Widen(bytes);
+            var (a, b) = Vector128.Widen(lo);
+            var (c, d) = Vector128.Widen(hi);
+            return (a, b, c, d);
         }
     }
 }
