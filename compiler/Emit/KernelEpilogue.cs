@@ -37,51 +37,52 @@ namespace Bitsmith.Compiler.Emit
 
     /// <summary>
     /// A convolution's per-channel epilogue in generated code: the exact double-precision form
-    /// (packed <c>scales</c> and <c>biases</c>), or the single-precision one the compiler proved
-    /// equal for every channel (packed <c>multipliers</c>, <c>addends</c>, <c>bounds</c>).
+    /// (packed <c>scales</c> and <c>biases</c>) and, where the compiler proved it equal for some
+    /// channels, the single-precision one (packed <c>multipliers</c>, <c>addends</c>, <c>bounds</c>;
+    /// a channel without the proof has bounds (1, 0) and takes the exact form).
     /// </summary>
     internal sealed class ChannelEpilogue
     {
         private readonly LayerContext _c;
-        private readonly string _first, _second, _bounds;
+        private readonly string _scales, _biases, _multipliers, _addends, _bounds;
 
-        private ChannelEpilogue(LayerContext c, string first, string second, string bounds)
+        private ChannelEpilogue(LayerContext c, string scales, string biases, string multipliers, string addends, string bounds)
         {
             _c = c;
-            _first = first;
-            _second = second;
+            _scales = scales;
+            _biases = biases;
+            _multipliers = multipliers;
+            _addends = addends;
             _bounds = bounds;
         }
-
-        public bool IsFast => _bounds.Length > 0;
 
         /// <summary>Declares the constants' locals at the top of the layer method.</summary>
         public static ChannelEpilogue Declare(LayerContext c)
         {
             string M = RuntimeNames.Marshal;
-            if (c.HasPacked("multipliers"))
-            {
-                string m = c.Local("multipliers"), a = c.Local("addends"), bounds = c.Local("bounds");
-                c.W.Line($"var {m} = {M}.Cast<byte, float>({c.Packed("multipliers")});");
-                c.W.Line($"var {a} = {M}.Cast<byte, float>({c.Packed("addends")});");
-                c.W.Line($"var {bounds} = {M}.Cast<byte, int>({c.Packed("bounds")});");
-                return new ChannelEpilogue(c, m, a, bounds);
-            }
             string scales = c.Local("scales"), biases = c.Local("biases");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            return new ChannelEpilogue(c, scales, biases, "");
+            if (!c.HasPacked("multipliers"))
+                return new ChannelEpilogue(c, scales, biases, "", "", "");
+            string m = c.Local("multipliers"), a = c.Local("addends"), bounds = c.Local("bounds");
+            c.W.Line($"var {m} = {M}.Cast<byte, float>({c.Packed("multipliers")});");
+            c.W.Line($"var {a} = {M}.Cast<byte, float>({c.Packed("addends")});");
+            c.W.Line($"var {bounds} = {M}.Cast<byte, int>({c.Packed("bounds")});");
+            return new ChannelEpilogue(c, scales, biases, m, a, bounds);
         }
 
-        /// <summary>The call finishing <paramref name="rows"/> rows of <paramref name="width"/> sums, <paramref name="stride"/> apart, of one channel.</summary>
+        /// <summary>The statement finishing <paramref name="rows"/> rows of <paramref name="width"/> sums, <paramref name="stride"/> apart, of one channel.</summary>
         public string Rows(string acc, string stride, string rows, string width, string offset, string channel, string destination)
         {
             var output = _c.Out(0);
-            if (!IsFast)
-                return KernelEpilogue.Call("Rows", output, _c.Step.Activation, $"{acc}, {stride}, {rows}, {width}", offset, $"{_first}[{channel}]", $"{_second}[{channel}]", destination);
+            string exact = KernelEpilogue.Call("Rows", output, _c.Step.Activation, $"{acc}, {stride}, {rows}, {width}", offset, $"{_scales}[{channel}]", $"{_biases}[{channel}]", destination);
+            if (_bounds.Length == 0)
+                return exact;
             string bytes = output.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({destination})" : destination;
-            return $"{RuntimeNames.Int8}.Requantize.RowsToCodes({acc}, {stride}, {rows}, {width}, {offset}, {_first}[{channel}], {_second}[{channel}], " +
-                $"{CSharp.Int(output.Quant!.ZeroPoint[0])}, {_bounds}[2 * {channel}], {_bounds}[2 * {channel} + 1], {bytes});";
+            string lo = $"{_bounds}[2 * {channel}]", hi = $"{_bounds}[2 * {channel} + 1]";
+            return $"if ({lo} <= {hi}) {RuntimeNames.Int8}.Requantize.RowsToCodes({acc}, {stride}, {rows}, {width}, {offset}, {_multipliers}[{channel}], {_addends}[{channel}], " +
+                $"{CSharp.Int(output.Quant!.ZeroPoint[0])}, {lo}, {hi}, {bytes}); else {exact}";
         }
     }
 }

@@ -7,7 +7,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
     /// <summary>
     /// Packs one channel of a u8 (or s8) NCHW input for <see cref="DepthwiseKernel"/>: the
     /// padded plane split into stride phases as <see cref="ConvInputPacker"/> does, each element
-    /// <c>x - zx</c> as a float, padding and slack 0 (the centred zero point).
+    /// <c>x - zx</c> as a float. Padding and slack must hold 0 (the centred zero point): the caller
+    /// clears the plane once per layer, since every channel writes the same positions.
     /// </summary>
     public static class DepthwisePacker
     {
@@ -17,10 +18,6 @@ namespace Bitsmith.Runtime.Kernels.Int8
             int phases = strideH * strideW;
             if (x.Length < height * width || dst.Length < phases * planeWords || planeRows * planeCols > planeWords)
                 throw new ArgumentException("the plane does not fit");
-            if (phases == 1)
-                ClearBorder(dst, height, width, padTop, padLeft, planeRows, planeCols, planeWords);
-            else
-                dst.Slice(0, phases * planeWords).Clear();
             for (int h = 0; h < height; h++)
             {
                 int hp = h + padTop, py = hp % strideH, hv = hp / strideH;
@@ -37,18 +34,6 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     dst[(py * strideW + px) * planeWords + hv * planeCols + wv] = (signed ? (sbyte)row[w] : row[w]) - zero;
                 }
             }
-        }
-
-        /// <summary>Zeros only where the input does not land (stride 1): padding rows, each row's padding columns, the slack.</summary>
-        private static void ClearBorder(Span<float> dst, int height, int width, int padTop, int padLeft, int planeRows, int planeCols, int planeWords)
-        {
-            dst.Slice(0, padTop * planeCols).Clear();
-            for (int r = padTop; r < padTop + height; r++)
-            {
-                dst.Slice(r * planeCols, padLeft).Clear();
-                dst.Slice(r * planeCols + padLeft + width, planeCols - padLeft - width).Clear();
-            }
-            dst.Slice((padTop + height) * planeCols, planeWords - (padTop + height) * planeCols).Clear();
         }
 
         /// <summary>Bytes to <c>value - zero</c> as floats, 16 at a time where vectors are fast.</summary>

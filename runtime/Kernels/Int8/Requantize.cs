@@ -34,18 +34,24 @@ namespace Bitsmith.Runtime.Kernels.Int8
         /// </summary>
         public static void RowsToFloat<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp
         {
+            if (stride == width)
+                (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
             for (int y = 0; y < rows; y++)
                 RowToFloat(acc.Slice(y * stride, width), offset, scale, bias, act, dst.Slice(y * width, width));
         }
 
         public static void RowsToUInt8<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<byte> dst) where TAct : struct, IActivationOp
         {
+            if (stride == width)
+                (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
             for (int y = 0; y < rows; y++)
                 RowToUInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
         }
 
         public static void RowsToInt8<TAct>(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, double scale, double bias, TAct act, float outScale, int outZero, Span<sbyte> dst) where TAct : struct, IActivationOp
         {
+            if (stride == width)
+                (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
             for (int y = 0; y < rows; y++)
                 RowToInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
         }
@@ -57,6 +63,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
         /// </summary>
         public static void RowsToCodes(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, float m, float b, int zero, int lo, int hi, Span<byte> dst)
         {
+            if (stride == width)
+                (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
             if ((long)(rows - 1) * stride + width > acc.Length && rows > 0 || dst.Length < rows * width)
                 throw new ArgumentException("the rows do not fit the spans");
             ref int pa = ref MemoryMarshal.GetReference(acc);

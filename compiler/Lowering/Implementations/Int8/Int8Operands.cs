@@ -69,37 +69,43 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         }
 
         /// <summary>
-        /// The single-precision requantisation of every row into a quantised <paramref name="output"/>
-        /// (<see cref="FastRequantization"/>), or null when the output is float or any row's proof fails.
+        /// The single-precision requantisation of each row into a quantised <paramref name="output"/>
+        /// (<see cref="FastRequantization"/>; null entries where the proof fails), or null when the
+        /// output is float or no row's proof holds.
         /// </summary>
-        public FastChannel[]? FastRequantization(Value output, double[] biases, FusedActivation? activation)
+        public FastChannel?[]? FastRequantization(Value output, double[] biases, FusedActivation? activation)
         {
             if (output.Quant == null)
                 return null;
             bool signed = output.Type == ElementType.Int8;
-            var channels = new FastChannel[Rows];
+            var channels = new FastChannel?[Rows];
             for (int r = 0; r < Rows; r++)
             {
                 var (lo, hi) = Range(r);
-                var channel = Int8.FastRequantization.Prove(Scales[r], biases[r], activation, output.Quant.Scale[0], output.Quant.ZeroPoint[0], signed ? -128 : 0, signed ? 127 : 255, lo, hi);
-                if (channel == null)
-                    return null;
-                channels[r] = channel;
+                channels[r] = Int8.FastRequantization.Prove(Scales[r], biases[r], activation, output.Quant.Scale[0], output.Quant.ZeroPoint[0], signed ? -128 : 0, signed ? 127 : 255, lo, hi);
             }
-            return channels;
+            return channels.Any(c => c != null) ? channels : null;
         }
 
-        /// <summary>The packed constants of single-precision requantisation: multipliers, addends, and code bounds (low, high) per row.</summary>
-        public static PackedConstant[] PackFast(FastChannel[] channels)
+        /// <summary>
+        /// The epilogue's packed constants: the exact form's scales and biases, and where some
+        /// rows are proven, the single-precision multipliers, addends and code bounds (low, high)
+        /// per row; an unproven row gets bounds (1, 0), which sends it to the exact form.
+        /// </summary>
+        public PackedConstant[] PackEpilogue(double[] biases, FastChannel?[]? fast)
         {
-            var floats = new Float32Vector(channels.Length);
-            var bounds = new Int32Vector(2 * channels.Length);
-            return new[]
+            var doubles = new Float64Vector(Rows);
+            var exact = new[] { new PackedConstant("scales", doubles, doubles.Pack(Scales)), new PackedConstant("biases", doubles, doubles.Pack(biases)) };
+            if (fast == null)
+                return exact;
+            var floats = new Float32Vector(Rows);
+            var bounds = new Int32Vector(2 * Rows);
+            return exact.Concat(new[]
             {
-                new PackedConstant("multipliers", floats, floats.Pack(System.Array.ConvertAll(channels, c => c.Multiplier))),
-                new PackedConstant("addends", floats, floats.Pack(System.Array.ConvertAll(channels, c => c.Addend))),
-                new PackedConstant("bounds", bounds, bounds.Pack(channels.SelectMany(c => new[] { c.Lo, c.Hi }).ToArray())),
-            };
+                new PackedConstant("multipliers", floats, floats.Pack(fast.Select(c => c?.Multiplier ?? 0f).ToArray())),
+                new PackedConstant("addends", floats, floats.Pack(fast.Select(c => c?.Addend ?? 0f).ToArray())),
+                new PackedConstant("bounds", bounds, bounds.Pack(fast.SelectMany(c => c == null ? new[] { 1, 0 } : new[] { c.Lo, c.Hi }).ToArray())),
+            }).ToArray();
         }
 
         /// <summary>

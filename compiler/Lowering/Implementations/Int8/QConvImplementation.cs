@@ -76,15 +76,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             int rows = w.Shape[0], channels = w.Shape[1], taps = w.Shape[2] * w.Shape[3];
             var weights = new C4Rows(rows, channels, taps);
             var perRow = new Int32Vector(rows);
-            var doubles = new Float64Vector(rows);
             var biases = Int8Operands.Biases(node.Input(2), rows, 1);
             var fast = ops.FastRequantization(node.Outputs[0], biases, node.Activation);
             var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(ops.Centered)), new PackedConstant("offsets", perRow, perRow.Pack(ops.Offsets)) };
-            constants.AddRange(fast != null ? Int8Operands.PackFast(fast) : new[]
-            {
-                new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
-                new PackedConstant("biases", doubles, doubles.Pack(biases)),
-            });
+            constants.AddRange(ops.PackEpilogue(biases, fast));
             return constants;
         }
 

@@ -72,15 +72,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var ops = Operands(node, out string why) ?? throw node.Error("internal: " + why);
             int rows = ops.Rows;
             var weights = new Float32Vector(rows * ops.Depth);
-            var doubles = new Float64Vector(rows);
             var biases = Int8Operands.Biases(node.Input(2), rows, 1);
             var fast = ops.FastRequantization(node.Outputs[0], biases, node.Activation);
             var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(ops.Centered.Select(v => (float)v).ToArray())) };
-            constants.AddRange(fast != null ? Int8Operands.PackFast(fast) : new[]
-            {
-                new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
-                new PackedConstant("biases", doubles, doubles.Pack(biases)),
-            });
+            constants.AddRange(ops.PackEpilogue(biases, fast));
             return constants;
         }
 
@@ -111,6 +106,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PlaneBytes(g))}));");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
+            // Padding stays zero: every channel writes the same positions of the plane.
+            c.W.Line($"{plane}.Clear();");
 
             int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
             using var batch = Affine.Loop(c, "b", loops.Batch);
