@@ -59,7 +59,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         {
             var why = ImplementationRegistry.Kernels
                 .Select(k => (k.Name, Why: k.WhyNot(node, facts)))
-                .Where(k => k.Why != null && !k.Why.StartsWith("not a ", StringComparison.Ordinal))
+                .Where(k => k.Why != null && !k.Why.StartsWith("not a", StringComparison.Ordinal))
                 .Select(k => $"{k.Name} ({k.Why})")
                 .ToList();
             return why.Count == 0 ? "" : "; kernels not applicable: " + string.Join(", ", why);

@@ -43,13 +43,13 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     if (hv >= planeRows)
                         continue;
                     var row = x.Slice((c * height + h) * width, width);
-                    for (int w = 0; w < width; w++)
+                    // Each column phase takes every strideW-th input column, into consecutive words.
+                    for (int px = 0; px < strideW; px++)
                     {
-                        int wp = w + padLeft, px = wp % strideW, wv = wp / strideW;
-                        if (wv >= planeCols)
-                            continue;
-                        int word = quadBase + (py * strideW + px) * planeWords + hv * planeCols + wv;
-                        bytes[word * 4 + lane] = (byte)(row[w] ^ flip);
+                        int w0 = ((px - padLeft) % strideW + strideW) % strideW;
+                        int word = quadBase + (py * strideW + px) * planeWords + hv * planeCols + (w0 + padLeft) / strideW;
+                        for (int w = w0; w < width; w += strideW, word++)
+                            bytes[word * 4 + lane] = (byte)(row[w] ^ flip);
                     }
                 }
             }

@@ -28,10 +28,13 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     Convert(row, signed, zero, target);
                     continue;
                 }
-                for (int w = 0; w < width; w++)
+                // Strided: each column phase takes every strideW-th input column, into consecutive words.
+                for (int px = 0; px < strideW; px++)
                 {
-                    int wp = w + padLeft, px = wp % strideW, wv = wp / strideW;
-                    dst[(py * strideW + px) * planeWords + hv * planeCols + wv] = (signed ? (sbyte)row[w] : row[w]) - zero;
+                    int w0 = ((px - padLeft) % strideW + strideW) % strideW;
+                    var target = dst.Slice((py * strideW + px) * planeWords + hv * planeCols + (w0 + padLeft) / strideW);
+                    for (int w = w0, k = 0; w < width; w += strideW, k++)
+                        target[k] = (signed ? (sbyte)row[w] : row[w]) - zero;
                 }
             }
         }
