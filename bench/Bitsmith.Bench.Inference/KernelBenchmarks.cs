@@ -63,20 +63,22 @@ namespace Bitsmith.Bench.Inference
         [Benchmark(OperationsPerInvoke = PeakIterations * 8 * 64)]
         public int MaddubswPeak512()
         {
+            // Eight different weight vectors, so no two chains compute the same product.
             var x = Vector512.Create((byte)3);
-            var w = Vector512.Create((sbyte)2);
             var one = Vector512.Create((short)1);
+            Vector512<sbyte> w0 = Vector512.Create((sbyte)1), w1 = Vector512.Create((sbyte)2), w2 = Vector512.Create((sbyte)3), w3 = Vector512.Create((sbyte)4);
+            Vector512<sbyte> w4 = Vector512.Create((sbyte)5), w5 = Vector512.Create((sbyte)6), w6 = Vector512.Create((sbyte)7), w7 = Vector512.Create((sbyte)8);
             Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             for (int i = 0; i < PeakIterations; i++)
             {
-                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
-                a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), one);
+                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w0), one);
+                a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w1), one);
+                a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w2), one);
+                a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w3), one);
+                a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w4), one);
+                a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w5), one);
+                a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w6), one);
+                a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w7), one);
                 x += Vector512<byte>.One;
             }
             return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7);
