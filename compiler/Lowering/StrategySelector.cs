@@ -6,9 +6,9 @@ using Bitsmith.Compiler.Ir;
 namespace Bitsmith.Compiler.Lowering
 {
     /// <summary>
-    /// Chooses each layer's <see cref="Strategy"/> and records why. Every layer has candidates,
-    /// best first; the project may override a layer by node name with any of its candidates.
-    /// The cost model of the fast strategies plugs in here as they land.
+    /// The loop forms (<see cref="Strategy"/>) each layer can take, best first, with the reason
+    /// for each: the fallbacks <see cref="Implementations.ImplementationSelector"/> ranks after
+    /// the kernels that apply.
     /// </summary>
     public static class StrategySelector
     {
@@ -18,27 +18,12 @@ namespace Bitsmith.Compiler.Lowering
         /// <summary>The ONNX integer ops: integer in, integer sums out.</summary>
         private static readonly HashSet<string> IntegerOps = new HashSet<string> { "ConvInteger", "QLinearConv", "MatMulInteger", "QLinearMatMul" };
 
-        /// <summary>One choice per node of <paramref name="graph"/>, in node order.</summary>
-        public static IReadOnlyList<StrategyChoice> Select(Graph graph, IDictionary<string, string> overrides) =>
-            Select(graph, overrides, all: false).Select(c => c[0]).ToList();
-
-        /// <summary>Every node's loop forms, best first (with an override applied, only the chosen one first).</summary>
-        public static IReadOnlyList<IReadOnlyList<StrategyChoice>> Select(Graph graph, IDictionary<string, string> overrides, bool all)
+        /// <summary>Every node's loop forms, best first.</summary>
+        public static IReadOnlyList<IReadOnlyList<StrategyChoice>> Candidates(Graph graph)
         {
-            foreach (var name in overrides.Keys)
-                if (!graph.Nodes.Any(n => n.Name == name))
-                    throw new ModelException($"a strategy override names node '{name}', which the compiled model does not have (nodes: {string.Join(", ", graph.Nodes.Take(20).Select(n => n.Name))}{(graph.Nodes.Count > 20 ? ", ..." : "")})");
             var consumers = graph.Consumers();
             var outputs = new HashSet<Value>(graph.Outputs);
-            return graph.Nodes.Select(node =>
-            {
-                var candidates = Candidates(node, consumers, outputs);
-                if (!overrides.TryGetValue(node.Name, out string? requested))
-                    return candidates;
-                var chosen = candidates.FirstOrDefault(c => string.Equals(c.Strategy.ToString(), requested, StringComparison.OrdinalIgnoreCase))
-                    ?? throw node.Error($"strategy override '{requested}' is not available for this layer; it can use {string.Join(", ", candidates.Select(c => c.Strategy))}");
-                return (IReadOnlyList<StrategyChoice>)new[] { chosen == candidates[0] ? chosen : new StrategyChoice(chosen.Strategy, $"override: {chosen.Reason} (default {candidates[0].Strategy})") };
-            }).ToList();
+            return graph.Nodes.Select(node => Candidates(node, consumers, outputs)).ToList();
         }
 
         /// <summary>The strategies <paramref name="node"/> can use, the default first.</summary>

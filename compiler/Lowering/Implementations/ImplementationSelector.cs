@@ -20,7 +20,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
                 if (!graph.Nodes.Any(n => n.Name == name))
                     throw new ModelException($"a strategy override names node '{name}', which the compiled model does not have (nodes: {string.Join(", ", graph.Nodes.Take(20).Select(n => n.Name))}{(graph.Nodes.Count > 20 ? ", ..." : "")})");
             var facts = new LayerFacts(graph);
-            var loopForms = StrategySelector.Select(graph, new Dictionary<string, string>(), all: true);
+            var loopForms = StrategySelector.Candidates(graph);
             return graph.Nodes.Select((node, i) =>
             {
                 var candidates = Candidates(node, facts, loopForms[i]);
