@@ -99,7 +99,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 }
                 for (; i < width; i++)
                 {
-                    int code = (int)Math.Round((double)((float)(Unsafe.Add(ref a, i) + offset) * m + b), MidpointRounding.ToEven) + zero;
+                    int code = (int)Math.Round((double)(float)((float)((float)(Unsafe.Add(ref a, i) + offset) * m) + b), MidpointRounding.ToEven) + zero;
                     Unsafe.Add(ref d, i) = (byte)Math.Max(lo, Math.Min(hi, code));
                 }
             }

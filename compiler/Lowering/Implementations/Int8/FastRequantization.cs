@@ -38,7 +38,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 float real = (float)(acc * scale + bias);
                 return Code(activation == null ? real : activation.Apply(real), outScale, outZero, qmin, qmax);
             }
-            int Fast(long acc) => Math.Max(lo, Math.Min(hi, (int)Math.Round((double)((float)acc * m + b), MidpointRounding.ToEven) + outZero));
+            // Each float operation rounded to float explicitly, as the runtime's vector code does.
+            int Fast(long acc) => Math.Max(lo, Math.Min(hi, (int)Math.Round((double)(float)((float)((float)acc * m) + b), MidpointRounding.ToEven) + outZero));
             return Agree(accLo, accHi, Exact, Fast) ? channel : null;
         }
 
