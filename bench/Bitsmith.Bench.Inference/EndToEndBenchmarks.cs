@@ -1,7 +1,5 @@
 using System;
-using System.Linq;
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Bitsmith.Bench.Inference
 {
@@ -13,10 +11,7 @@ namespace Bitsmith.Bench.Inference
     public class EndToEndBenchmarks
     {
         private float[] _input = Array.Empty<float>(), _output = Array.Empty<float>();
-        private InferenceSession _session = null!;
-        private OrtValue _ortInput = null!, _ortOutput = null!;
-        private RunOptions _runOptions = null!;
-        private string[] _inputNames = null!, _outputNames = null!;
+        private OnnxRuntimePeer _peer = null!;
 
         [Params("fashion-mixed", "demo-qdq-cnn", "mobilenetv2-035-96", "ds-cnn-kws", "mlp-784-1024-1024-10", "resnet18-112")]
         public string Model { get; set; } = "";
@@ -27,7 +22,6 @@ namespace Bitsmith.Bench.Inference
         public void Setup()
         {
             var random = new Random(1);
-            string path = System.IO.Path.Combine(AppContext.BaseDirectory, Model + ".onnx");
             (int inputs, int outputs, _run) = Model switch
             {
                 "fashion-mixed" => (FashionNet.InputLength, FashionNet.OutputLength, (Action<float[], float[]>)((x, y) => FashionNet.Run(x, y))),
@@ -41,31 +35,16 @@ namespace Bitsmith.Bench.Inference
             _output = new float[outputs];
             for (int i = 0; i < _input.Length; i++)
                 _input[i] = (float)random.NextDouble();
-            var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            _session = new InferenceSession(path, options);
-            _inputNames = _session.InputNames.ToArray();
-            _outputNames = _session.OutputNames.ToArray();
-            long[] inputShape = _session.InputMetadata.Values.First().Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
-            long[] outputShape = _session.OutputMetadata.Values.First().Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
-            _ortInput = OrtValue.CreateTensorValueFromMemory(_input, inputShape);
-            _ortOutput = OrtValue.CreateTensorValueFromMemory(_output, outputShape);
-            _runOptions = new RunOptions();
+            _peer = OnnxRuntimePeer.Create(Model + ".onnx", _input, _output);
         }
 
         [GlobalCleanup]
-        public void Cleanup()
-        {
-            _ortInput.Dispose();
-            _ortOutput.Dispose();
-            _runOptions.Dispose();
-            _session.Dispose();
-        }
+        public void Cleanup() => _peer.Dispose();
 
         [Benchmark(Baseline = true)]
         public float OnnxRuntime()
         {
-            _session.Run(_runOptions, _inputNames, new[] { _ortInput }, _outputNames, new[] { _ortOutput });
+            _peer.Run();
             return _output[0];
         }
 

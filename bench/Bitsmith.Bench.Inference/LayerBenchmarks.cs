@@ -1,7 +1,5 @@
 using System;
-using System.Linq;
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Bitsmith.Bench.Inference
 {
@@ -13,48 +11,28 @@ namespace Bitsmith.Bench.Inference
     public class LayerBenchmarks
     {
         private byte[] _input = Array.Empty<byte>(), _output = Array.Empty<byte>();
-        private InferenceSession _session = null!;
-        private OrtValue _ortInput = null!, _ortOutput = null!;
-        private RunOptions _runOptions = null!;
-        private string[] _inputNames = null!, _outputNames = null!;
+        private OnnxRuntimePeer _peer = null!;
 
         [Params("conv3x3-64-56", "dwconv3x3-96-48")]
         public string Layer { get; set; } = "";
 
-        /// <summary>Multiply-adds of the layer, for G MAC/s.</summary>
-        public long Macs => Layer == "conv3x3-64-56" ? 64L * 64 * 9 * 56 * 56 : 96L * 9 * 48 * 48;
-
         [GlobalSetup]
         public void Setup()
         {
-            var random = new Random(2);
             bool dense = Layer == "conv3x3-64-56";
             _input = new byte[dense ? Conv3x3Layer.XLength : DepthwiseLayer.XLength];
             _output = new byte[dense ? Conv3x3Layer.YLength : DepthwiseLayer.YLength];
-            random.NextBytes(_input);
-            var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            _session = new InferenceSession(System.IO.Path.Combine(AppContext.BaseDirectory, Layer + ".onnx"), options);
-            _inputNames = _session.InputNames.ToArray();
-            _outputNames = _session.OutputNames.ToArray();
-            _ortInput = OrtValue.CreateTensorValueFromMemory(_input, _session.InputMetadata.Values.First().Dimensions.Select(d => (long)d).ToArray());
-            _ortOutput = OrtValue.CreateTensorValueFromMemory(_output, _session.OutputMetadata.Values.First().Dimensions.Select(d => (long)d).ToArray());
-            _runOptions = new RunOptions();
+            new Random(2).NextBytes(_input);
+            _peer = OnnxRuntimePeer.Create(Layer + ".onnx", _input, _output);
         }
 
         [GlobalCleanup]
-        public void Cleanup()
-        {
-            _ortInput.Dispose();
-            _ortOutput.Dispose();
-            _runOptions.Dispose();
-            _session.Dispose();
-        }
+        public void Cleanup() => _peer.Dispose();
 
         [Benchmark(Baseline = true)]
         public byte OnnxRuntime()
         {
-            _session.Run(_runOptions, _inputNames, new[] { _ortInput }, _outputNames, new[] { _ortOutput });
+            _peer.Run();
             return _output[0];
         }
 

@@ -1,0 +1,51 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Bitsmith.Bench.Inference
+{
+    /// <summary>
+    /// ONNX Runtime as the benchmarks' peer on one ONNX file: graph optimisation ALL, one
+    /// intra-op thread, spinning off, the caller's input and output arrays bound once as
+    /// <c>OrtValue</c>s, so that <see cref="Run"/> does no setup of its own.
+    /// </summary>
+    public sealed class OnnxRuntimePeer : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly RunOptions _runOptions = new RunOptions();
+        private readonly string[] _inputNames, _outputNames;
+        private readonly OrtValue[] _inputs, _outputs;
+
+        private OnnxRuntimePeer(InferenceSession session, OrtValue input, OrtValue output)
+        {
+            _session = session;
+            _inputNames = session.InputNames.ToArray();
+            _outputNames = session.OutputNames.ToArray();
+            _inputs = new[] { input };
+            _outputs = new[] { output };
+        }
+
+        /// <summary>A session on <paramref name="model"/> (a file beside the benchmark) reading <paramref name="input"/> and writing <paramref name="output"/>.</summary>
+        public static OnnxRuntimePeer Create<T>(string model, T[] input, T[] output) where T : unmanaged
+        {
+            var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            var session = new InferenceSession(Path.Combine(AppContext.BaseDirectory, model), options);
+            long[] Shape(NodeMetadata m) => m.Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
+            return new OnnxRuntimePeer(session,
+                OrtValue.CreateTensorValueFromMemory(input, Shape(session.InputMetadata.Values.First())),
+                OrtValue.CreateTensorValueFromMemory(output, Shape(session.OutputMetadata.Values.First())));
+        }
+
+        public void Run() => _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
+
+        public void Dispose()
+        {
+            _inputs[0].Dispose();
+            _outputs[0].Dispose();
+            _runOptions.Dispose();
+            _session.Dispose();
+        }
+    }
+}
