@@ -23,7 +23,7 @@ namespace Bitsmith.Compiler.Emit
         {
             CheckOptions(options);
             var values = plan.ValuesByName();
-            var members = new IdentifierSet("Run", "ScratchBytes", "WeightBytes", "Weights", "t_scratch", options.ClassName);
+            var members = new IdentifierSet("Run", "ScratchBytes", "WeightBytes", "Weights", "t_scratch", "Profile", options.ClassName);
             var io = plan.Inputs.Select(n => (Value: values[n], Output: false))
                 .Concat(plan.Outputs.Select(n => (Value: values[n], Output: true)))
                 .Select(x => new Port(x.Value, x.Output, CSharp.Identifier(x.Value.Name, pascal: true), members))
@@ -54,9 +54,11 @@ namespace Bitsmith.Compiler.Emit
                         w.Line("private static byte[]? t_scratch;");
                         w.Line();
                     }
+                    if (options.Profile)
+                        Profile(w, layers.Where(l => !ImplementationOf(l.Step).IsView).Select(l => l.Step).ToList());
                     RunWithOwnScratch(w, plan, io);
                     w.Line();
-                    Run(w, plan, values, io, layers);
+                    Run(w, plan, values, io, layers, options.Profile);
                     foreach (var (step, method) in layers.Where(l => !ImplementationOf(l.Step).IsView))
                     {
                         w.Line();
@@ -126,9 +128,19 @@ namespace Bitsmith.Compiler.Emit
             }
         }
 
-        private static void Run(SourceWriter w, Plan plan, Dictionary<string, PlanValue> values, List<Port> io, List<(PlanStep Step, string Method)> layers)
+        /// <summary>The per-layer timer of a profiling build, with the cost model's estimates.</summary>
+        private static void Profile(SourceWriter w, List<PlanStep> timed)
         {
-            var names = new IdentifierSet(io.Select(p => p.Parameter).Concat(new[] { "scratch", "weights" }).ToArray());
+            string Strings(Func<PlanStep, string> f) => "new string[] { " + string.Join(", ", timed.Select(s => CSharp.String(f(s)))) + " }";
+            string estimates = "new double[] { " + string.Join(", ", timed.Select(s => (s.Cost.EstimatedNanoseconds / 1000).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " }";
+            w.Line("/// <summary>Time per layer of the calls so far (a profiling build: <c>BitsmithProfile</c> is true), next to the cost model's estimates.</summary>");
+            w.Line($"public static global::Bitsmith.LayerProfile Profile {{ get; }} = new global::Bitsmith.LayerProfile({Strings(s => s.Node)}, {Strings(s => s.QualifiedOp)}, {Strings(s => s.Implementation)}, {estimates});");
+            w.Line();
+        }
+
+        private static void Run(SourceWriter w, Plan plan, Dictionary<string, PlanValue> values, List<Port> io, List<(PlanStep Step, string Method)> layers, bool profile)
+        {
+            var names = new IdentifierSet(io.Select(p => p.Parameter).Concat(new[] { "scratch", "weights", "time" }).ToArray());
             w.Line("/// <summary>Runs the model with scratch memory from the caller (at least <see cref=\"ScratchBytes\"/> bytes, not overlapping the inputs and outputs).</summary>");
             using (w.Block($"public static void Run({string.Join(", ", io.Select(p => p.SpanType + " " + p.Parameter))}, global::System.Span<byte> scratch)"))
             {
@@ -160,6 +172,9 @@ namespace Bitsmith.Compiler.Emit
                     _ => local[v.Name],
                 };
 
+                if (profile)
+                    w.Line("long time = global::System.Diagnostics.Stopwatch.GetTimestamp();");
+                int timed = 0;
                 foreach (var (step, method) in layers)
                 {
                     w.Line();
@@ -172,6 +187,8 @@ namespace Bitsmith.Compiler.Emit
                         : p.Packed != null ? $"weights.Slice({CSharp.Int(p.Packed.Offset)}, {CSharp.Int(p.Packed.Bytes)})"
                         : $"scratch.Slice({CSharp.Int(step.WorkspaceOffset)}, {CSharp.Int(step.WorkspaceBytes)})");
                     w.Line($"{method}({string.Join(", ", args)});");
+                    if (profile)
+                        w.Line($"time = Profile.Record({timed++}, time);");
                 }
 
                 for (int k = 0; k < plan.Outputs.Count; k++)
@@ -187,6 +204,8 @@ namespace Bitsmith.Compiler.Emit
                     else
                         w.Line($"{Span(v)}.CopyTo({target});");
                 }
+                if (profile)
+                    w.Line("Profile.CompleteRun();");
             }
         }
 

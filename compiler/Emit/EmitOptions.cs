@@ -13,5 +13,8 @@ namespace Bitsmith.Compiler.Emit
 
         /// <summary>The manifest resource name under which the build embeds the weight blob.</summary>
         public string WeightResourceName { get; set; } = "";
+
+        /// <summary>Times every layer of <c>Run</c> into a <c>Bitsmith.LayerProfile</c> (the <c>BitsmithProfile</c> build property).</summary>
+        public bool Profile { get; set; }
     }
 }

@@ -11,7 +11,7 @@ namespace Bitsmith.Generator
         /// <summary>A matched model to C#, through the compiler's emitter.</summary>
         internal static class Emitter
         {
-            public static GeneratedModel Generate(ModelSpec model, CancellationToken token)
+            public static GeneratedModel Generate(ModelSpec model, bool profile, CancellationToken token)
             {
                 token.ThrowIfCancellationRequested();
                 var at = model.Class.AttributeLocation;
@@ -28,6 +28,7 @@ namespace Bitsmith.Generator
                         ClassName = model.Class.Name,
                         Accessibility = containing.Count == 0 ? model.Class.Accessibility : "public",
                         WeightResourceName = model.Plan.ResourceName,
+                        Profile = profile,
                     });
                     if (containing.Count > 0)
                         source = NestedSource.Wrap(source, model.Class.Namespace, containing, model.Class.Accessibility);

@@ -39,9 +39,16 @@ namespace Bitsmith.Generator
                 .Select(static (input, _) => Parser.Match(input.Left.Left, input.Left.Right, input.Right))
                 .WithTrackingName(TrackingNames.Match);
 
+            // <BitsmithProfile>true</BitsmithProfile>: every Run times its layers (Bitsmith.LayerProfile).
+            var profile = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.BitsmithProfile", out var value)
+                    && string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase))
+                .WithTrackingName(TrackingNames.Profile);
+
             var generated = matched
                 .SelectMany(static (result, _) => result.Models)
-                .Select(static (model, token) => Emitter.Generate(model, token))
+                .Combine(profile)
+                .Select(static (input, token) => Emitter.Generate(input.Left, input.Right, token))
                 .WithTrackingName(TrackingNames.ModelSource);
 
             context.RegisterSourceOutput(generated, static (spc, model) =>

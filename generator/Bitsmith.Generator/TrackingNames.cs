@@ -6,6 +6,7 @@ namespace Bitsmith.Generator
         public const string ModelClass = nameof(ModelClass);
         public const string PlanFile = nameof(PlanFile);
         public const string ProjectDirectory = nameof(ProjectDirectory);
+        public const string Profile = nameof(Profile);
         public const string Match = nameof(Match);
         public const string ModelSource = nameof(ModelSource);
     }

@@ -117,7 +117,8 @@ namespace Bitsmith.Emit.Tests
             Assert.True(onKernels >= _models.KernelProperties.Count * 9 / 10, $"only {onKernels} of {_models.KernelProperties.Count} random layers ran on a kernel");
             Assert.Contains(used.Keys, k => k == "qconv_u8s8_c4_4x64");
             Assert.Contains(used.Keys, k => k == "qgemv_u8s8_16c4");
-            Assert.Contains(used.Keys, k => k == "qdwconv_u8s8_f32fma_16");
+            Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_16") >= 4, "too few layers on the phased depthwise kernel");
+            Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_masked16") >= 4, "too few layers on the masked depthwise kernel");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
             Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
         }

@@ -36,7 +36,7 @@ namespace Bitsmith.Emit.Tests
                 try
                 {
                     var model = ModelCompiler.Compile(c.Graph, c.Options);
-                    string source = CSharpEmitter.Emit(model.Plan, new EmitOptions { Namespace = Namespace, ClassName = cls, WeightResourceName = cls + ".weights" });
+                    string source = CSharpEmitter.Emit(model.Plan, new EmitOptions { Namespace = Namespace, ClassName = cls, WeightResourceName = cls + ".weights", Profile = c.Profile });
                     emitted.Add((c, cls, model, source));
                 }
                 catch (Exception e)
@@ -84,7 +84,8 @@ namespace Bitsmith.Emit.Tests
             var context = new AssemblyLoadContext("generated models", isCollectible: true);
             var assembly = context.LoadFromStream(new MemoryStream(image));
             foreach (var e in emitted)
-                _models[e.Case.Name] = new GeneratedModel(e.Case, e.Model, e.Source, assembly.GetType($"{Namespace}.{e.Class}Adapter", throwOnError: true)!);
+                _models[e.Case.Name] = new GeneratedModel(e.Case, e.Model, e.Source, assembly.GetType($"{Namespace}.{e.Class}Adapter", throwOnError: true)!,
+                    assembly.GetType($"{Namespace}.{e.Class}", throwOnError: true)!);
         }
 
         /// <summary>The compiler's warnings on the generated code (and the adapters).</summary>

@@ -27,6 +27,35 @@ namespace Bitsmith.Emit.Tests
         }
 
         [Fact]
+        public void AProfilingBuildTimesEveryLayerAndComputesTheSame()
+        {
+            var demo = Demo();
+            var profiled = _models.Assembly.Model((_models.ProfiledDemo.Case ?? throw new InvalidOperationException("profiled demo: " + _models.ProfiledDemo.Problem)).Name);
+            Assert.Null(demo.Profile);
+            var profile = profiled.Profile ?? throw new InvalidOperationException("the profiling build has no Profile");
+            var timed = profiled.Compiled.Plan.Steps.Where(s => s.Implementation != "View").ToList();
+            Assert.Equal(timed.Select(s => s.Node), Enumerable.Range(0, profile.Count).Select(profile.Node));
+            Assert.Equal(timed.Select(s => s.Implementation), Enumerable.Range(0, profile.Count).Select(profile.Implementation));
+            Assert.Equal(timed.Select(s => s.Cost.EstimatedNanoseconds / 1000), Enumerable.Range(0, profile.Count).Select(profile.EstimatedMicroseconds));
+
+            var inputs = demo.Case.InputSets[0];
+            Assert.Equal(demo.Run(inputs)[0].Floats, profiled.Run(inputs)[0].Floats);
+            profile.Reset();
+            var data = inputs.Select(t => (object)t.Data).ToArray();
+            var outputs = profiled.NewOutputs().Select(t => (object)t.Data).ToArray();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            profiled.RunRepeatedly(data, outputs, 200);
+            double elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000 / 200;
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(200, profile.Runs);
+            double total = Enumerable.Range(0, profile.Count).Sum(profile.MeasuredMicroseconds);
+            Assert.All(Enumerable.Range(0, profile.Count), i => Assert.True(profile.MeasuredMicroseconds(i) >= 0));
+            Assert.InRange(total, 1e-3, elapsed);
+            Assert.Contains(timed[0].Node, profile.ToString());
+        }
+
+        [Fact]
         public void EightThreadsAtOnceGiveTheSingleThreadResults()
         {
             var model = Demo();

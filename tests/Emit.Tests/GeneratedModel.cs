@@ -11,8 +11,9 @@ namespace Bitsmith.Emit.Tests
     {
         private readonly Action<object[], object[], byte[]?, int> _run;
 
-        public GeneratedModel(ModelCase modelCase, CompiledModel compiled, string source, Type adapter)
+        public GeneratedModel(ModelCase modelCase, CompiledModel compiled, string source, Type adapter, Type modelClass)
         {
+            Profile = modelClass.GetProperty("Profile", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as LayerProfile;
             Case = modelCase;
             Compiled = compiled;
             Source = source;
@@ -24,6 +25,9 @@ namespace Bitsmith.Emit.Tests
         public CompiledModel Compiled { get; }
 
         public string Source { get; }
+
+        /// <summary>The class's per-layer timer, when it was emitted as a profiling build.</summary>
+        public LayerProfile? Profile { get; }
 
         /// <summary>Runs once with the per-thread scratch (or the given scratch array) and returns the outputs.</summary>
         public Tensor[] Run(Tensor[] inputs, byte[]? scratch = null)

@@ -19,6 +19,7 @@ namespace Bitsmith.Emit.Tests
             KernelProperties = KernelPropertyModels.All().ToList();
             cases.AddRange(KernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);
+            ProfiledDemo = TryCreate(ModelCases.ProfiledDemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
             Fashion = TryCreate(ModelCases.FashionModel, cases);
             Assembly = new GeneratedAssembly(cases);
@@ -33,6 +34,9 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>The demo model, or why it could not be imported.</summary>
         public (ModelCase? Case, string Problem) Demo { get; }
+
+        /// <summary>The demo model emitted as a profiling build (<c>BitsmithProfile</c>).</summary>
+        public (ModelCase? Case, string Problem) ProfiledDemo { get; }
 
         public (ModelCase? Case, string Problem) ResNet18 { get; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Bitsmith.Compiler.Ir;
 using Bitsmith.Compiler.Lowering;
+using Bitsmith.Compiler.Lowering.Implementations;
 using Bitsmith.Compiler.Ops;
 using CsCheck;
 using static Bitsmith.Emit.Tests.HandBuiltModels;
@@ -16,11 +17,14 @@ namespace Bitsmith.Emit.Tests
     /// vector width, 1x1 inputs, kernels larger than the input with padding, every stride and
     /// dilation, groups up to depthwise, extreme and equal weights, zero points at both ends,
     /// u8 and s8 inputs, u8/s8/s4/u4 weights, every output type and activation; a third of the
-    /// cases force the exact 16-bit form, the rest take what the cost model picks.
+    /// cases force the exact 16-bit form, the rest take what the cost model picks. Depthwise
+    /// convs get their own cases, on planes wide enough for every vector loop of the packers,
+    /// alternately forced onto the phased and the masked depthwise implementations.
     /// </summary>
     public static class KernelPropertyModels
     {
         public const int ConvCases = 48;
+        public const int DepthwiseCases = 16;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
 
@@ -66,6 +70,22 @@ namespace Bitsmith.Emit.Tests
             from layer in Layers
             select new ConvSpec(batch, groups == 0 ? cg : groups, groups == 0 ? 1 : cg, mg, h, w, kh, kw, sh, sw, dh, dw, pads, layer);
 
+        /// <summary>Depthwise convs (any channel multiplier) on planes up to 40 wide, stride 1 or 2.</summary>
+        private static readonly Gen<ConvSpec> DepthwiseConvs =
+            from batch in Gen.OneOf(1, 1, 2)
+            from channels in Gen.Int[1, 20]
+            from multiplier in Gen.OneOf(1, 1, 1, 2)
+            from h in Gen.Int[1, 24]
+            from w in Gen.Int[1, 40]
+            from kh in Gen.Int[1, 5]
+            from kw in Gen.Int[1, 5]
+            from stride in Gen.OneOf(1, 1, 2)
+            from dh in Gen.Int[1, 2]
+            from dw in Gen.Int[1, 2]
+            from pads in Gen.Int[0, 2].Array[4]
+            from layer in Layers
+            select new ConvSpec(batch, channels, 1, multiplier, h, w, kh, kw, stride, stride, dh, dw, pads, layer with { ForceExact = false });
+
         private static readonly Gen<GemmSpec> Gemms =
             from rows in Gen.OneOf(1, 1, 2, 3)
             from depth in Gen.Int[1, 80]
@@ -81,13 +101,28 @@ namespace Bitsmith.Emit.Tests
             var pcg = new PCG(7, 20261204);
             for (int i = 0; i < ConvCases; i++)
                 yield return Conv(i, Convs.Generate(pcg, null!, out _));
+            for (int i = 0; i < DepthwiseCases; i++)
+            {
+                var spec = DepthwiseConvs.Generate(pcg, null!, out _);
+                if (i % 2 == 0)
+                {
+                    yield return Conv(ConvCases + i, spec, "qdwconv_u8s8_f32fma_16");
+                    continue;
+                }
+                // The masked form needs stride 1 and an output no wider than the input.
+                var pads = (int[])spec.Pads.Clone();
+                pads[1] = Math.Min(pads[1], spec.DilationW * (spec.KernelW - 1));
+                pads[3] = Math.Min(pads[3], spec.DilationW * (spec.KernelW - 1) - pads[1]);
+                yield return Conv(ConvCases + i, spec with { StrideH = 1, StrideW = 1, Pads = pads }, "qdwconv_u8s8_f32fma_masked16");
+            }
             for (int i = 0; i < GemmCases; i++)
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));
             for (int i = 0; i < BinaryCases; i++)
                 yield return Binary(i, Layers.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _));
         }
 
-        private static ModelCase Conv(int index, ConvSpec s)
+        /// <param name="implementation">An implementation to force where it applies (else the cost model picks).</param>
+        private static ModelCase Conv(int index, ConvSpec s, string? implementation = null)
         {
             var random = new Random(s.Layer.Seed);
             int c = s.Groups * s.GroupChannels, m = s.Groups * s.GroupFilters;
@@ -110,7 +145,10 @@ namespace Bitsmith.Emit.Tests
                 ("pads", pads.Select(p => (long)p).ToArray()), ("strides", new long[] { s.StrideH, s.StrideW }),
                 ("dilations", new long[] { s.DilationH, s.DilationW }), ("group", (long)s.Groups));
             conv.Activation = Activation(s.Layer);
-            return Finish(g, conv, y, s.Layer, random, "qconv_u8s8_c4_exact16_4x64");
+            var model = Finish(g, conv, y, s.Layer, random, "qconv_u8s8_c4_exact16_4x64");
+            if (implementation != null && ImplementationRegistry.Find(implementation)!.WhyNot(conv, new LayerFacts(g)) == null)
+                model.Options.StrategyOverrides[conv.Name] = implementation;
+            return model;
         }
 
         private static ModelCase Gemm(int index, GemmSpec s)

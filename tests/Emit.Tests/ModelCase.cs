@@ -23,6 +23,9 @@ namespace Bitsmith.Emit.Tests
 
         public CompileOptions Options { get; }
 
+        /// <summary>Emit the class as a profiling build does (<c>BitsmithProfile</c>: a per-layer timer in Run).</summary>
+        public bool Profile { get; init; }
+
         public override string ToString() => Name;
     }
 }

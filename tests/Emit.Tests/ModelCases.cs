@@ -49,6 +49,12 @@ namespace Bitsmith.Emit.Tests
 
         public static ModelCase DemoModel() => WithRandomInput("demo model", ConformanceRunner.Compile(TestFiles.DemoModel, null), seed: 7);
 
+        public static ModelCase ProfiledDemoModel()
+        {
+            var demo = WithRandomInput("demo model, profiled", ConformanceRunner.Compile(TestFiles.DemoModel, null), seed: 7);
+            return new ModelCase(demo.Name, demo.Graph, demo.InputSets) { Profile = true };
+        }
+
         public static ModelCase FashionModel() => WithRandomInput("Fashion-MNIST sample model", ConformanceRunner.Compile(TestFiles.FashionModel, null), seed: 13);
 
         public static ModelCase ResNet18() => WithRandomInput("ResNet-18", ConformanceRunner.Compile(TestFiles.ResNet18, null), seed: 11);

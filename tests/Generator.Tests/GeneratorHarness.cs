@@ -42,7 +42,11 @@ namespace Bitsmith.Generator.Tests
         public static GeneratorDriver Driver(params (string Model, string Plan)[] plans) => Driver(out _, plans);
 
         /// <summary>The same, giving back the AdditionalFiles items so a test can replace one.</summary>
-        public static GeneratorDriver Driver(out IReadOnlyList<AdditionalText> planFiles, params (string Model, string Plan)[] plans)
+        public static GeneratorDriver Driver(out IReadOnlyList<AdditionalText> planFiles, params (string Model, string Plan)[] plans) =>
+            Driver(null, out planFiles, plans);
+
+        /// <summary>The same with build properties the generator may read (e.g. <c>BitsmithProfile</c>).</summary>
+        public static GeneratorDriver Driver(IReadOnlyDictionary<string, string>? properties, out IReadOnlyList<AdditionalText> planFiles, params (string Model, string Plan)[] plans)
         {
             var texts = new List<AdditionalText>();
             foreach (var (model, plan) in plans)
@@ -52,7 +56,7 @@ namespace Bitsmith.Generator.Tests
             }
             planFiles = texts;
             return CSharpGeneratorDriver.Create(
-                new[] { new ModelGenerator().AsSourceGenerator() }, texts, ParseOptions, new TestOptions(ProjectDirectory),
+                new[] { new ModelGenerator().AsSourceGenerator() }, texts, ParseOptions, new TestOptions(ProjectDirectory, properties),
                 new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         }
 

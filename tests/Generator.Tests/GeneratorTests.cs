@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -44,6 +46,24 @@ namespace Bitsmith.Generator.Tests
             Assert.Contains("namespace App.Models", source);
             Assert.Contains("public static partial class DemoNet", source);
             Assert.Contains("\"Bitsmith.demo.weights\"", source);
+            var errors = output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors) + "\n" + GeneratorHarness.Numbered(source));
+        }
+
+        [Theory]
+        [InlineData("true", true)]
+        [InlineData("True", true)]
+        [InlineData("false", false)]
+        [InlineData("", false)]
+        public void TheProfilePropertyAddsTheLayerTimer(string value, bool profiled)
+        {
+            var driver = GeneratorHarness.Driver(new Dictionary<string, string> { ["BitsmithProfile"] = value }, out _, (DemoModel, GeneratorHarness.DemoPlan));
+            driver = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compilation(DemoClass, Caller), out var output, out var generatorDiagnostics, TestContext.Current.CancellationToken);
+
+            Assert.Empty(generatorDiagnostics);
+            string source = Assert.Single(driver.GetRunResult().GeneratedTrees).ToString();
+            Assert.Equal(profiled, source.Contains("public static global::Bitsmith.LayerProfile Profile", StringComparison.Ordinal));
+            Assert.Equal(profiled, source.Contains("Profile.Record(", StringComparison.Ordinal));
             var errors = output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             Assert.True(errors.Count == 0, string.Join("\n", errors) + "\n" + GeneratorHarness.Numbered(source));
         }

@@ -9,9 +9,12 @@ namespace Bitsmith.Generator.Tests
     /// <summary>What MSBuild passes the generator: global build properties (plan files carry their own header, not metadata).</summary>
     internal sealed class TestOptions : AnalyzerConfigOptionsProvider
     {
-        public TestOptions(string projectDirectory)
+        public TestOptions(string projectDirectory, IReadOnlyDictionary<string, string>? properties = null)
         {
-            GlobalOptions = new Options(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory });
+            var values = new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory };
+            foreach (var p in properties ?? new Dictionary<string, string>())
+                values["build_property." + p.Key] = p.Value;
+            GlobalOptions = new Options(values);
         }
 
         public override AnalyzerConfigOptions GlobalOptions { get; }

@@ -13,6 +13,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvImplementation(exact: false),
             new QConvImplementation(exact: true),
             new QDepthwiseImplementation(),
+            new QDepthwiseMaskedImplementation(),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
             new Elementwise.QuantizeImplementation(),

@@ -33,16 +33,56 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 {
                     int w0 = ((px - padLeft) % strideW + strideW) % strideW;
                     var target = dst.Slice((py * strideW + px) * planeWords + hv * planeCols + (w0 + padLeft) / strideW);
-                    for (int w = w0, k = 0; w < width; w += strideW, k++)
+                    int w = w0, k = 0;
+                    if (strideW == 2)
+                        k = ConvertEveryOther(row.Slice(w0), signed, zero, target);
+                    for (w += 2 * k; w < width; w += strideW, k++)
                         target[k] = (signed ? (sbyte)row[w] : row[w]) - zero;
                 }
             }
+        }
+
+        /// <summary>One channel for the masked kernel: its rows stay back to back, as <c>x - zx</c> floats at <paramref name="dst"/>.</summary>
+        public static void PackRows(ReadOnlySpan<byte> x, bool signed, int zero, Span<float> dst) => Convert(x, signed, zero, dst.Slice(0, x.Length));
+
+        /// <summary>
+        /// Bytes 0, 2, 4, ... of <paramref name="row"/> to <c>value - zero</c> floats, eight at a time
+        /// (each 16-bit word holds one wanted byte in its low half); returns how many it wrote, the
+        /// caller does the rest.
+        /// </summary>
+        private static int ConvertEveryOther(ReadOnlySpan<byte> row, bool signed, int zero, Span<float> target)
+        {
+            int k = 0;
+            if (!Vector128.IsHardwareAccelerated)
+                return 0;
+            var z = Vector128.Create(zero);
+            for (; 2 * k + 16 <= row.Length; k += 8)
+            {
+                var words = Vector128.Create(row.Slice(2 * k, 16)).AsInt16();
+                var even = signed ? (words << 8) >> 8 : words & Vector128.Create((short)0xFF);
+                var (lo, hi) = Vector128.Widen(even);
+                Vector128.ConvertToSingle(lo - z).CopyTo(target.Slice(k));
+                Vector128.ConvertToSingle(hi - z).CopyTo(target.Slice(k + 4));
+            }
+            return k;
         }
 
         /// <summary>Bytes to <c>value - zero</c> as floats, 16 at a time where vectors are fast.</summary>
         private static void Convert(ReadOnlySpan<byte> row, bool signed, int zero, Span<float> target)
         {
             int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var z = Vector512.Create(zero);
+                for (; i + 16 <= row.Length; i += 16)
+                {
+                    // One widening of 16 bytes straight to 16 int lanes (vpmovzxbd / vpmovsxbd).
+                    var bytes = Vector128.Create(row.Slice(i, 16));
+                    var lanes = signed ? Vector512.WidenLower(Vector256.WidenLower(bytes.AsSByte().ToVector256()).ToVector512()).AsInt32()
+                        : Vector512.WidenLower(Vector256.WidenLower(bytes.ToVector256()).ToVector512()).AsInt32();
+                    Vector512.ConvertToSingle(lanes - z).CopyTo(target.Slice(i));
+                }
+            }
             if (Vector128.IsHardwareAccelerated)
             {
                 var z = Vector128.Create(zero);

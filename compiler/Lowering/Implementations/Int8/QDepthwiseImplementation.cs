@@ -15,7 +15,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// multiply-add over 16 output positions, exact because the compiler proves every sum an
     /// integer below 2^24; <c>Requantize</c> finishes each output row.
     /// </summary>
-    public sealed class QDepthwiseImplementation : LayerImplementation
+    public class QDepthwiseImplementation : LayerImplementation
     {
         /// <summary>Outputs computed per kernel call (a plane of 64x64 at most), so the sums stay in L1.</summary>
         private const int MaxOutputsPerCall = 4096;
@@ -74,10 +74,18 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var weights = new Float32Vector(rows * ops.Depth);
             var biases = Int8Operands.Biases(node.Input(2), rows, 1);
             var fast = ops.FastRequantization(node.Outputs[0], biases, node.Activation);
-            var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(ops.Centered.Select(v => (float)v).ToArray())) };
+            var order = TapOrder(node);
+            var values = new float[rows * ops.Depth];
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < ops.Depth; t++)
+                    values[r * ops.Depth + t] = ops.Centered[r * ops.Depth + order[t]];
+            var constants = new List<PackedConstant> { new PackedConstant("weights", weights, weights.Pack(values)) };
             constants.AddRange(ops.PackEpilogue(biases, fast));
             return constants;
         }
+
+        /// <summary>The kernel taps in the order the kernel visits them (the packed weights follow it): <c>order[t]</c> is a tap's index in the ONNX kernel, row-major.</summary>
+        protected virtual int[] TapOrder(Node node) => Enumerable.Range(0, Shape.Size(node.Inputs[1]!.Shape) / node.Inputs[1]!.Shape[0]).ToArray();
 
         public override long WorkspaceBytes(Node node)
         {
