@@ -120,6 +120,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_16") >= 4, "too few layers on the phased depthwise kernel");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_masked16") >= 4, "too few layers on the masked depthwise kernel");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
+            Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));
             Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
         }
 

@@ -27,6 +27,7 @@ namespace Bitsmith.Emit.Tests
         public const int DepthwiseCases = 16;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
+        public const int PoolCases = 12;
 
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
@@ -86,6 +87,24 @@ namespace Bitsmith.Emit.Tests
             from layer in Layers
             select new ConvSpec(batch, channels, 1, multiplier, h, w, kh, kw, stride, stride, dh, dw, pads, layer with { ForceExact = false });
 
+        private sealed record PoolSpec(int Planes, int Height, int Width, int KernelH, int KernelW, int Stride, int Dilation, int[] Pads, bool CeilMode, bool Signed, bool Quantised, int Seed);
+
+        /// <summary>8-bit MaxPools: rows narrower and wider than a vector, every stride and dilation, windows reaching into the padding.</summary>
+        private static readonly Gen<PoolSpec> Pools =
+            from planes in Gen.Int[1, 6]
+            from h in Gen.Int[1, 20]
+            from w in Gen.Int[1, 70]
+            from kh in Gen.Int[1, 4]
+            from kw in Gen.Int[1, 4]
+            from stride in Gen.Int[1, 3]
+            from dilation in Gen.Int[1, 2]
+            from pads in Gen.Int[0, 3].Array[4]
+            from ceil in Gen.Bool
+            from signed in Gen.Bool
+            from quantised in Gen.OneOf(true, true, false)
+            from seed in Gen.Int[0, 1 << 30]
+            select new PoolSpec(planes, h, w, kh, kw, stride, dilation, pads, ceil, signed, quantised, seed);
+
         private static readonly Gen<GemmSpec> Gemms =
             from rows in Gen.OneOf(1, 1, 2, 3)
             from depth in Gen.Int[1, 80]
@@ -119,6 +138,8 @@ namespace Bitsmith.Emit.Tests
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));
             for (int i = 0; i < BinaryCases; i++)
                 yield return Binary(i, Layers.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _));
+            for (int i = 0; i < PoolCases; i++)
+                yield return Pool(i, Pools.Generate(pcg, null!, out _));
         }
 
         /// <param name="implementation">An implementation to force where it applies (else the cost model picks).</param>
@@ -191,6 +212,31 @@ namespace Bitsmith.Emit.Tests
             TypeInference.Run(g);
             Verifier.Verify(g, VerifierStage.Optimized);
             var inputs = g.Inputs.Select(v => Ints(v.Type, v.Shape, (int)v.Type.MinValue(), (int)v.Type.MaxValue(), random)).ToArray();
+            return new ModelCase(Prefix + g.Name, g, new[] { inputs }, new CompileOptions());
+        }
+
+        private static ModelCase Pool(int index, PoolSpec s)
+        {
+            var random = new Random(s.Seed);
+            var g = new Graph($"maxpool_{index}", null);
+            var type = s.Signed ? ElementType.Int8 : ElementType.UInt8;
+            // ONNX wants pads smaller than the kernel's extent, and the window inside the padded input.
+            int[] pads = s.Pads.Select((p, i) => Math.Min(p, (i % 2 == 0 ? s.KernelH : s.KernelW) - 1)).ToArray();
+            int height = Math.Max(s.Height, s.Dilation * (s.KernelH - 1) + 1), width = Math.Max(s.Width, s.Dilation * (s.KernelW - 1) + 1);
+            var quant = s.Quantised ? PerTensor(0.01f + (float)random.NextDouble() * 0.05f, random.Next((int)type.MinValue(), (int)type.MaxValue() + 1), 8) : null;
+            var x = new Value("x", type, new[] { 1, s.Planes, height, width }) { Quant = quant };
+            g.Inputs.Add(x);
+            var y = new Value("y", type, Array.Empty<int>()) { Quant = quant };
+            var node = Node("pool", "MaxPool", new[] { x }, y, ("kernel_shape", new long[] { s.KernelH, s.KernelW }),
+                ("strides", new long[] { s.Stride, s.Stride }), ("dilations", new long[] { s.Dilation, s.Dilation }),
+                ("pads", pads.Select(p => (long)p).ToArray()), ("ceil_mode", s.CeilMode ? 1L : 0L));
+            g.Nodes.Add(node);
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
+            y.Type = type;
+            y.Quant = quant;
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var inputs = new[] { Ints(type, x.Shape, (int)type.MinValue(), (int)type.MaxValue(), random) };
             return new ModelCase(Prefix + g.Name, g, new[] { inputs }, new CompileOptions());
         }
 

@@ -19,6 +19,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new Elementwise.QuantizeImplementation(),
             new Elementwise.ClipImplementation(),
             new Elementwise.MaxPoolImplementation(),
+            new Elementwise.IntegerMaxPoolImplementation(),
             new Elementwise.QuantizedAddImplementation(),
         };
 

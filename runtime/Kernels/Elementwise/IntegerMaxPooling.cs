@@ -1,0 +1,116 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Bitsmith.Runtime.Kernels.Elementwise
+{
+    /// <summary>
+    /// 2-D max pooling of u8 or s8 planes (quantised values share the input's parameters, so the
+    /// largest code is the largest value): per output row, the window's input rows are reduced
+    /// with vector maxima into one row, then each output takes the maximum of its columns there.
+    /// Taps in the padding are skipped; a window with none gives the type's lowest value (what
+    /// float's lowest value quantises to).
+    /// </summary>
+    public static class IntegerMaxPooling
+    {
+        /// <param name="rows">Workspace of two input rows: the window rows' maximum, then the window columns' maximum.</param>
+        public static void Pool2d<T>(ReadOnlySpan<T> x, int planes, int height, int width, int kernelH, int kernelW,
+            int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft, int outHeight, int outWidth, Span<T> rows, Span<T> y)
+            where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+        {
+            if (x.Length < planes * height * width || y.Length < planes * outHeight * outWidth || rows.Length < 2 * width)
+                throw new ArgumentException("the planes or the row buffers do not fit the spans");
+            var row = rows.Slice(0, width);
+            // window[i]: the maximum of the kernel's columns starting at input column i, where all are inside.
+            int span = (kernelW - 1) * dilationW, whole = Math.Max(0, width - span);
+            var window = rows.Slice(width, whole);
+            // The outputs whose columns all lie inside the input: [first, last).
+            int first = Math.Min(outWidth, Math.Max(0, (padLeft + strideW - 1) / strideW));
+            int last = Math.Max(first, Math.Min(outWidth, whole == 0 ? 0 : (whole - 1 + padLeft) / strideW + 1));
+            for (int p = 0; p < planes; p++)
+            {
+                var plane = x.Slice(p * height * width, height * width);
+                var output = y.Slice(p * outHeight * outWidth, outHeight * outWidth);
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    row.Fill(T.MinValue);
+                    for (int ky = 0; ky < kernelH; ky++)
+                    {
+                        int iy = oy * strideH - padTop + ky * dilationH;
+                        if ((uint)iy < (uint)height)
+                            Max(row, plane.Slice(iy * width, width));
+                    }
+                    if (whole > 0)
+                    {
+                        row.Slice(0, whole).CopyTo(window);
+                        for (int kx = 1; kx < kernelW; kx++)
+                            Max(window, row.Slice(kx * dilationW, whole));
+                    }
+                    var outputRow = output.Slice(oy * outWidth, outWidth);
+                    for (int ox = 0; ox < first; ox++)
+                        outputRow[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
+                    Gather(window, first * strideW - padLeft, strideW, outputRow.Slice(first, last - first));
+                    for (int ox = last; ox < outWidth; ox++)
+                        outputRow[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
+                }
+            }
+        }
+
+        /// <summary>A window that reaches past the row: the maximum of its columns inside (the lowest value if none).</summary>
+        private static T Edge<T>(ReadOnlySpan<T> row, int start, int kernelW, int dilationW)
+            where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+        {
+            T max = T.MinValue;
+            for (int kx = 0, ix = start; kx < kernelW; kx++, ix += dilationW)
+                if ((uint)ix < (uint)row.Length && row[ix] > max)
+                    max = row[ix];
+            return max;
+        }
+
+        /// <summary><c>into[k] = from[start + k · stride]</c>: a copy at stride 1, the even bytes of 16-bit words at stride 2.</summary>
+        private static void Gather<T>(ReadOnlySpan<T> from, int start, int stride, Span<T> into)
+            where T : unmanaged
+        {
+            if (stride == 1)
+            {
+                from.Slice(start, into.Length).CopyTo(into);
+                return;
+            }
+            int k = 0;
+            if (stride == 2 && Vector128.IsHardwareAccelerated)
+            {
+                var bytes = MemoryMarshal.AsBytes(from);
+                var target = MemoryMarshal.AsBytes(into);
+                var low = Vector128.Create((ushort)0xFF);
+                for (; k + 16 <= into.Length && start + 2 * k + 32 <= bytes.Length; k += 16)
+                {
+                    var a = Vector128.Create(bytes.Slice(start + 2 * k, 16)).AsUInt16() & low;
+                    var b = Vector128.Create(bytes.Slice(start + 2 * k + 16, 16)).AsUInt16() & low;
+                    Vector128.Narrow(a, b).CopyTo(target.Slice(k));
+                }
+            }
+            for (; k < into.Length; k++)
+                into[k] = from[start + k * stride];
+        }
+
+        /// <summary><c>into[i] = max(into[i], from[i])</c>, 16 bytes a step (the last step may overlap the one before).</summary>
+        private static void Max<T>(Span<T> into, ReadOnlySpan<T> from)
+            where T : unmanaged, IBinaryInteger<T>
+        {
+            int i = 0, n = into.Length;
+            if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+            {
+                int step = Vector128<T>.Count;
+                for (; i + step <= n; i += step)
+                    Vector128.Max(Vector128.Create(into.Slice(i, step)), Vector128.Create(from.Slice(i, step))).CopyTo(into.Slice(i));
+                if (i < n)
+                    Vector128.Max(Vector128.Create(into.Slice(n - step, step)), Vector128.Create(from.Slice(n - step, step))).CopyTo(into.Slice(n - step));
+                return;
+            }
+            for (; i < n; i++)
+                if (from[i] > into[i])
+                    into[i] = from[i];
+        }
+    }
+}
