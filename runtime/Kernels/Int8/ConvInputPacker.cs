@@ -68,6 +68,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 var words = dst.Slice(q * planeWords, planeWords);
                 words.Slice(0, padTop * planeCols).Fill(fillWord);
                 words.Slice((padTop + height) * planeCols).Fill(fillWord);
+                if (planeCols == width)
+                {
+                    // No padding columns: the rows are back to back in the input and in the plane, so the
+                    // whole plane interleaves in one pass (narrow rows would otherwise never fill a vector).
+                    int c0 = 4 * q;
+                    Interleave(Plane(x, c0, plane, channels), Plane(x, c0 + 1, plane, channels), Plane(x, c0 + 2, plane, channels), Plane(x, c0 + 3, plane, channels),
+                        fill, flip, words.Slice(padTop * planeCols, plane));
+                    continue;
+                }
                 for (int h = 0; h < height; h++)
                 {
                     var row = words.Slice((padTop + h) * planeCols, planeCols);
@@ -80,6 +89,10 @@ namespace Bitsmith.Runtime.Kernels.Int8
             }
         }
 
+        /// <summary>The whole plane of channel c, or empty past the last channel.</summary>
+        private static ReadOnlySpan<byte> Plane(ReadOnlySpan<byte> x, int c, int plane, int channels) =>
+            c < channels ? x.Slice(c * plane, plane) : ReadOnlySpan<byte>.Empty;
+
         /// <summary>Row h of channel c, or empty past the last channel (then the fill byte stands for it).</summary>
         private static ReadOnlySpan<byte> Row(ReadOnlySpan<byte> x, int c, int h, int width, int plane, int channels) =>
             c < channels ? x.Slice(c * plane + h * width, width) : ReadOnlySpan<byte>.Empty;
@@ -88,12 +101,19 @@ namespace Bitsmith.Runtime.Kernels.Int8
         private static void Interleave(ReadOnlySpan<byte> r0, ReadOnlySpan<byte> r1, ReadOnlySpan<byte> r2, ReadOnlySpan<byte> r3, byte fill, byte flip, Span<int> target)
         {
             int i = 0, n = target.Length;
-            if (Vector128.IsHardwareAccelerated)
+            if (Vector128.IsHardwareAccelerated && n >= 16)
             {
                 var f = Vector128.Create(flip);
                 var filled = Vector128.Create(fill);
-                for (; i + 16 <= n; i += 16)
+                // A ragged end is one more step, overlapping the step before it.
+                for (int next = 0; i < n; i = next)
                 {
+                    next = i + 16;
+                    if (next > n)
+                    {
+                        i = n - 16;
+                        next = n;
+                    }
                     var (a0, a1, a2, a3) = Widen(r0.IsEmpty ? filled : Vector128.Create(r0.Slice(i, 16)) ^ f);
                     var (b0, b1, b2, b3) = Widen(r1.IsEmpty ? filled : Vector128.Create(r1.Slice(i, 16)) ^ f);
                     var (c0, c1, c2, c3) = Widen(r2.IsEmpty ? filled : Vector128.Create(r2.Slice(i, 16)) ^ f);
