@@ -28,6 +28,7 @@ namespace Bitsmith.Emit.Tests
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
         public const int PoolCases = 12;
+        public const int AverageCases = 8;
 
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
@@ -140,6 +141,8 @@ namespace Bitsmith.Emit.Tests
                 yield return Binary(i, Layers.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _));
             for (int i = 0; i < PoolCases; i++)
                 yield return Pool(i, Pools.Generate(pcg, null!, out _));
+            for (int i = 0; i < AverageCases; i++)
+                yield return GlobalAverage(i, Pools.Generate(pcg, null!, out _));
         }
 
         /// <param name="implementation">An implementation to force where it applies (else the cost model picks).</param>
@@ -235,6 +238,26 @@ namespace Bitsmith.Emit.Tests
             TypeInference.Run(g);
             y.Type = type;
             y.Quant = quant;
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var inputs = new[] { Ints(type, x.Shape, (int)type.MinValue(), (int)type.MaxValue(), random) };
+            return new ModelCase(Prefix + g.Name, g, new[] { inputs }, new CompileOptions());
+        }
+
+        /// <summary>A GlobalAveragePool of 8-bit codes to float (the pool's spec gives the sizes, types and seed).</summary>
+        private static ModelCase GlobalAverage(int index, PoolSpec s)
+        {
+            var random = new Random(s.Seed);
+            var g = new Graph($"global_average_{index}", null);
+            var type = s.Signed ? ElementType.Int8 : ElementType.UInt8;
+            var x = new Value("x", type, new[] { 1 + index % 2, s.Planes, s.Height, s.Width })
+            {
+                Quant = PerTensor((float)(random.NextDouble() * 0.1 + 1e-3), random.Next((int)type.MinValue(), (int)type.MaxValue() + 1), 8),
+            };
+            g.Inputs.Add(x);
+            var y = new Value("y", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("average", "GlobalAveragePool", new[] { x }, y));
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
             Verifier.Verify(g, VerifierStage.Optimized);
             var inputs = new[] { Ints(type, x.Shape, (int)type.MinValue(), (int)type.MaxValue(), random) };
             return new ModelCase(Prefix + g.Name, g, new[] { inputs }, new CompileOptions());

@@ -20,6 +20,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new Elementwise.ClipImplementation(),
             new Elementwise.MaxPoolImplementation(),
             new Elementwise.IntegerMaxPoolImplementation(),
+            new Elementwise.GlobalAverageImplementation(),
             new Elementwise.QuantizedAddImplementation(),
         };
 

@@ -30,6 +30,17 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
             ref byte pa = ref MemoryMarshal.GetReference(a);
             ref byte pb = ref MemoryMarshal.GetReference(b);
             int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<int> za = Vector512.Create(aZero), zb = Vector512.Create(bZero);
+                Vector512<float> sa = Vector512.Create(aScale), sb = Vector512.Create(bScale);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var va = Vector512.ConvertToSingle(Widen512(Vector128.LoadUnsafe(ref pa, (nuint)i), aSigned) - za) * sa;
+                    var vb = Vector512.ConvertToSingle(Widen512(Vector128.LoadUnsafe(ref pb, (nuint)i), bSigned) - zb) * sb;
+                    store.Store(act.Apply(va + vb), ref y, i);
+                }
+            }
             if (Vector128.IsHardwareAccelerated)
             {
                 Vector128<int> za = Vector128.Create(aZero), zb = Vector128.Create(bZero);
@@ -53,6 +64,12 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
             }
         }
 
+        /// <summary>Sixteen bytes to sixteen int lanes in one widening.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Widen512(Vector128<byte> bytes, bool signed) => signed
+            ? Vector512.WidenLower(Vector256.WidenLower(bytes.AsSByte().ToVector256()).ToVector512())
+            : Vector512.WidenLower(Vector256.WidenLower(bytes.ToVector256()).ToVector512()).AsInt32();
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Widen(Vector128<byte> bytes, bool signed)
         {
@@ -74,11 +91,15 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
             void Store(float value, ref byte y, int i);
 
             void Store(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3, ref byte y, int i);
+
+            void Store(Vector512<float> v, ref byte y, int i);
         }
 
         private readonly struct ToFloats : IStore
         {
             public void Store(float value, ref byte y, int i) => Unsafe.Add(ref Unsafe.As<byte, float>(ref y), i) = value;
+
+            public void Store(Vector512<float> v, ref byte y, int i) => v.StoreUnsafe(ref Unsafe.As<byte, float>(ref y), (nuint)i);
 
             public void Store(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3, ref byte y, int i)
             {
@@ -107,6 +128,9 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
             }
 
             public void Store(float value, ref byte y, int i) => Unsafe.Add(ref y, i) = (byte)Quantize.Saturate(value / _scale, _zeroPoint, _min, _max);
+
+            public void Store(Vector512<float> v, ref byte y, int i) =>
+                QuantizeVectors.Narrow(QuantizeVectors.Codes(v, Vector512.Create(_scale), Vector512.Create(_zero), Vector512.Create(_lo), Vector512.Create(_hi))).StoreUnsafe(ref y, (nuint)i);
 
             public void Store(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3, ref byte y, int i)
             {

@@ -26,6 +26,12 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
             ref float px = ref MemoryMarshal.GetReference(x);
             int i = 0, n = x.Length;
             float zero = zeroPoint, lo = min, hi = max;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> s = Vector512.Create(scale), z = Vector512.Create(zero), l = Vector512.Create(lo), h = Vector512.Create(hi);
+                for (; i + 16 <= n; i += 16)
+                    QuantizeVectors.Narrow(QuantizeVectors.Codes(Vector512.LoadUnsafe(ref px, (nuint)i), s, z, l, h)).StoreUnsafe(ref y, (nuint)i);
+            }
             if (Vector128.IsHardwareAccelerated)
             {
                 Vector128<float> s = Vector128.Create(scale), z = Vector128.Create(zero), l = Vector128.Create(lo), h = Vector128.Create(hi);
