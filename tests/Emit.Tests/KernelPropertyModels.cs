@@ -25,6 +25,7 @@ namespace Bitsmith.Emit.Tests
     {
         public const int ConvCases = 48;
         public const int DepthwiseCases = 16;
+        public const int PointwiseCases = 12;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
         public const int PoolCases = 12;
@@ -134,6 +135,14 @@ namespace Bitsmith.Emit.Tests
                 pads[1] = Math.Min(pads[1], spec.DilationW * (spec.KernelW - 1));
                 pads[3] = Math.Min(pads[3], spec.DilationW * (spec.KernelW - 1) - pads[1]);
                 yield return Conv(ConvCases + i, spec with { StrideH = 1, StrideW = 1, Pads = pads }, "qdwconv_u8s8_f32fma_masked16");
+            }
+            for (int i = 0; i < PointwiseCases; i++)
+            {
+                // 1x1 convs on small maps, half forced onto the pointwise matrix-product kernels.
+                var spec = Convs.Generate(pcg, null!, out _);
+                int channels = Gen.Int[1, 70].Generate(pcg, null!, out _), filters = Gen.Int[1, 70].Generate(pcg, null!, out _);
+                spec = spec with { Groups = 1, GroupChannels = channels, GroupFilters = filters, KernelH = 1, KernelW = 1, Pads = new int[4], Height = Math.Min(spec.Height, 8), Width = Math.Min(spec.Width, 8) };
+                yield return Conv(ConvCases + DepthwiseCases + i, spec, i % 2 == 0 ? (spec.Layer.ForceExact ? "qconv1x1_u8s8_4x16c4_exact16" : "qconv1x1_u8s8_4x16c4") : null);
             }
             for (int i = 0; i < GemmCases; i++)
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));

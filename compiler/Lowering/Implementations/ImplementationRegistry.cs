@@ -14,6 +14,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvImplementation(exact: true),
             new QDepthwiseImplementation(),
             new QDepthwiseMaskedImplementation(),
+            new QPointwiseImplementation(exact: false),
+            new QPointwiseImplementation(exact: true),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
             new Elementwise.QuantizeImplementation(),

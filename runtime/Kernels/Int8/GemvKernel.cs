@@ -40,7 +40,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             }
         }
 
-        private static void Block512<TDot>(ref int x, ref sbyte w, int quads, ref int acc) where TDot : IDot4
+        internal static void Block512<TDot>(ref int x, ref sbyte w, int quads, ref int acc) where TDot : IDot4
         {
             Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
             int q = 0;
@@ -57,7 +57,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref acc);
         }
 
-        private static void Block256<TDot>(ref int x, ref sbyte w, int quads, ref int acc) where TDot : IDot4
+        internal static void Block256<TDot>(ref int x, ref sbyte w, int quads, ref int acc) where TDot : IDot4
         {
             Vector256<int> lo0 = default, hi0 = default, lo1 = default, hi1 = default;
             int q = 0;
@@ -81,7 +81,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             (hi0 + hi1).StoreUnsafe(ref acc, 8);
         }
 
-        private static void Block128(ref int x, ref sbyte w, int quads, ref int acc)
+        internal static void Block128(ref int x, ref sbyte w, int quads, ref int acc)
         {
             Vector128<int> a0 = default, a1 = default, a2 = default, a3 = default;
             ref int wi = ref Unsafe.As<sbyte, int>(ref w);
@@ -100,7 +100,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             a3.StoreUnsafe(ref acc, 12);
         }
 
-        private static void BlockScalar(ref int x, ref sbyte w, int quads, ref int acc)
+        internal static void BlockScalar(ref int x, ref sbyte w, int quads, ref int acc)
         {
             ref int wi = ref Unsafe.As<sbyte, int>(ref w);
             for (int r = 0; r < Rows; r++)
