@@ -120,6 +120,7 @@ namespace Bitsmith.Emit.Tests
             Assert.Contains(used.Keys, k => k == "qgemv_u8s8_16c4");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_16") >= 4, "too few layers on the phased depthwise kernel");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_masked16") >= 4, "too few layers on the masked depthwise kernel");
+            Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_c16") >= 4, "too few layers on the channels-in-lanes depthwise kernel");
             Assert.True(used.GetValueOrDefault("qconv1x1_u8s8_4x16c4") + used.GetValueOrDefault("qconv1x1_u8s8_4x16c4_exact16") >= 4, "too few layers on the pointwise kernels");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
             Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));

@@ -19,12 +19,12 @@ namespace Bitsmith.Emit.Tests
     /// u8 and s8 inputs, u8/s8/s4/u4 weights, every output type and activation; a third of the
     /// cases force the exact 16-bit form, the rest take what the cost model picks. Depthwise
     /// convs get their own cases, on planes wide enough for every vector loop of the packers,
-    /// alternately forced onto the phased and the masked depthwise implementations.
+    /// forced in turn onto the phased, the masked and the channels-in-lanes implementations.
     /// </summary>
     public static class KernelPropertyModels
     {
         public const int ConvCases = 48;
-        public const int DepthwiseCases = 16;
+        public const int DepthwiseCases = 18;
         public const int PointwiseCases = 12;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
@@ -125,9 +125,15 @@ namespace Bitsmith.Emit.Tests
             for (int i = 0; i < DepthwiseCases; i++)
             {
                 var spec = DepthwiseConvs.Generate(pcg, null!, out _);
-                if (i % 2 == 0)
+                if (i % 3 == 0)
                 {
                     yield return Conv(ConvCases + i, spec, "qdwconv_u8s8_f32fma_16");
+                    continue;
+                }
+                if (i % 3 == 2)
+                {
+                    // Channels in lanes: one filter a channel, planes small and large.
+                    yield return Conv(ConvCases + i, spec with { GroupFilters = 1 }, "qdwconv_u8s8_f32fma_c16");
                     continue;
                 }
                 // The masked form needs stride 1 and an output no wider than the input.

@@ -14,6 +14,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvImplementation(exact: true),
             new QDepthwiseImplementation(),
             new QDepthwiseMaskedImplementation(),
+            new QDepthwiseChannelsImplementation(),
             new QPointwiseImplementation(exact: false),
             new QPointwiseImplementation(exact: true),
             new QGemvImplementation(exact: false),

@@ -158,7 +158,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             return new PhasedConvGeometry(1, x.Shape[2], x.Shape[3], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, y[2], y[3]);
         }
 
-        private static Int8Operands? Operands(Node node, out string whyNot)
+        private protected static Int8Operands? Operands(Node node, out string whyNot)
         {
             Value x = node.Inputs[0]!, w = node.Inputs[1]!;
             int rows = w.Shape[0], depth = Shape.Size(w.Shape) / rows;
