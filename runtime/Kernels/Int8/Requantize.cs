@@ -36,7 +36,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
         {
             if (stride == width)
                 (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
-            for (int y = 0; y < rows; y++)
+            int y = 0;
+            if (NarrowRows(width))
+                for (; y < rows && OverlapFits(y, stride, width, acc.Length, dst.Length); y++)
+                    RowToFloat(acc.Slice(y * stride, Block), offset, scale, bias, act, dst.Slice(y * width, Block));
+            for (; y < rows; y++)
                 RowToFloat(acc.Slice(y * stride, width), offset, scale, bias, act, dst.Slice(y * width, width));
         }
 
@@ -44,7 +48,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
         {
             if (stride == width)
                 (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
-            for (int y = 0; y < rows; y++)
+            int y = 0;
+            if (NarrowRows(width))
+                for (; y < rows && OverlapFits(y, stride, width, acc.Length, dst.Length); y++)
+                    RowToUInt8(acc.Slice(y * stride, Block), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, Block));
+            for (; y < rows; y++)
                 RowToUInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
         }
 
@@ -52,7 +60,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
         {
             if (stride == width)
                 (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
-            for (int y = 0; y < rows; y++)
+            int y = 0;
+            if (NarrowRows(width))
+                for (; y < rows && OverlapFits(y, stride, width, acc.Length, dst.Length); y++)
+                    RowToInt8(acc.Slice(y * stride, Block), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, Block));
+            for (; y < rows; y++)
                 RowToInt8(acc.Slice(y * stride, width), offset, scale, bias, act, outScale, outZero, dst.Slice(y * width, width));
         }
 
@@ -73,11 +85,13 @@ namespace Bitsmith.Runtime.Kernels.Int8
             {
                 ref int a = ref Unsafe.Add(ref pa, y * stride);
                 ref byte d = ref Unsafe.Add(ref pd, y * width);
-                int i = 0;
+                int i = 0, run = width;
+                if (NarrowRows(width) && OverlapFits(y, stride, width, acc.Length, dst.Length))
+                    run = Block;
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vm = Vector512.Create(m), vb = Vector512.Create(b), vz = Vector512.Create((float)zero), vlo = Vector512.Create((float)lo), vhi = Vector512.Create((float)hi);
-                    for (; i + 16 <= width; i += 16)
+                    for (; i + 16 <= run; i += 16)
                     {
                         var q = Vector512.Round(Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset)) * vm + vb) + vz;
                         q = Vector512.ConditionalSelect(Vector512.LessThan(q, vlo), vlo, q);
@@ -88,7 +102,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 if (Vector128.IsHardwareAccelerated)
                 {
                     Vector128<float> vm = Vector128.Create(m), vb = Vector128.Create(b), vz = Vector128.Create((float)zero), vlo = Vector128.Create((float)lo), vhi = Vector128.Create((float)hi);
-                    for (; i + 4 <= width; i += 4)
+                    for (; i + 4 <= run; i += 4)
                     {
                         var q = Vector128.Round(Vector128.ConvertToSingle(Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.Create(offset)) * vm + vb) + vz;
                         q = Vector128.ConditionalSelect(Vector128.LessThan(q, vlo), vlo, q);
@@ -97,13 +111,26 @@ namespace Bitsmith.Runtime.Kernels.Int8
                         Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
                     }
                 }
-                for (; i < width; i++)
+                for (; i < run; i++)
                 {
                     int code = (int)Math.Round((double)(float)((float)((float)(Unsafe.Add(ref a, i) + offset) * m) + b), MidpointRounding.ToEven) + zero;
                     Unsafe.Add(ref d, i) = (byte)Math.Max(lo, Math.Min(hi, code));
                 }
             }
         }
+
+        /// <summary>Vector results a step where a row is narrower.</summary>
+        private const int Block = 16;
+
+        /// <summary>
+        /// Rows narrower than a vector are written a whole vector at a time: the lanes past the
+        /// row's end land on the next row's place, which the next row then overwrites (rows go in
+        /// order). Only where the vector stays inside both spans; the last rows go one by one.
+        /// </summary>
+        private static bool NarrowRows(int width) => width < Block && Vector512.IsHardwareAccelerated;
+
+        private static bool OverlapFits(int y, int stride, int width, int accLength, int dstLength) =>
+            (long)y * stride + Block <= accLength && (long)y * width + Block <= dstLength;
 
         public static void LanesToFloat<TAct>(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<double> scale, ReadOnlySpan<double> bias, TAct act, Span<float> dst) where TAct : struct, IActivationOp =>
             Lanes(acc, offset, scale, bias, act, new FloatStore(), ref Unsafe.As<float, byte>(ref MemoryMarshal.GetReference(Checked(dst, acc.Length))));

@@ -43,8 +43,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var g = PlaneOf(node);
             long channels = (long)node.Inputs[0]!.Shape[0] * node.Outputs[0].Shape[1];
             long lanes = channels * Count(g.OutHeight, g.InWidth) * g.Taps;
-            // ~40 G MAC/s of 512-bit FMA with the mask AND; conversion ~0.1 ns an input; epilogue ~0.3 ns an output.
-            return lanes / 40.0 + Shape.Size(node.Inputs[0]!.Shape) * 0.1 + Shape.Size(node.Outputs[0].Shape) * 0.3 + channels * 15 + 200;
+            // ~40 G MAC/s of 512-bit FMA with the mask AND; conversion ~0.1 ns an input; epilogue ~0.3 ns an output;
+            // ~50 ns of calls a channel (the per-layer profile: ~68 ns a 6x6 channel in all).
+            return lanes / 40.0 + Shape.Size(node.Inputs[0]!.Shape) * 0.1 + Shape.Size(node.Outputs[0].Shape) * 0.3 + channels * 50 + 200;
         }
 
         protected override int[] TapOrder(Node node) => PlaneOf(node).TapOrder;
