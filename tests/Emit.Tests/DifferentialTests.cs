@@ -121,7 +121,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_16") >= 4, "too few layers on the phased depthwise kernel");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_masked16") >= 4, "too few layers on the masked depthwise kernel");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_c16") >= 4, "too few layers on the channels-in-lanes depthwise kernel");
-            Assert.True(used.GetValueOrDefault("qconv1x1_u8s8_4x16c4") + used.GetValueOrDefault("qconv1x1_u8s8_4x16c4_exact16") >= 4, "too few layers on the pointwise kernels");
+            Assert.True(used.GetValueOrDefault("qconv_u8s8_rows_4x16c4") + used.GetValueOrDefault("qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few layers on the im2col-rows kernels");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
             Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));
             Assert.Equal(KernelPropertyModels.AverageCases, used.GetValueOrDefault("gap_8bit_vec"));

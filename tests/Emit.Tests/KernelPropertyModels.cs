@@ -25,7 +25,7 @@ namespace Bitsmith.Emit.Tests
     {
         public const int ConvCases = 48;
         public const int DepthwiseCases = 18;
-        public const int PointwiseCases = 12;
+        public const int RowsCases = 12;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
         public const int PoolCases = 12;
@@ -142,13 +142,15 @@ namespace Bitsmith.Emit.Tests
                 pads[3] = Math.Min(pads[3], spec.DilationW * (spec.KernelW - 1) - pads[1]);
                 yield return Conv(ConvCases + i, spec with { StrideH = 1, StrideW = 1, Pads = pads }, "qdwconv_u8s8_f32fma_masked16");
             }
-            for (int i = 0; i < PointwiseCases; i++)
+            for (int i = 0; i < RowsCases; i++)
             {
-                // 1x1 convs on small maps, half forced onto the pointwise matrix-product kernels.
+                // Dense convs on small maps (1x1 and k x k, padded, strided, dilated), half forced onto the im2col-rows kernels.
                 var spec = Convs.Generate(pcg, null!, out _);
                 int channels = Gen.Int[1, 70].Generate(pcg, null!, out _), filters = Gen.Int[1, 70].Generate(pcg, null!, out _);
-                spec = spec with { Groups = 1, GroupChannels = channels, GroupFilters = filters, KernelH = 1, KernelW = 1, Pads = new int[4], Height = Math.Min(spec.Height, 8), Width = Math.Min(spec.Width, 8) };
-                yield return Conv(ConvCases + DepthwiseCases + i, spec, i % 2 == 0 ? (spec.Layer.ForceExact ? "qconv1x1_u8s8_4x16c4_exact16" : "qconv1x1_u8s8_4x16c4") : null);
+                spec = spec with { Groups = 1, GroupChannels = channels, GroupFilters = filters, Height = Math.Min(spec.Height, 8), Width = Math.Min(spec.Width, 8) };
+                if (i % 3 == 0)
+                    spec = spec with { KernelH = 1, KernelW = 1, Pads = new int[4] };
+                yield return Conv(ConvCases + DepthwiseCases + i, spec, i % 2 == 0 ? (spec.Layer.ForceExact ? "qconv_u8s8_rows_4x16c4_exact16" : "qconv_u8s8_rows_4x16c4") : null);
             }
             for (int i = 0; i < GemmCases; i++)
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));

@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Bitsmith.Compiler.Emit;
+using Bitsmith.Compiler.Emit.Layers;
+using Bitsmith.Compiler.Ir;
+using Bitsmith.Compiler.Ops;
+
+namespace Bitsmith.Compiler.Lowering.Implementations.Int8
+{
+    /// <summary>
+    /// A quantised Conv (group 1, any kernel, stride, dilation and padding) as a matrix product
+    /// with output channels in the vector lanes, on <c>Runtime.Kernels.Int8.GemmKernel</c>: the
+    /// input transposed once to padded channels-last words, each output pixel's row gathered
+    /// tap by tap (im2col, <c>PatchPacker</c>), four pixels sharing each weight load, the weights
+    /// packed tap-major as for the GEMV (<see cref="C4Blocks16"/>). Where a feature map is small
+    /// (the late layers: 6x6, 4x4, 3x3) this fills the lanes that a tile of pixels would leave
+    /// empty; each pixel's channels are requantised together, then scattered to NCHW.
+    /// </summary>
+    public sealed class QConvRowsImplementation : LayerImplementation
+    {
+        private readonly bool _exact;
+
+        public QConvRowsImplementation(bool exact) => _exact = exact;
+
+        public override string Name => _exact ? "qconv_u8s8_rows_4x16c4_exact16" : "qconv_u8s8_rows_4x16c4";
+
+        private string Dot => _exact ? "WordPairs" : "BytePairs";
+
+        public override string? WhyNot(Node node, LayerFacts facts)
+        {
+            if (node.OpType != "Conv")
+                return "not a Conv";
+            Value x = node.Inputs[0]!;
+            if (x.Rank != 4)
+                return "only 2-D convolutions";
+            if (node.GetInt("group", 1) != 1)
+                return "grouped";
+            var problem = Int8Operands.OutputProblem(node.Outputs[0]);
+            if (problem != null)
+                return problem;
+            var b = node.Input(2);
+            if (b != null && b.Constant == null)
+                return "the bias is not a constant";
+            var ops = Operands(node, out string whyNot);
+            if (ops == null)
+                return whyNot;
+            // A packed word holds four channels of one tap: channels 2j and 2j+1 pair (a lone last channel pairs with the fill).
+            var g = GeometryOf(node);
+            if (!_exact && !ops.BytePairsCannotSaturate(d => PairOf(d, g)))
+                return "some weight pair can saturate vpmaddubsw's int16 (the exact form applies)";
+            return null;
+        }
+
+        public override string Describe(Node node) => _exact
+            ? "int8 conv as a matrix product (im2col rows), output channels in lanes, 4 pixels x 16 channels a tile, exact 16-bit pairs (vpdpbusd with AVX-VNNI)"
+            : "int8 conv as a matrix product (im2col rows), output channels in lanes, 4 pixels x 16 channels a tile, byte pairs (vpmaddubsw, proven not to saturate; vpdpbusd with AVX-VNNI)";
+
+        public override double EstimatedNanoseconds(Node node)
+        {
+            var g = GeometryOf(node);
+            long batch = node.Inputs[0]!.Shape[0];
+            long paddedMacs = batch * g.Pixels * ((g.Filters + 15) / 16 * 16) * g.RowWords * 4L;
+            // ~110 G MAC/s with four rows a weight load (90 exact); transposing ~0.7 ns an input byte,
+            // the row copies, and the epilogue with its scatter ~0.8 ns an output.
+            return paddedMacs / (_exact ? 90.0 : 110.0) + batch * ((double)g.Channels * g.Height * g.Width * 0.7 + g.Pixels * g.Taps * (10 + g.Quads * 0.1)
+                + (double)g.Pixels * g.Filters * 0.8 + g.Pixels * 30) + 150;
+        }
+
+        public override IEnumerable<PlanAttribute> Lower(Node node) => ConvEmitter.Lowered(node, node.Inputs[0]!, node.Inputs[1]!);
+
+        public override bool ReplacesInput(Node node, int input) => input == 1 || input == 2;
+
+        public override IReadOnlyList<PackedConstant> Pack(Node node)
+        {
+            var ops = Operands(node, out string why) ?? throw node.Error("internal: " + why);
+            var g = GeometryOf(node);
+            int n = ops.Rows, depth = g.RowWords * 4;
+            // Tap-major rows: depth index t · 4 · quads + c; channels past the last stay 0.
+            var centered = new int[n * depth];
+            for (int o = 0; o < n; o++)
+                for (int c = 0; c < g.Channels; c++)
+                    for (int t = 0; t < g.Taps; t++)
+                        centered[o * depth + t * 4 * g.Quads + c] = ops.Centered[o * ops.Depth + c * g.Taps + t];
+            var weights = new C4Blocks16(n, depth);
+            var ints = new Int32Vector(n);
+            var doubles = new Float64Vector(n);
+            var biases = Int8Operands.Biases(node.Input(2), n, 1).Select(v => v == 0 ? 0.0 : v).ToArray();
+            return new[]
+            {
+                new PackedConstant("weights", weights, weights.Pack(centered)),
+                new PackedConstant("offsets", ints, ints.Pack(ops.Offsets)),
+                new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
+                new PackedConstant("biases", doubles, doubles.Pack(biases)),
+            };
+        }
+
+        public override long WorkspaceBytes(Node node)
+        {
+            var g = GeometryOf(node);
+            return PlaneBytes(g) + RowBytes(g) + AccBytes(g) + 4L * g.Filters;
+        }
+
+        private static long PlaneBytes(RowsGeometry g) => (4L * g.PlaneHeight * g.PlaneWidth * g.Quads + 63) / 64 * 64;
+
+        private static long RowBytes(RowsGeometry g) => (4L * g.Pixels * g.RowWords + 63) / 64 * 64;
+
+        private static long AccBytes(RowsGeometry g) => 4L * g.Pixels * ((g.Filters + 15) / 16 * 16);
+
+        public override void Emit(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            var win = loops.Window;
+            var g = new RowsGeometry(loops.Channels, loops.Filters, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
+            var x = c.In(0);
+            var y = c.Out(0);
+            int blocks = (g.Filters + 15) / 16;
+            bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
+            int zx = x.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
+            string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
+            string outType = CSharp.ElementType(y.Type);
+            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps");
+            string plane = c.Local("plane"), rows = c.Local("rows"), acc = c.Local("acc"), line = c.Local("line"), input = c.Local("input");
+            long planeBytes = PlaneBytes(g), rowBytes = RowBytes(g), accBytes = AccBytes(g);
+            c.W.Line($"var {w} = {M}.Cast<byte, sbyte>({c.Packed("weights")});");
+            c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
+            c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
+            c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
+            c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
+            c.W.Line($"var {plane} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
+            c.W.Line($"var {rows} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(rowBytes)}));");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)}, {CSharp.Int(accBytes)}));");
+            string lineBytes = $"{c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes + accBytes)}, {CSharp.Int(g.Filters * (outType == "float" ? 4 : 1))})";
+            c.W.Line($"var {line} = {(outType == "byte" ? lineBytes : $"{M}.Cast<byte, {outType}>({lineBytes})")};");
+            c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
+            using var batch = Affine.Loop(c, "b", loops.Batch);
+            int inImage = g.Channels * g.Height * g.Width, outImage = g.Filters * g.Pixels;
+            c.W.Line($"{K8}.PatchPacker.Transpose({input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {g.Channels}, {g.Height}, {g.Width}, " +
+                $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane});");
+            c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+            c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}, {g.RowWords}, {g.Pixels}, {w}, {blocks}, {acc}, {blocks * 16});");
+            string p = c.Local("p");
+            using (c.W.Block($"for (int {p} = 0; {p} < {g.Pixels}; {p}++)"))
+            {
+                c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, $"{acc}.Slice({p} * {blocks * 16}, {g.Filters})", offsets, scales, biases, line));
+                c.W.Line($"{RuntimeNames.Kernels}.Strided.Scatter<{outType}>({line}, {c.OutName(0)}.Slice({Affine.Sum2(Affine.Term(batch.Index, outImage), p)}), {g.Pixels});");
+            }
+        }
+
+        /// <summary>
+        /// The partner of ONNX depth index <paramref name="d"/> (<c>c · taps + t</c>) in a byte pair of
+        /// the packed rows: channel <c>c ^ 1</c> of the same tap (-1 past the last channel: the fill).
+        /// </summary>
+        private static int PairOf(int d, RowsGeometry g)
+        {
+            int c = d / g.Taps, t = d % g.Taps, partner = c ^ 1;
+            return partner < g.Channels ? partner * g.Taps + t : -1;
+        }
+
+        private static RowsGeometry GeometryOf(Node node)
+        {
+            Value x = node.Inputs[0]!, w = node.Inputs[1]!;
+            var win = ConvArithmetic.Infer(node, x, w, out int[] y);
+            return new RowsGeometry(x.Shape[1], w.Shape[0], x.Shape[2], x.Shape[3], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, y[2], y[3]);
+        }
+
+        /// <summary>The weights as [output channel][ONNX depth <c>c · taps + t</c>]; <see cref="Pack"/> reorders them tap-major.</summary>
+        private static Int8Operands? Operands(Node node, out string whyNot)
+        {
+            Value x = node.Inputs[0]!, w = node.Inputs[1]!;
+            int rows = w.Shape[0], depth = Shape.Size(w.Shape) / rows;
+            return Int8Operands.Analyse(x, w, rows, depth, (r, d) => r * depth + d, out whyNot);
+        }
+
+        /// <summary>The padded channels-last plane and the rows: taps in plane pixels, kernel row-major.</summary>
+        private sealed class RowsGeometry
+        {
+            public RowsGeometry(int channels, int filters, int height, int width, int[] kernel, int[] strides, int[] dilations, int[] padBegin, int[] padEnd, int outHeight, int outWidth)
+            {
+                Channels = channels;
+                Filters = filters;
+                Height = height;
+                Width = width;
+                OutHeight = outHeight;
+                OutWidth = outWidth;
+                Quads = (channels + 3) / 4;
+                PlaneHeight = height + padBegin[0] + padEnd[0];
+                PlaneWidth = width + padBegin[1] + padEnd[1];
+                Taps = kernel[0] * kernel[1];
+                TapOffsets = new int[Taps];
+                for (int ky = 0; ky < kernel[0]; ky++)
+                    for (int kx = 0; kx < kernel[1]; kx++)
+                        TapOffsets[ky * kernel[1] + kx] = ky * dilations[0] * PlaneWidth + kx * dilations[1];
+            }
+
+            public int Channels { get; }
+
+            public int Filters { get; }
+
+            public int Height { get; }
+
+            public int Width { get; }
+
+            public int OutHeight { get; }
+
+            public int OutWidth { get; }
+
+            public int Pixels => OutHeight * OutWidth;
+
+            public int Quads { get; }
+
+            public int PlaneHeight { get; }
+
+            public int PlaneWidth { get; }
+
+            public int Taps { get; }
+
+            public int[] TapOffsets { get; }
+
+            /// <summary>Words of one pixel's row: every tap's channel words.</summary>
+            public int RowWords => Taps * Quads;
+        }
+    }
+}
