@@ -39,6 +39,8 @@ namespace Bitsmith.Compiler.Emit
 
         public static string Int(long n) => n.ToString(CultureInfo.InvariantCulture) + (n > int.MaxValue || n < int.MinValue ? "L" : "");
 
+        public static string Byte(byte b) => "0x" + b.ToString("x2", CultureInfo.InvariantCulture);
+
         public static string Long(long n) => n == long.MinValue ? "long.MinValue" : n.ToString(CultureInfo.InvariantCulture) + "L";
 
         /// <summary>A float literal that reads back as the same float (G9), with the special values spelled out.</summary>

@@ -23,7 +23,7 @@ namespace Bitsmith.Compiler.Emit
         {
             CheckOptions(options);
             var values = plan.ValuesByName();
-            var members = new IdentifierSet("Run", "ScratchBytes", "WeightBytes", "Weights", "t_scratch", "Profile", options.ClassName);
+            var members = new IdentifierSet("Run", "ScratchBytes", "WeightBytes", "Weights", "WeightsSha256", "t_scratch", "Profile", options.ClassName);
             var io = plan.Inputs.Select(n => (Value: values[n], Output: false))
                 .Concat(plan.Outputs.Select(n => (Value: values[n], Output: true)))
                 .Select(x => new Port(x.Value, x.Output, CSharp.Identifier(x.Value.Name, pascal: true), members))
@@ -43,8 +43,11 @@ namespace Bitsmith.Compiler.Emit
                     Constants(w, plan, io);
                     if (plan.WeightBytes > 0)
                     {
+                        w.Line("/// <summary>The SHA-256 of the packed weights, which the resource's trailer must record (static data, not an array per call).</summary>");
+                        w.Line($"private static global::System.ReadOnlySpan<byte> WeightsSha256 => new byte[] {{ {string.Join(", ", Sha256Hex.Parse(plan.WeightsSha256).Select(CSharp.Byte))} }};");
+                        w.Line();
                         w.Line("/// <summary>The packed weights, read in place from the assembly's resource.</summary>");
-                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)}, WeightBytes);");
+                        w.Line($"private static global::System.ReadOnlySpan<byte> Weights => {Runtime}.WeightResource.Get(typeof({options.ClassName}).Assembly, {CSharp.String(options.WeightResourceName)}, WeightBytes, WeightsSha256);");
                         w.Line();
                     }
                     if (plan.ArenaBytes > 0)

@@ -19,7 +19,7 @@ namespace Bitsmith.Compiler.Lowering
         /// <summary>The plan as written for the source generator.</summary>
         public string PlanText { get; }
 
-        /// <summary>The weight blob that becomes the assembly's resource; offsets are in the plan.</summary>
+        /// <summary>The packed weights; offsets are in the plan. The assembly's resource is these and a trailer (<see cref="WeightResourceFile"/>).</summary>
         public byte[] Weights { get; }
 
         public IReadOnlyList<LayerSummary> Layers { get; }

@@ -78,6 +78,8 @@ namespace Bitsmith.Compiler.Lowering
                         _weights = c.Long("the weight bytes");
                         c.Keyword("sha256");
                         _sha = c.Word("the SHA-256 of the weights");
+                        if (!Sha256Hex.IsValid(_sha))
+                            throw c.Error($"the SHA-256 of the weights must be {2 * Sha256Hex.Bytes} lowercase hex digits, is '{_sha}'");
                         break;
                     case "input":
                         _inputs.Add(Reference(c, c.Quoted("an input name")));

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
-using System.Text;
 using Bitsmith.Compiler.Ir;
 
 namespace Bitsmith.Compiler.Lowering
@@ -41,10 +40,7 @@ namespace Bitsmith.Compiler.Lowering
         public static string Sha256(byte[] blob)
         {
             using var sha = SHA256.Create();
-            var sb = new StringBuilder(64);
-            foreach (byte b in sha.ComputeHash(blob))
-                sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            return sb.ToString();
+            return Sha256Hex.Format(sha.ComputeHash(blob));
         }
 
         private static void Write(Tensor t, byte[] blob, int offset)

@@ -7,6 +7,9 @@ namespace Bitsmith.Compiler.Ops
     /// MaxPool with strides, pads, auto_pad, dilations and ceil_mode; padding never wins.
     /// f32 and quantised inputs are pooled on real values (a quantised output with the
     /// input's parameters gets the input's integers back); u8 and s8 on their integers.
+    /// NaN and a window with no tap inside the input go by <see cref="MaxPoolNaN"/> for f32
+    /// (ONNX's reference implementation); a window with no tap inside a quantised or integer
+    /// input gives the lowest value, as ONNX Runtime does.
     /// The optional Indices output holds the flat index of each maximum in the input
     /// (N, C and the spatial axes; spatial axes column-major when storage_order is 1);
     /// ties go to the first tap in row-major kernel order, as ONNX Runtime does.
@@ -39,44 +42,45 @@ namespace Bitsmith.Compiler.Ops
             Tensor x = inputs[0]!;
             var g = WindowGeometry.ForPool(node, vx, out int[] shape);
             g.Taps(out int[][] taps, out _);
-            bool real = vx.Quant != null || x.Type == ElementType.Float32;
+            bool floatInput = vx.Quant == null && x.Type == ElementType.Float32;
+            bool real = floatInput || vx.Quant != null;
             float[]? xr = real ? Quantization.RealValues(vx, x) : null;
+            bool dropsNaN = MaxPoolNaN.DropsNaN(g.Strides, g.Dilations);
             bool columnMajor = node.GetInt("storage_order", 0) == 1;
 
             int planes = shape[0] * shape[1], inSize = g.InputSize, outSize = g.OutputSize;
-            var best = new double[planes * outSize];
-            var indices = new long[best.Length];
+            var chosen = new int[planes * outSize];
+            var indices = new long[chosen.Length];
             var position = new int[g.Input.Length];
             for (int p = 0; p < planes; p++)
                 for (int o = 0; o < outSize; o++)
                 {
+                    // The first tap inside the input starts the maximum; MaxPoolNaN says which later tap replaces it.
                     int at = -1;
-                    double max = 0;
                     foreach (int t in taps[o])
                     {
-                        double v = xr != null ? xr[p * inSize + t] : x.GetInt64(p * inSize + t);
-                        if (at < 0 ? !double.IsNaN(v) : v > max)
-                        {
-                            at = t;
-                            max = v;
-                        }
+                        int i = p * inSize + t;
+                        if (at < 0 || (xr != null ? MaxPoolNaN.Replaces(xr[i], xr[at], dropsNaN) : x.GetInt64(i) > x.GetInt64(at)))
+                            at = i;
                     }
                     int y = p * outSize + o;
-                    // A window entirely in the padding has no maximum: ONNX Runtime's lowest value.
-                    best[y] = at >= 0 ? max : real ? float.MinValue : x.Type.MinValue();
-                    indices[y] = at < 0 ? -1 : (long)p * inSize + (columnMajor ? ColumnMajor(at, g.Input, position) : at);
+                    chosen[y] = at;
+                    int spatial = at - p * inSize;
+                    indices[y] = at < 0 ? -1 : (long)p * inSize + (columnMajor ? ColumnMajor(spatial, g.Input, position) : spatial);
                 }
 
             Tensor values;
-            if (real)
+            if (xr != null)
             {
-                values = Quantization.Output(node, 0, Array.ConvertAll(best, v => (float)v), shape);
+                // A window with no tap inside the input: the reference's value for f32, ONNX Runtime's lowest value for quantised inputs.
+                float empty = floatInput ? MaxPoolNaN.EmptyWindow(g.Input.Length) : float.MinValue;
+                values = Quantization.Output(node, 0, Array.ConvertAll(chosen, at => at >= 0 ? xr[at] : empty), shape);
             }
             else
             {
                 values = Tensor.Zeros(x.Type, shape);
-                for (int i = 0; i < best.Length; i++)
-                    values.SetInt64(i, (long)best[i]);
+                for (int i = 0; i < chosen.Length; i++)
+                    values.SetInt64(i, chosen[i] >= 0 ? x.GetInt64(chosen[i]) : x.Type.MinValue());
             }
             return node.Outputs.Count == 2
                 ? new[] { values, Tensor.FromInt64s(shape, indices) }

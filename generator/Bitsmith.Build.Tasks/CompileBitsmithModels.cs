@@ -13,7 +13,8 @@ namespace Bitsmith.Build.Tasks
 {
     /// <summary>
     /// Compiles each model item (import, passes, strategies, memory plan, weight packing) and
-    /// writes its plan text and packed weights where the item's <c>PlanFile</c> and
+    /// writes its plan text and packed weights (with the trailer that records their length and
+    /// SHA-256, <see cref="WeightResourceFile"/>) where the item's <c>PlanFile</c> and
     /// <c>WeightsFile</c> metadata say. A bad model is a build error with a code, the model file
     /// and a message that names the node and the problem; never a stack trace. The plan file
     /// starts with a <see cref="PlanFileHeader"/> naming the project, the model and the weight
@@ -60,7 +61,7 @@ namespace Bitsmith.Build.Tasks
                 var header = new PlanFileHeader(ProjectDirectory, model, item.GetMetadata("ResourceName"));
                 // Weights first: a build stopped between the two leaves a plan that is older than
                 // the model (or none), so the next build compiles again instead of trusting it.
-                Write(item.GetMetadata("WeightsFile"), compiled.Weights);
+                Write(item.GetMetadata("WeightsFile"), WeightResourceFile.Bytes(compiled.Weights, compiled.Plan.WeightsSha256));
                 Write(item.GetMetadata("PlanFile"), Encoding.UTF8.GetBytes(header.Prepend(compiled.PlanText)));
                 Log.LogMessage(MessageImportance.High,
                     "Bitsmith: compiled {0}: {1} layers, {2} weight bytes, {3} scratch bytes",

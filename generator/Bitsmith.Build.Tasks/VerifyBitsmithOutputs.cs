@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using Bitsmith.Build;
 using Bitsmith.Compiler.Lowering;
@@ -12,7 +11,8 @@ namespace Bitsmith.Build.Tasks
     /// <summary>
     /// Runs before the compile target on every build: a plan and weights left by an earlier build
     /// are reused only if the plan reads and has the SHA-256 its header records, the header names
-    /// this model and resource, and the weights file has the length and SHA-256 the plan records. Anything else (a half-written
+    /// this model and resource, and the weights file's trailer records the length and SHA-256 the
+    /// plan records and the weights before it hash to that SHA-256. Anything else (a half-written
     /// file, a hand edit, a copy from another build) is deleted with a message, so MSBuild's
     /// up-to-date check sees the outputs missing and compiles the model again.
     /// </summary>
@@ -72,12 +72,7 @@ namespace Bitsmith.Build.Tasks
             if (!header.Matches(text))
                 return "the plan's SHA-256 differs from its header's";
             var plan = PlanReader.Parse(text);
-            byte[] blob = File.ReadAllBytes(weightsPath);
-            if (blob.LongLength != plan.WeightBytes)
-                return $"the weights have {blob.LongLength} bytes, the plan says {plan.WeightBytes}";
-            if (!string.Equals(WeightPacker.Sha256(blob), plan.WeightsSha256, StringComparison.Ordinal))
-                return "the weights' SHA-256 differs from the plan's";
-            return null;
+            return WeightResourceFile.Problem(File.ReadAllBytes(weightsPath), plan.WeightBytes, plan.WeightsSha256);
         }
     }
 }

@@ -128,6 +128,48 @@ namespace Bitsmith.Emit.Tests
             Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
         }
 
+        /// <summary>
+        /// f32 MaxPools on inputs a third NaN (<see cref="MaxPoolNaNModels"/>), on the loop nest and
+        /// the 2-D kernel, bit for bit against the interpreter: NaN payloads, signs of zero and
+        /// the value of windows with no tap inside the input included.
+        /// </summary>
+        [Fact]
+        public void MaxPoolWithNaNInputsMatchesTheInterpreterBitForBit()
+        {
+            var failures = new List<string>();
+            int nanOutputs = 0, outputs = 0;
+            var inputNaNs = new HashSet<int>();
+            foreach (var c in _models.MaxPoolNaN)
+            {
+                inputNaNs.UnionWith(c.InputSets.SelectMany(set => set[0].Floats).Where(float.IsNaN).Select(BitConverter.SingleToInt32Bits));
+                if (_models.Assembly.TryGetProblem(c.Name, out string problem))
+                {
+                    failures.Add($"{c.Name}: {problem}");
+                    continue;
+                }
+                var model = _models.Assembly.Model(c.Name);
+                Assert.Equal(c.Options.StrategyOverrides["pool"], model.Compiled.Plan.Steps.Single(s => s.Op == "MaxPool").Implementation);
+                foreach (var inputs in c.InputSets)
+                {
+                    var expected = Differential.Expected(c, inputs);
+                    var actual = model.Run(inputs);
+                    for (int o = 0; o < expected.Length; o++)
+                    {
+                        string? difference = OutputComparison.CompareBits(c.Graph.Outputs[o].Name, expected[o], actual[o]);
+                        if (difference != null)
+                            failures.Add($"{c.Name}: {difference}");
+                    }
+                    outputs += expected[0].Length;
+                    nanOutputs += expected[0].Floats.Count(float.IsNaN);
+                }
+            }
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_models.MaxPoolNaN.Count} MaxPool models, {outputs} outputs, {nanOutputs} of them NaN"));
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+            Assert.Equal(MaxPoolNaNModels.NaNBits.Order(), inputNaNs.Order());
+            // The inputs must reach both sides of the rules: windows that keep a NaN and windows that drop one.
+            Assert.InRange(nanOutputs, outputs / 20, outputs / 2);
+        }
+
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);
 
         private void AssertMatches(ModelCase c)

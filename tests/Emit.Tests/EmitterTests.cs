@@ -50,7 +50,8 @@ namespace Bitsmith.Emit.Tests
             Assert.Contains("namespace My.App", source);
             Assert.Contains("internal static partial class Net", source);
             Assert.Contains("[global::System.CodeDom.Compiler.GeneratedCode(\"Bitsmith\"", source);
-            Assert.Contains("global::Bitsmith.Runtime.WeightResource.Get(typeof(Net).Assembly, \"net.weights\", WeightBytes)", source);
+            Assert.Contains("private static global::System.ReadOnlySpan<byte> WeightsSha256 => new byte[] { 0x", source);
+            Assert.Contains("global::Bitsmith.Runtime.WeightResource.Get(typeof(Net).Assembly, \"net.weights\", WeightBytes, WeightsSha256)", source);
             Assert.Contains("/// <code>", source);
         }
 

@@ -57,7 +57,7 @@ namespace Bitsmith.Emit.Tests
                 var compilation = CSharpCompilation.Create("Bitsmith.Generated.Models", emitted.SelectMany(e => trees[e.Class]), References,
                     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
                 var resources = emitted.Where(e => e.Model.Weights.Length > 0)
-                    .Select(e => new ResourceDescription(e.Class + ".weights", () => new MemoryStream(e.Model.Weights), isPublic: true));
+                    .Select(e => new ResourceDescription(e.Class + ".weights", () => new MemoryStream(WeightResourceFile.Bytes(e.Model.Weights, e.Model.Plan.WeightsSha256)), isPublic: true));
                 using var stream = new MemoryStream();
                 var result = compilation.Emit(stream, manifestResources: resources);
                 if (result.Success)

@@ -56,29 +56,5 @@ namespace Bitsmith.Emit.Tests
             Assert.Equal(-8, Quantize.ToInt4(-5f, 0.1f, 0));
             Assert.Equal(3, Quantize.ToInt8(float.NaN, 0.1f, 3));
         }
-
-        [Fact]
-        public void AMissingWeightResourceSaysWhichAndWhere()
-        {
-            var e = Assert.Throws<InvalidOperationException>(() => WeightResource.Get(typeof(RuntimeTests).Assembly, "no.such.weights"));
-            Assert.Contains("'no.such.weights'", e.Message);
-            Assert.Contains("Emit.Tests", e.Message);
-        }
-
-        /// <summary>A weight resource of another length than the plan's (a damaged or stale build output) fails with a message on use.</summary>
-        [Fact]
-        public void AWeightResourceOfTheWrongLengthIsRefused()
-        {
-            var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("WithWeights", references: new[] { Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(object).Assembly.Location) },
-                options: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
-            using var image = new System.IO.MemoryStream();
-            var resource = new Microsoft.CodeAnalysis.ResourceDescription("m.weights", () => new System.IO.MemoryStream(new byte[] { 1, 2, 3 }), isPublic: true);
-            Assert.True(compilation.Emit(image, manifestResources: new[] { resource }, cancellationToken: TestContext.Current.CancellationToken).Success);
-            var assembly = System.Reflection.Assembly.Load(image.ToArray());
-
-            Assert.Equal(new byte[] { 1, 2, 3 }, WeightResource.Get(assembly, "m.weights", 3).ToArray());
-            var e = Assert.Throws<InvalidOperationException>(() => WeightResource.Get(assembly, "m.weights", 4));
-            Assert.Contains("has 3 bytes, its plan says 4", e.Message);
-        }
     }
 }

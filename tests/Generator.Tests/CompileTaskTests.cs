@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Bitsmith.Build.Tasks;
+using Bitsmith.Compiler.Lowering;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Xunit;
@@ -30,7 +31,11 @@ namespace Bitsmith.Generator.Tests
             // The header the generator matches on, then the plan itself.
             Assert.StartsWith($"# bitsmith-project {_dir}/C# app\n# bitsmith-model {model}\n# bitsmith-resource Bitsmith.m.weights\n# bitsmith-plan-sha256 ", plan);
             Assert.Contains("\nbitsmith-plan 1\n", plan);
-            Assert.True(new FileInfo(Path.Combine(_dir, "m.weights")).Length > 0);
+            // The packed weights, then the trailer that records their length and SHA-256.
+            var parsed = PlanReader.Parse(plan);
+            byte[] weights = File.ReadAllBytes(Path.Combine(_dir, "m.weights"));
+            Assert.Equal(parsed.WeightBytes + 48, weights.Length);
+            Assert.Null(WeightResourceFile.Problem(weights, parsed.WeightBytes, parsed.WeightsSha256));
         }
 
         /// <summary>An exception of a type the task does not expect (here from an empty PlanFile) is one BSM error naming the model, not MSB4018 with a stack trace.</summary>
@@ -54,7 +59,10 @@ namespace Bitsmith.Generator.Tests
         [Theory]
         [InlineData("plan", "arena ", "arena 9", "the plan's SHA-256 differs from its header's")]
         [InlineData("plan", "# bitsmith-model ", "# bitsmith-model /elsewhere", "the plan was made for another model")]
-        [InlineData("weights", null, null, "the weights have 3 bytes")]
+        [InlineData("weights cut to 3 bytes", null, null, "the weights are cut short: 3 bytes, fewer than the 48 of their trailer")]
+        [InlineData("weights without their trailer", null, null, "the weights do not end in a Bitsmith trailer")]
+        [InlineData("a byte of the weights edited", null, null, "the weights' SHA-256 differs from the one their trailer and the plan record")]
+        [InlineData("weights of another build", null, null, "the weights' trailer records another SHA-256 than the plan")]
         [InlineData("none", null, null, null)]
         public void ReusedOutputsAreCheckedAndDamagedOnesDeleted(string damage, string? find, string? replace, string? problem)
         {
@@ -62,10 +70,29 @@ namespace Bitsmith.Generator.Tests
             var item = Item(model);
             Assert.True(Run(item).Ok);
             string plan = Path.Combine(_dir, "m.bsplan"), weights = Path.Combine(_dir, "m.weights");
-            if (damage == "plan")
-                File.WriteAllText(plan, File.ReadAllText(plan).Replace(find!, replace!));
-            else if (damage == "weights")
-                File.WriteAllBytes(weights, new byte[] { 1, 2, 3 });
+            byte[] file = File.ReadAllBytes(weights);
+            byte[] payload = file[..^48];
+            switch (damage)
+            {
+                case "plan":
+                    File.WriteAllText(plan, File.ReadAllText(plan).Replace(find!, replace!));
+                    break;
+                case "weights cut to 3 bytes":
+                    File.WriteAllBytes(weights, new byte[] { 1, 2, 3 });
+                    break;
+                case "weights without their trailer":
+                    File.WriteAllBytes(weights, payload);
+                    break;
+                case "a byte of the weights edited":
+                    file[file.Length / 3] ^= 0x5a;
+                    File.WriteAllBytes(weights, file);
+                    break;
+                case "weights of another build":
+                    // Sound in itself (the trailer records what it follows), but not what the plan records.
+                    payload[payload.Length / 3] ^= 0x5a;
+                    File.WriteAllBytes(weights, WeightResourceFile.Bytes(payload, WeightPacker.Sha256(payload)));
+                    break;
+            }
 
             var engine = new RecordingEngine();
             Assert.True(new VerifyBitsmithOutputs { BuildEngine = engine, Models = new[] { item } }.Execute());

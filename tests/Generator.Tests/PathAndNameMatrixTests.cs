@@ -89,7 +89,7 @@ namespace Bitsmith.Generator.Tests
             bytes[bytes.Length / 2] ^= 0x5a;
             File.WriteAllBytes(weights, bytes);
             string third = DotnetProcess.Run(app, "build -v:n");
-            Assert.Contains("is damaged (the weights' SHA-256 differs from the plan's); compiling the model again", third);
+            Assert.Contains("is damaged (the weights' SHA-256 differs from the one their trailer and the plan record: they were changed after the build); compiling the model again", third);
             Assert.Contains("Bitsmith: compiled", third);
             Assert.Equal(lines, Lines(DotnetProcess.Run(app, "run --no-build")));
         }

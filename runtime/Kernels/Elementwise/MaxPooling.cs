@@ -1,12 +1,15 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Bitsmith.Runtime.Kernels.Elementwise
 {
     /// <summary>
-    /// 2-D max pooling of float planes with the reference's rules: the first tap inside the input
-    /// that is not NaN starts the maximum, a later tap replaces it only when greater; a window with
-    /// none gives <see cref="float.MinValue"/>. Windows that lie inside the input take a loop
-    /// without bounds tests.
+    /// 2-D max pooling of float planes with the interpreter's rules, which are ONNX's reference
+    /// implementation's (the compiler's <c>MaxPoolNaN</c>): a window starts at its first tap inside
+    /// the input, whatever it holds, and a later tap replaces the maximum when greater, or, where
+    /// every stride and dilation is 1 (there the reference drops NaN), when the maximum is NaN and
+    /// the tap is not. A window with no tap inside the input gives 0. Windows that lie inside the
+    /// input take a loop without bounds tests.
     /// </summary>
     public static class MaxPooling
     {
@@ -15,6 +18,7 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
         {
             if (x.Length < planes * height * width || y.Length < planes * outHeight * outWidth)
                 throw new ArgumentException("the planes do not fit the spans");
+            bool dropsNaN = strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1;
             for (int p = 0; p < planes; p++)
             {
                 var plane = x.Slice(p * height * width, height * width);
@@ -26,22 +30,25 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                     for (int ox = 0; ox < outWidth; ox++)
                     {
                         int x0 = ox * strideW - padLeft;
-                        float max = float.NaN;
+                        float max = 0f;
                         if (rowsInside && x0 >= 0 && x0 + (kernelW - 1) * dilationW < width)
                         {
+                            // The first tap starts the maximum; comparing it with itself again changes nothing.
+                            max = plane[y0 * width + x0];
                             for (int ky = 0; ky < kernelH; ky++)
                             {
                                 var row = plane.Slice((y0 + ky * dilationH) * width + x0);
                                 for (int kx = 0; kx < kernelW; kx++)
                                 {
                                     float v = row[kx * dilationW];
-                                    if (float.IsNaN(max) ? !float.IsNaN(v) : v > max)
+                                    if (Replaces(v, max, dropsNaN))
                                         max = v;
                                 }
                             }
                         }
                         else
                         {
+                            bool started = false;
                             for (int ky = 0; ky < kernelH; ky++)
                             {
                                 int iy = y0 + ky * dilationH;
@@ -53,15 +60,20 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                                     if ((uint)ix >= (uint)width)
                                         continue;
                                     float v = plane[iy * width + ix];
-                                    if (float.IsNaN(max) ? !float.IsNaN(v) : v > max)
+                                    if (!started || Replaces(v, max, dropsNaN))
                                         max = v;
+                                    started = true;
                                 }
                             }
                         }
-                        output[oy * outWidth + ox] = float.IsNaN(max) ? float.MinValue : max;
+                        output[oy * outWidth + ox] = max;
                     }
                 }
             }
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Replaces(float v, float max, bool dropsNaN) =>
+            v > max || (dropsNaN && float.IsNaN(max) && !float.IsNaN(v));
     }
 }

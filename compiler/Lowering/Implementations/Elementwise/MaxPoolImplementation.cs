@@ -6,7 +6,7 @@ using Bitsmith.Compiler.Ops;
 
 namespace Bitsmith.Compiler.Lowering.Implementations.Elementwise
 {
-    /// <summary>2-D MaxPool of float planes on <c>Runtime.Kernels.Elementwise.MaxPooling</c> (interior windows without bounds tests).</summary>
+    /// <summary>2-D MaxPool of float planes on <c>Runtime.Kernels.Elementwise.MaxPooling</c> (interior windows without bounds tests), NaN as <see cref="MaxPoolNaN"/> says.</summary>
     public sealed class MaxPoolImplementation : LayerImplementation
     {
         public override string Name => "maxpool_f32_2d";
