@@ -98,7 +98,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         public override long WorkspaceBytes(Node node)
         {
             var g = GeometryOf(node);
-            return PlaneBytes(g) + RowBytes(g) + AccBytes(g) + 4L * g.Filters;
+            return PlaneBytes(g) + RowBytes(g) + AccBytes(g) + PixelEpilogue.LineBytes(node.Outputs[0].Type, g.Filters);
         }
 
         private static long PlaneBytes(RowsGeometry g) => (4L * g.PlaneHeight * g.PlaneWidth * g.Quads + 63) / 64 * 64;
@@ -113,14 +113,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var win = loops.Window;
             var g = new RowsGeometry(loops.Channels, loops.Filters, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
             var x = c.In(0);
-            var y = c.Out(0);
             int blocks = (g.Filters + 15) / 16;
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
             int zx = x.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
-            string outType = CSharp.ElementType(y.Type);
             string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps");
-            string plane = c.Local("plane"), rows = c.Local("rows"), acc = c.Local("acc"), line = c.Local("line"), input = c.Local("input");
+            string plane = c.Local("plane"), rows = c.Local("rows"), acc = c.Local("acc"), input = c.Local("input");
             long planeBytes = PlaneBytes(g), rowBytes = RowBytes(g), accBytes = AccBytes(g);
             c.W.Line($"var {w} = {M}.Cast<byte, sbyte>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
@@ -130,21 +128,14 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"var {plane} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
             c.W.Line($"var {rows} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(rowBytes)}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)}, {CSharp.Int(accBytes)}));");
-            string lineBytes = $"{c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes + accBytes)}, {CSharp.Int(g.Filters * (outType == "float" ? 4 : 1))})";
-            c.W.Line($"var {line} = {(outType == "byte" ? lineBytes : $"{M}.Cast<byte, {outType}>({lineBytes})")};");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
             using var batch = Affine.Loop(c, "b", loops.Batch);
-            int inImage = g.Channels * g.Height * g.Width, outImage = g.Filters * g.Pixels;
+            int inImage = g.Channels * g.Height * g.Width;
             c.W.Line($"{K8}.PatchPacker.Transpose({input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {g.Channels}, {g.Height}, {g.Width}, " +
                 $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane});");
             c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
             c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}, {g.RowWords}, {g.Pixels}, {w}, {blocks}, {acc}, {blocks * 16});");
-            string p = c.Local("p");
-            using (c.W.Block($"for (int {p} = 0; {p} < {g.Pixels}; {p}++)"))
-            {
-                c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, $"{acc}.Slice({p} * {blocks * 16}, {g.Filters})", offsets, scales, biases, line));
-                c.W.Line($"{RuntimeNames.Kernels}.Strided.Scatter<{outType}>({line}, {c.OutName(0)}.Slice({Affine.Sum2(Affine.Term(batch.Index, outImage), p)}), {g.Pixels});");
-            }
+            PixelEpilogue.Emit(c, planeBytes + rowBytes + accBytes, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases);
         }
 
         /// <summary>

@@ -62,7 +62,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         {
             var g = PlaneOf(node);
             long pixels = Shape.Size(node.Outputs[0].Shape) / node.Outputs[0].Shape[0] / g.Channels;
-            return PlaneBytes(g) + 4L * pixels * g.Lanes + 4L * g.Channels;
+            return PlaneBytes(g) + 4L * pixels * g.Lanes + PixelEpilogue.LineBytes(node.Outputs[0].Type, g.Channels);
         }
 
         private static long PlaneBytes(ChannelsPlane g) => (4L * g.PlaneFloats + 63) / 64 * 64;
@@ -73,12 +73,11 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var win = loops.Window;
             var g = new ChannelsPlane(loops.Channels, win.Input[0], win.Input[1], win.Kernel, win.Dilations, win.PadBegin, win.PadEnd);
             var x = c.In(0);
-            var y = c.Out(0);
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
             int outHeight = win.Output[0], outWidth = win.Output[1], pixels = outHeight * outWidth;
-            string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8, outType = CSharp.ElementType(y.Type);
+            string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
             string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps");
-            string plane = c.Local("plane"), acc = c.Local("acc"), line = c.Local("line"), input = c.Local("input");
+            string plane = c.Local("plane"), acc = c.Local("acc"), input = c.Local("input");
             long planeBytes = PlaneBytes(g), accBytes = 4L * pixels * g.Lanes;
             c.W.Line($"var {w} = {M}.Cast<byte, float>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
@@ -87,11 +86,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
             c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(accBytes)}));");
-            string lineBytes = $"{c.Workspace}.Slice({CSharp.Int(planeBytes + accBytes)}, {CSharp.Int(g.Channels * (outType == "float" ? 4 : 1))})";
-            c.W.Line($"var {line} = {(outType == "byte" ? lineBytes : $"{M}.Cast<byte, {outType}>({lineBytes})")};");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
             using var batch = Affine.Loop(c, "b", loops.Batch);
-            int inImage = g.Channels * g.Height * g.Width, outImage = g.Channels * pixels;
+            int inImage = g.Channels * g.Height * g.Width;
             // The padding stays zero: every image writes the same positions.
             if (batch.Index == "0")
                 c.W.Line($"{plane}.Clear();");
@@ -100,12 +97,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"{K8}.DepthwiseChannelsKernel.Pack({input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
                 $"{g.Channels}, {g.Height}, {g.Width}, {win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneWidth}, {g.Lanes}, {plane});");
             c.W.Line($"{K8}.DepthwiseChannelsKernel.Accumulate({plane}, {g.Lanes}, {g.PlaneWidth}, {taps}, {w}, {outHeight}, {outWidth}, {win.Strides[0]}, {win.Strides[1]}, {acc});");
-            string p = c.Local("p");
-            using (c.W.Block($"for (int {p} = 0; {p} < {pixels}; {p}++)"))
-            {
-                c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, $"{acc}.Slice({p} * {g.Lanes}, {g.Channels})", offsets, scales, biases, line));
-                c.W.Line($"{RuntimeNames.Kernels}.Strided.Scatter<{outType}>({line}, {c.OutName(0)}.Slice({Affine.Sum2(Affine.Term(batch.Index, outImage), p)}), {pixels});");
-            }
+            PixelEpilogue.Emit(c, planeBytes + accBytes, acc, g.Lanes, g.Channels, pixels, batch.Index, offsets, scales, biases);
         }
 
         private static ChannelsPlane PlaneOf(Node node)
