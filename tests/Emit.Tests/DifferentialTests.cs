@@ -126,6 +126,33 @@ namespace Bitsmith.Emit.Tests
             Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
         }
 
+        /// <summary>
+        /// Every random float Gemm, MatMul and Conv of <see cref="FloatKernelPropertyModels"/> against
+        /// the interpreter within rounding relative to <c>Σ|a·b|</c> (the kernels sum in float in
+        /// their own order), and nearly all of them on the f32 kernels (a Gemm whose C varies along
+        /// the rows is left to the loops).
+        /// </summary>
+        [Fact]
+        public void RandomFloatLayersOnTheKernelsMatchTheInterpreter()
+        {
+            _output.WriteLine(Isa);
+            var failures = new List<string>();
+            var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var c in _models.FloatKernelProperties)
+            {
+                string? problem = Differential.Check(_models.Assembly, c);
+                if (problem != null)
+                    failures.Add($"{c.Name}: {problem}");
+                var step = _models.Assembly.Model(c.Name).Compiled.Plan.Steps.Single(s => s.Op != "Identity");
+                used[step.Implementation] = used.GetValueOrDefault(step.Implementation) + 1;
+            }
+            _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            Assert.Equal(FloatKernelPropertyModels.ConvCases, used.GetValueOrDefault("sconv_f32_8x32"));
+            Assert.True(used.GetValueOrDefault("sgemm_f32_8x32") >= FloatKernelPropertyModels.GemmCases * 3 / 4,
+                $"only {used.GetValueOrDefault("sgemm_f32_8x32")} of {FloatKernelPropertyModels.GemmCases} random Gemm and MatMul layers ran on sgemm_f32_8x32");
+        }
+
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);
 
         private void AssertMatches(ModelCase c)

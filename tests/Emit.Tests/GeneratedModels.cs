@@ -18,6 +18,8 @@ namespace Bitsmith.Emit.Tests
             cases.AddRange(HandBuilt);
             KernelProperties = KernelPropertyModels.All().ToList();
             cases.AddRange(KernelProperties);
+            FloatKernelProperties = FloatKernelPropertyModels.All().ToList();
+            cases.AddRange(FloatKernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);
             ProfiledDemo = TryCreate(ModelCases.ProfiledDemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
@@ -31,6 +33,9 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>Random layers for the int8 kernels (<see cref="KernelPropertyModels"/>).</summary>
         public IReadOnlyList<ModelCase> KernelProperties { get; }
+
+        /// <summary>Random float layers for the f32 kernels (<see cref="FloatKernelPropertyModels"/>).</summary>
+        public IReadOnlyList<ModelCase> FloatKernelProperties { get; }
 
         /// <summary>The demo model, or why it could not be imported.</summary>
         public (ModelCase? Case, string Problem) Demo { get; }

@@ -47,11 +47,11 @@ namespace Bitsmith.Runtime.Kernels.Float32
                             }
                             var src = x.Slice((c * height + iy) * width, width);
                             dst.Slice(0, first).Clear();
-                            if (strideW == 1)
-                                src.Slice(first + offset, end - first).CopyTo(dst.Slice(first));
-                            else
+                            if (strideW != 1)
                                 for (int ox = first; ox < end; ox++)
                                     dst[ox] = src[ox * strideW + offset];
+                            else if (end > first)
+                                src.Slice(first + offset, end - first).CopyTo(dst.Slice(first));
                             dst.Slice(end).Clear();
                         }
                         row.Slice(pixels).Clear();
