@@ -16,7 +16,7 @@ namespace Bitsmith.Emit.Tests
     /// depths past one depth block, batched MatMul, alpha and beta, C of every broadcast form
     /// (one varying along the rows, which the kernel leaves to the loops), 1x1 inputs, kernels
     /// larger than the input with padding, strides, dilations, groups, 1-D convs, every
-    /// activation, and extreme values (magnitudes from 1e-30 to 1e15, subnormals, zeros of both
+    /// activation, convs whose im2col runs in several blocks, and extreme values (magnitudes from 1e-30 to 1e15, subnormals, zeros of both
     /// signs). The kernels sum in float in their own order, so every case carries its magnitude
     /// graph and is compared within rounding relative to <c>Σ|a·b|</c>.
     /// </summary>
@@ -24,6 +24,9 @@ namespace Bitsmith.Emit.Tests
     {
         public const int GemmCases = 32;
         public const int ConvCases = 40;
+
+        /// <summary>Convs deep and wide enough (depth · output width) that the im2col runs in several blocks of output rows, the last one shorter.</summary>
+        public const int BlockedConvCases = 6;
 
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "float-kernel-property/";
@@ -75,6 +78,20 @@ namespace Bitsmith.Emit.Tests
             from values in ValueGen
             select new ConvSpec(batch, groups, cg, mg, h, w, kh, kw, sh, sw, dh, dw, pads, oneD == 0, bias, values);
 
+        private static readonly Gen<ConvSpec> BlockedConvs =
+            from groups in Gen.OneOf(1, 1, 2)
+            from cg in Gen.Int[36, 48]
+            from mg in Gen.Int[1, 10]
+            from h in Gen.Int[9, 16]
+            from w in Gen.Int[30, 50]
+            from kh in Gen.Int[4, 5]
+            from kw in Gen.Int[4, 5]
+            from stride in Gen.Int[1, 2]
+            from pads in Gen.Int[0, 2].Array[4]
+            from bias in Gen.Bool
+            from values in ValueGen
+            select new ConvSpec(1, groups, cg, mg, h, w, kh, kw, 1, stride, 1, 1, pads, false, bias, values);
+
         public static IEnumerable<ModelCase> All()
         {
             var pcg = new PCG(11, 20261205);
@@ -82,6 +99,8 @@ namespace Bitsmith.Emit.Tests
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));
             for (int i = 0; i < ConvCases; i++)
                 yield return Conv(i, Convs.Generate(pcg, null!, out _));
+            for (int i = 0; i < BlockedConvCases; i++)
+                yield return Conv(ConvCases + i, BlockedConvs.Generate(pcg, null!, out _));
         }
 
         private static ModelCase Gemm(int index, GemmSpec s)

@@ -19,8 +19,15 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
     /// </summary>
     public sealed class SconvImplementation : LayerImplementation
     {
-        /// <summary>The im2col block is kept near this many floats (192 KB: it and a group's weights stay in a 1 MB L2).</summary>
-        private const int BlockFloats = 48 * 1024;
+        /// <summary>
+        /// The im2col block is kept near this many floats (512 KB, half an L2). Measured on the 3x3
+        /// conv 64→64 at 56x56 (depth 576): blocks of 1, 2, 4, 8, 16 and 56 rows took 1586, 1598,
+        /// 1398, 1417, 1385 and 1704 µs; 4 rows is this size.
+        /// </summary>
+        private const int BlockFloats = 128 * 1024;
+
+        /// <summary>At least this many pixels a block where the map allows (small maps: whole panels, not one partial one).</summary>
+        private const int MinimumBlockPixels = 2 * SgemmImplementation.PanelWidth;
 
         public override string Name => "sconv_f32_8x32";
 
@@ -48,9 +55,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             long pixels = (long)s.OutHeight * s.OutWidth;
             long paddedPixels = Math.Min(blocks * s.Ldb, pixels + blocks * (SgemmImplementation.PanelWidth - 1));
             long tiledRows = s.GroupFilters - s.GroupFilters % 4;
-            // Measured here: ~100 G MAC/s in tiles of 4 or 8 channels, ~35 for single ones; im2col ~0.2 ns a value written.
+            // Measured here: ~100 G MAC/s in tiles of 4 or 8 channels, ~35 for single ones; im2col ~0.1 ns a value written.
             double macs = (double)s.Batch * s.Groups * paddedPixels * s.Depth * (tiledRows / 80.0 + s.GroupFilters % 4 / 30.0);
-            double im2col = (double)s.Batch * s.Groups * s.Depth * blocks * s.Ldb * 0.2;
+            double im2col = (double)s.Batch * s.Groups * s.Depth * blocks * s.Ldb * 0.1;
             return macs + im2col + calls * 100 + 50;
         }
 
@@ -132,10 +139,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
                 return Compute(x.Shape[0], groups, w.Shape[0] / groups, depth, y.Length == 4 ? y[2] : 1, y[y.Length - 1]);
             }
 
-            /// <summary>Whole output rows per block, as many as keep the block near <see cref="BlockFloats"/> (at least one).</summary>
+            /// <summary>Whole output rows per block: as many as keep the block near <see cref="BlockFloats"/>, and <see cref="MinimumBlockPixels"/> at least.</summary>
             public static Sizes Compute(int batch, int groups, int groupFilters, int depth, int outHeight, int outWidth)
             {
-                int rows = (int)Math.Max(1, Math.Min(outHeight, BlockFloats / Math.Max(1L, (long)depth * outWidth)));
+                long byBudget = BlockFloats / Math.Max(1L, (long)depth * outWidth);
+                long byPixels = (MinimumBlockPixels + outWidth - 1) / Math.Max(1, outWidth);
+                int rows = (int)Math.Max(1, Math.Min(outHeight, Math.Max(byBudget, byPixels)));
                 int ldb = (rows * outWidth + SgemmImplementation.PanelWidth - 1) / SgemmImplementation.PanelWidth * SgemmImplementation.PanelWidth;
                 return new Sizes(batch, groups, groupFilters, depth, outHeight, outWidth, rows, ldb);
             }
