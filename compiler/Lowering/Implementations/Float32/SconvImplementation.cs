@@ -113,7 +113,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
                     pixels = Affine.Term(rows, outWidth);
                 }
             }
-            string input = $"{c.InName(0)}.Slice({Affine.Product(Affine.Sum2(Affine.Term(b, loops.Channels), Affine.Term(g, loops.GroupChannels)), inPlane)}, {CSharp.Int((long)loops.GroupChannels * inPlane)})";
+            string input = loops.Batch == 1 && loops.Groups == 1 ? c.InName(0)
+                : $"{c.InName(0)}.Slice({Affine.Product(Affine.Sum2(Affine.Term(b, loops.Channels), Affine.Term(g, loops.GroupChannels)), inPlane)}, {CSharp.Int((long)loops.GroupChannels * inPlane)})";
             c.W.Line($"{F}.Im2Col.Pack(x: {input}, channels: {loops.GroupChannels}, height: {height}, width: {width}, " +
                 $"kernelH: {(twoD ? win.Kernel[0] : 1)}, kernelW: {win.Kernel[win.Kernel.Length - 1]}, strideH: {(twoD ? win.Strides[0] : 1)}, strideW: {win.Strides[win.Strides.Length - 1]}, " +
                 $"dilationH: {(twoD ? win.Dilations[0] : 1)}, dilationW: {win.Dilations[win.Dilations.Length - 1]}, padTop: {(twoD ? win.PadBegin[0] : 0)}, padLeft: {win.PadBegin[win.PadBegin.Length - 1]}, " +
@@ -121,7 +122,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             string weights = loops.Groups == 1 ? c.InName(1) : $"{c.InName(1)}.Slice({Affine.Term(g, (long)loops.GroupFilters * depth)}, {CSharp.Int((long)loops.GroupFilters * depth)})";
             string bias = loops.Groups == 1 ? biases : $"{biases}.Slice({Affine.Term(g, loops.GroupFilters)}, {loops.GroupFilters})";
             string firstChannel = Affine.Sum2(Affine.Term(b, loops.Filters), Affine.Term(g, loops.GroupFilters));
-            string output = $"{c.OutName(0)}.Slice({Affine.Sum2(Affine.Product(firstChannel, outPlane), Affine.Term(y0, outWidth))})";
+            string outputStart = Affine.Sum2(Affine.Product(firstChannel, outPlane), Affine.Term(y0, outWidth));
+            string output = outputStart == "0" ? c.OutName(0) : $"{c.OutName(0)}.Slice({outputStart})";
             c.W.Line($"{F}.Sgemm.Multiply<{F}.BiasPerRow, {KernelEpilogue.ActivationType(c.Step.Activation)}>(a: {weights}, lda: {depth}, rows: {loops.GroupFilters}, depth: {depth}, " +
                 $"b: {columns}, ldb: {s.Ldb}, panelStride: {SgemmImplementation.PanelWidth}, columns: {pixels}, bias: {bias}, act: {KernelEpilogue.Activation(c.Step.Activation)}, c: {output}, ldc: {outPlane});");
             blockLoop?.Dispose();
