@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
+using Bitsmith.Runtime.Kernels;
+using Bitsmith.Runtime.Kernels.Float32;
 using Bitsmith.Runtime.Kernels.Int8;
 
 namespace Bitsmith.Bench.Inference
@@ -13,14 +15,23 @@ namespace Bitsmith.Bench.Inference
     /// memory read bandwidth (a vector sum over 64 MB) beside the int8 GEMV whose 64 MB of
     /// weights exceed the 32 MB L3; and the multiply-add peaks of <c>vpmaddubsw</c> (512-bit,
     /// with <c>vpmaddwd</c> and an add, as the kernels use it) and of <c>vpdpbusd</c> (256-bit
-    /// AVX-VNNI), each as independent register chains, 10 million instructions a call.
+    /// AVX-VNNI), each as independent register chains, 10 million instructions a call. For f32:
+    /// the FMA peak (512-bit <c>vfmadd</c> chains) beside the runtime's GEMM on 256x256x256; both
+    /// are timed per 1,000 floating-point operations (2 a multiply-add lane), so 1,000 / time in ns
+    /// is GFLOP/s.
     /// </summary>
     public class KernelBenchmarks
     {
         private const int Rows = 8192, Depth = 8192;
         private const int PeakIterations = 1_000_000;
 
+        private const int GemmSize = 256;
+
+        /// <summary>Enough independent FMA chains to cover the latency on every core here (two 512-bit pipes of latency 4 need 8).</summary>
+        private const int FmaChains = 12;
+
         private sbyte[] _weights = Array.Empty<sbyte>();
+        private float[] _a = Array.Empty<float>(), _packedB = Array.Empty<float>(), _bias = Array.Empty<float>(), _c = Array.Empty<float>();
         private int[] _x = Array.Empty<int>(), _acc = Array.Empty<int>();
 
         [GlobalSetup]
@@ -35,6 +46,45 @@ namespace Bitsmith.Bench.Inference
             for (int i = 0; i < _x.Length; i++)
                 _x[i] = random.Next();
             _acc = new int[Rows];
+
+            _a = new float[GemmSize * GemmSize];
+            _c = new float[GemmSize * GemmSize];
+            _bias = new float[GemmSize];
+            for (int i = 0; i < _a.Length; i++)
+                _a[i] = (float)(random.NextDouble() * 2 - 1);
+            // B in the layout the compiler packs (F32Panels): 32-column panels, each [k][32].
+            _packedB = new float[GemmSize * GemmSize];
+            for (int k = 0; k < GemmSize; k++)
+                for (int j = 0; j < GemmSize; j++)
+                    _packedB[(j / Sgemm.PanelWidth * GemmSize + k) * Sgemm.PanelWidth + j % Sgemm.PanelWidth] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        /// <summary>The runtime's f32 GEMM, C = A · B + bias, 256x256x256, B packed, as a generated Gemm layer calls it.</summary>
+        [Benchmark(OperationsPerInvoke = 2 * GemmSize * GemmSize * GemmSize / 1000)]
+        public float Sgemm256()
+        {
+            Sgemm.Multiply<BiasPerColumn, NoActivation>(_a, GemmSize, GemmSize, GemmSize, _packedB, Sgemm.PanelWidth, Sgemm.PanelWidth * GemmSize, GemmSize,
+                _bias, default, _c, GemmSize);
+            return _c[0];
+        }
+
+        /// <summary>512-bit FMA peak: 12 independent chains of <c>vfmadd</c> on zmm, 32 flops each.</summary>
+        [Benchmark(OperationsPerInvoke = PeakIterations * FmaChains * 32 / 1000)]
+        public float FmaPeak512()
+        {
+            var x = Vector512.Create(0.999f);
+            var y = Vector512.Create(1e-3f);
+            Vector512<float> a0 = x, a1 = x + y, a2 = x - y, a3 = y, a4 = x * y, a5 = -x, a6 = -y, a7 = x + x, a8 = y + y, a9 = x * x, a10 = y * y, a11 = x + y + y;
+            for (int i = 0; i < PeakIterations; i++)
+            {
+                a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y);
+                a2 = Vector512.FusedMultiplyAdd(a2, x, y); a3 = Vector512.FusedMultiplyAdd(a3, x, y);
+                a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
+                a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y);
+                a8 = Vector512.FusedMultiplyAdd(a8, x, y); a9 = Vector512.FusedMultiplyAdd(a9, x, y);
+                a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
+            }
+            return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
         }
 
         /// <summary>Reads the 64 MB once: bytes / time is the read bandwidth.</summary>

@@ -18,6 +18,14 @@ namespace Bitsmith.Bench.Inference
     [CompiledModel("../models/layers/dwconv3x3-96-48.onnx")]
     public static partial class DepthwiseLayer;
 
+    /// <summary>Float Gemm, 256 rows by 256x256 weights plus a bias (bench/models/layers): one sgemm call.</summary>
+    [CompiledModel("../models/layers/gemm-f32-256.onnx")]
+    public static partial class FloatGemmLayer;
+
+    /// <summary>Float 3x3 conv 64→64 on 56x56 with Relu (bench/models/layers).</summary>
+    [CompiledModel("../models/layers/conv3x3-f32-64-56.onnx")]
+    public static partial class FloatConvLayer;
+
     /// <summary>The issue-7 benchmark models (bench/models/README.md): int8 QDQ, made with the training API and exporter.</summary>
     [CompiledModel("../models/mobilenetv2-035-96.onnx")]
     public static partial class MobileNetV2;

@@ -7,11 +7,13 @@ using Bitsmith.Compiler.Ir;
 namespace Bitsmith.Bench
 {
     /// <summary>
-    /// One-layer int8 QDQ models for the kernel benchmarks (docs/benchmarks.md), u8 in and u8 out
-    /// so that ONNX Runtime runs one QLinearConv and Bitsmith one kernel: a dense 3x3 conv
-    /// 64→64 on 56x56 and a depthwise 3x3 conv of 96 channels on 48x48, both padded, stride 1.
-    /// Weights are seeded and within ±63 (7 bits, as ONNX Runtime's quantiser's reduce_range
-    /// makes them), per-channel scales, f32 bias, Relu. Written by
+    /// One-layer models for the kernel benchmarks (docs/benchmarks.md). Int8 QDQ, u8 in and u8
+    /// out so that ONNX Runtime runs one QLinearConv and Bitsmith one kernel: a dense 3x3 conv
+    /// 64→64 on 56x56 and a depthwise 3x3 conv of 96 channels on 48x48, both padded, stride 1;
+    /// weights seeded and within ±63 (7 bits, as ONNX Runtime's quantiser's reduce_range makes
+    /// them), per-channel scales, f32 bias, Relu. Float (layers left in f32): a Gemm of 256 rows
+    /// by 256x256 weights with a bias, and the same 3x3 conv 64→64 on 56x56 with Relu, seeded
+    /// Gaussian weights. Written by
     /// <c>dotnet run --project bench/Bitsmith.Bench -c Release -- layers bench/models/layers</c>.
     /// </summary>
     public static class LayerModels
@@ -21,6 +23,8 @@ namespace Bitsmith.Bench
             Directory.CreateDirectory(directory);
             File.WriteAllBytes(Path.Combine(directory, "conv3x3-64-56.onnx"), Conv("conv3x3_64_56", 64, 64, 56, group: 1));
             File.WriteAllBytes(Path.Combine(directory, "dwconv3x3-96-48.onnx"), Conv("dwconv3x3_96_48", 96, 96, 48, group: 96));
+            File.WriteAllBytes(Path.Combine(directory, "gemm-f32-256.onnx"), FloatGemm("gemm_f32_256", 256));
+            File.WriteAllBytes(Path.Combine(directory, "conv3x3-f32-64-56.onnx"), FloatConv("conv3x3_f32_64_56", 64, 56));
             Console.WriteLine($"wrote the layer models to {directory}");
             return 0;
         }
@@ -48,6 +52,33 @@ namespace Bitsmith.Bench
             b.Initializer("y_zp", Tensor.Zeros(ElementType.UInt8, Array.Empty<int>()));
             b.NodeWithOutputs("QuantizeLinear", new[] { relu, "y_scale", "y_zp" }, new[] { "y" }, "y_q", "");
             b.Output("y", ElementType.UInt8, 1, filters, size, size);
+            return b.ToBytes();
+        }
+
+        /// <summary>Y = X · B + C, X [size, size] in, B [size, size] and C [size] seeded.</summary>
+        private static byte[] FloatGemm(string name, int size)
+        {
+            var random = new Random(20261205);
+            var b = new OnnxModelBuilder(name, opset: 21);
+            b.Input("x", ElementType.Float32, size, size);
+            b.Initializer("b", new[] { size, size }, Enumerable.Range(0, size * size).Select(_ => (float)(Gaussian(random) / Math.Sqrt(size))).ToArray());
+            b.Initializer("c", new[] { size }, Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray());
+            b.NodeWithOutputs("Gemm", new[] { "x", "b", "c" }, new[] { "y" }, "gemm", "");
+            b.Output("y", ElementType.Float32, size, size);
+            return b.ToBytes();
+        }
+
+        /// <summary>A padded 3x3 conv, stride 1, channels → channels on size x size, bias, Relu.</summary>
+        private static byte[] FloatConv(string name, int channels, int size)
+        {
+            var random = new Random(20261205);
+            var b = new OnnxModelBuilder(name, opset: 21);
+            b.Input("x", ElementType.Float32, 1, channels, size, size);
+            b.Initializer("w", new[] { channels, channels, 3, 3 }, Enumerable.Range(0, channels * channels * 9).Select(_ => (float)(Gaussian(random) / Math.Sqrt(channels * 9))).ToArray());
+            b.Initializer("bias", new[] { channels }, Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray());
+            string y = b.Node("Conv", new[] { "x", "w", "bias" }, ("pads", new long[] { 1, 1, 1, 1 }));
+            b.NodeWithOutputs("Relu", new[] { y }, new[] { "y" }, "relu", "");
+            b.Output("y", ElementType.Float32, 1, channels, size, size);
             return b.ToBytes();
         }
 

@@ -12,13 +12,17 @@ namespace Bitsmith.Compiler.Emit
     internal static class KernelEpilogue
     {
         /// <summary>The fused activation of a step as a runtime operator struct.</summary>
-        public static string Activation(FusedActivation? a) => a == null ? $"new {RuntimeNames.Kernels}.NoActivation()" : a.Kind switch
+        public static string Activation(FusedActivation? a) =>
+            a?.Kind == ActivationKind.Clip ? $"new {ActivationType(a)}({CSharp.Float(a.Min)}, {CSharp.Float(a.Max)})" : $"new {ActivationType(a)}()";
+
+        /// <summary>The type of that struct, for a kernel's generic argument.</summary>
+        public static string ActivationType(FusedActivation? a) => RuntimeNames.Kernels + "." + (a == null ? "NoActivation" : a.Kind switch
         {
-            ActivationKind.Relu => $"new {RuntimeNames.Kernels}.ReluOp()",
-            ActivationKind.Clip => $"new {RuntimeNames.Kernels}.ClipOp({CSharp.Float(a.Min)}, {CSharp.Float(a.Max)})",
-            ActivationKind.HardSwish => $"new {RuntimeNames.Kernels}.HardSwishOp()",
+            ActivationKind.Relu => "ReluOp",
+            ActivationKind.Clip => "ClipOp",
+            ActivationKind.HardSwish => "HardSwishOp",
             _ => throw new ArgumentOutOfRangeException(nameof(a)),
-        };
+        });
 
         /// <summary>
         /// The call for one channel's run of sums (<paramref name="form"/> "Row": scalar constants),

@@ -15,6 +15,8 @@ namespace Bitsmith.Runtime.Kernels
 
         Vector512<float> Apply(Vector512<float> x);
 
+        Vector256<float> Apply(Vector256<float> x);
+
         Vector128<float> Apply(Vector128<float> x);
     }
 
@@ -24,6 +26,8 @@ namespace Bitsmith.Runtime.Kernels
         public float Apply(float x) => x;
 
         public Vector512<float> Apply(Vector512<float> x) => x;
+
+        public Vector256<float> Apply(Vector256<float> x) => x;
 
         public Vector128<float> Apply(Vector128<float> x) => x;
     }
@@ -35,6 +39,9 @@ namespace Bitsmith.Runtime.Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> Apply(Vector512<float> x) => Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), Vector512<float>.Zero, x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Apply(Vector256<float> x) => Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<float> Apply(Vector128<float> x) => Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), Vector128<float>.Zero, x);
@@ -61,6 +68,13 @@ namespace Bitsmith.Runtime.Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Apply(Vector256<float> x)
+        {
+            Vector256<float> lo = Vector256.Create(_min), hi = Vector256.Create(_max);
+            return Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, Vector256.ConditionalSelect(Vector256.GreaterThan(x, hi), hi, x));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<float> Apply(Vector128<float> x)
         {
             Vector128<float> lo = Vector128.Create(_min), hi = Vector128.Create(_max);
@@ -79,6 +93,15 @@ namespace Bitsmith.Runtime.Kernels
             var t = x / Vector512.Create(6f) + Vector512.Create(0.5f);
             t = Vector512.ConditionalSelect(Vector512.GreaterThan(t, Vector512<float>.One), Vector512<float>.One, t);
             t = Vector512.ConditionalSelect(Vector512.LessThan(t, Vector512<float>.Zero), Vector512<float>.Zero, t);
+            return x * t;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Apply(Vector256<float> x)
+        {
+            var t = x / Vector256.Create(6f) + Vector256.Create(0.5f);
+            t = Vector256.ConditionalSelect(Vector256.GreaterThan(t, Vector256<float>.One), Vector256<float>.One, t);
+            t = Vector256.ConditionalSelect(Vector256.LessThan(t, Vector256<float>.Zero), Vector256<float>.Zero, t);
             return x * t;
         }
 

@@ -170,6 +170,41 @@ namespace Bitsmith.Emit.Tests
             Assert.InRange(nanOutputs, outputs / 20, outputs / 2);
         }
 
+        /// <summary>
+        /// Every random float Gemm, MatMul and Conv of <see cref="FloatKernelPropertyModels"/> against
+        /// the interpreter within rounding relative to <c>Σ|a·b|</c> (the kernels sum in float in
+        /// their own order), and nearly all of them on the f32 kernels (a Gemm whose C varies along
+        /// the rows is left to the loops).
+        /// </summary>
+        [Fact]
+        public void RandomFloatLayersOnTheKernelsMatchTheInterpreter()
+        {
+            _output.WriteLine(Isa);
+            var failures = new List<string>();
+            var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            int blocked = 0, shorterLast = 0;
+            foreach (var c in _models.FloatKernelProperties)
+            {
+                string? problem = Differential.Check(_models.Assembly, c);
+                if (problem != null)
+                    failures.Add($"{c.Name}: {problem}");
+                var model = _models.Assembly.Model(c.Name);
+                var step = model.Compiled.Plan.Steps.Single(s => s.Op != "Identity");
+                used[step.Implementation] = used.GetValueOrDefault(step.Implementation) + 1;
+                if (model.Source.Contains("firstRow: y0", StringComparison.Ordinal))
+                    blocked++;
+                if (model.Source.Contains("firstRow: y0, rows: rows", StringComparison.Ordinal))
+                    shorterLast++;
+            }
+            _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
+            _output.WriteLine($"{blocked} convs in more than one im2col block, {shorterLast} with a shorter last block");
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            Assert.Equal(FloatKernelPropertyModels.ConvCases + FloatKernelPropertyModels.BlockedConvCases, used.GetValueOrDefault("sconv_f32_8x32"));
+            Assert.True(blocked >= FloatKernelPropertyModels.BlockedConvCases && shorterLast > 0, $"only {blocked} convs ran in more than one im2col block, {shorterLast} with a shorter last one");
+            Assert.True(used.GetValueOrDefault("sgemm_f32_8x32") >= FloatKernelPropertyModels.GemmCases * 3 / 4,
+                $"only {used.GetValueOrDefault("sgemm_f32_8x32")} of {FloatKernelPropertyModels.GemmCases} random Gemm and MatMul layers ran on sgemm_f32_8x32");
+        }
+
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);
 
         private void AssertMatches(ModelCase c)

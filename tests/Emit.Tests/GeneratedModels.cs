@@ -20,6 +20,8 @@ namespace Bitsmith.Emit.Tests
             cases.AddRange(KernelProperties);
             MaxPoolNaN = MaxPoolNaNModels.All().ToList();
             cases.AddRange(MaxPoolNaN);
+            FloatKernelProperties = FloatKernelPropertyModels.All().ToList();
+            cases.AddRange(FloatKernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);
             ProfiledDemo = TryCreate(ModelCases.ProfiledDemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
@@ -36,6 +38,9 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>f32 MaxPools on NaN inputs (<see cref="MaxPoolNaNModels"/>).</summary>
         public IReadOnlyList<ModelCase> MaxPoolNaN { get; }
+
+        /// <summary>Random float layers for the f32 kernels (<see cref="FloatKernelPropertyModels"/>).</summary>
+        public IReadOnlyList<ModelCase> FloatKernelProperties { get; }
 
         /// <summary>The demo model, or why it could not be imported.</summary>
         public (ModelCase? Case, string Problem) Demo { get; }

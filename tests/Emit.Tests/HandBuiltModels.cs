@@ -22,7 +22,8 @@ namespace Bitsmith.Emit.Tests
             yield return QuantizedConv("quantised conv, u4 per-channel weights, s8 output with Clip", ElementType.UInt4, perChannel: true, new FusedActivation(ActivationKind.Clip, -1, 2), quantizedOutput: true, group: 1);
             yield return QuantizedPoolsAndAdd();
             yield return QuantizedLinearLayers();
-            yield return FloatLayers("float conv with weights (Fp32)", null);
+            yield return FloatLayers("float conv with weights (sconv_f32_8x32)", null);
+            yield return FloatLayers("float conv with weights (Fp32 override)", "Fp32");
             yield return FloatLayers("float conv with weights (Generic override)", "Generic");
             yield return OutputsThatAreNotComputedInPlace();
             yield return IntegerArithmeticThatWraps();

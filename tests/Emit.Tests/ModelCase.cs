@@ -26,6 +26,22 @@ namespace Bitsmith.Emit.Tests
         /// <summary>Emit the class as a profiling build does (<c>BitsmithProfile</c>: a per-layer timer in Run).</summary>
         public bool Profile { get; init; }
 
+        /// <summary>
+        /// For layers whose kernels sum floats in another order than the interpreter: the same
+        /// graph over absolute weights without activations, run on the absolute inputs, so each of
+        /// its outputs is <c>Σ|a·b| + |bias|</c>, the scale of the rounding a reordered float sum
+        /// may add (see <see cref="OutputComparison.ReorderedSumTolerance"/>). Null: compared as usual.
+        /// </summary>
+        public Graph? Magnitudes { get; init; }
+
+        /// <summary>
+        /// A float network on kernels that sum floats in their own order: the rounding differences
+        /// pass through every later layer, so each float output is compared within
+        /// <see cref="OutputComparison.ReorderedSumTolerance"/> of its largest magnitude (the
+        /// output's scale), not of each element's.
+        /// </summary>
+        public bool ReorderedFloatNetwork { get; init; }
+
         public override string ToString() => Name;
     }
 }

@@ -57,7 +57,12 @@ namespace Bitsmith.Emit.Tests
 
         public static ModelCase FashionModel() => WithRandomInput("Fashion-MNIST sample model", ConformanceRunner.Compile(TestFiles.FashionModel, null), seed: 13);
 
-        public static ModelCase ResNet18() => WithRandomInput("ResNet-18", ConformanceRunner.Compile(TestFiles.ResNet18, null), seed: 11);
+        /// <summary>ML.NET's float ResNet-18: its convolutions run on the f32 kernels, so it is compared at each output's scale.</summary>
+        public static ModelCase ResNet18()
+        {
+            var c = WithRandomInput("ResNet-18", ConformanceRunner.Compile(TestFiles.ResNet18, null), seed: 11);
+            return new ModelCase(c.Name, c.Graph, c.InputSets) { ReorderedFloatNetwork = true };
+        }
 
         /// <summary>Uniform values in [0, 1) for float inputs, small integers for integer inputs.</summary>
         public static ModelCase WithRandomInput(string name, Graph graph, int seed)

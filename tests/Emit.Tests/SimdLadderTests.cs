@@ -22,8 +22,10 @@ namespace Bitsmith.Emit.Tests
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.FashionSampleModelMatchesTheInterpreter),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomQuantisedLayersOnTheKernelsMatchTheInterpreter),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.MaxPoolWithNaNInputsMatchesTheInterpreterBitForBit),
+            typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomFloatLayersOnTheKernelsMatchTheInterpreter),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductSumsEveryElementOnce),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductIgnoresWhatLiesPastTheRows),
+            typeof(Float32KernelTests).FullName + "." + nameof(Float32KernelTests.SgemmMatchesDoubleSumsOnEveryEdge),
         };
 
         private readonly ITestOutputHelper _output;

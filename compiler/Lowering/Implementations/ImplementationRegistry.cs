@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Bitsmith.Compiler.Lowering.Implementations.Float32;
 using Bitsmith.Compiler.Lowering.Implementations.Int8;
 
 namespace Bitsmith.Compiler.Lowering.Implementations
@@ -19,6 +20,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvRowsImplementation(exact: true),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
+            new SgemmImplementation(),
+            new SconvImplementation(),
             new Elementwise.QuantizeImplementation(),
             new Elementwise.ClipImplementation(),
             new Elementwise.MaxPoolImplementation(),

@@ -158,4 +158,43 @@ namespace Bitsmith.Compiler.Lowering.Implementations
 
         private int Index(int r, int k) => ((r / BlockRows * Quads + k / 4) * BlockRows + r % BlockRows) * 4 + k % 4;
     }
+
+    /// <summary>
+    /// Matrix B for <c>Runtime.Kernels.Float32.Sgemm</c>: columns in panels of <see cref="Width"/>,
+    /// each panel one sequential stream of <c>[k][Width]</c> floats (zeros past the last column),
+    /// so the kernel reads a panel front to back once per row tile. Unpacks to <c>[depth, columns]</c>.
+    /// </summary>
+    public sealed record F32Panels(int Depth, int Columns, int Width) : PackedLayout
+    {
+        public int Panels => (Columns + Width - 1) / Width;
+
+        public override string Text => $"f32-panels depth={N(Depth)} columns={N(Columns)} width={N(Width)}";
+
+        /// <param name="b">The matrix as <c>[depth, columns]</c>.</param>
+        public byte[] Pack(float[] b)
+        {
+            if (b.Length != Depth * Columns)
+                throw new ArgumentException($"{b.Length} values for {Depth}x{Columns}");
+            var packed = new float[Panels * Depth * Width];
+            for (int k = 0; k < Depth; k++)
+                for (int j = 0; j < Columns; j++)
+                    packed[Index(k, j)] = b[k * Columns + j];
+            var bytes = new byte[packed.Length * 4];
+            Buffer.BlockCopy(packed, 0, bytes, 0, bytes.Length);
+            return bytes;
+        }
+
+        public float[] Unpack(byte[] bytes)
+        {
+            var packed = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, packed, 0, packed.Length * 4);
+            var b = new float[Depth * Columns];
+            for (int k = 0; k < Depth; k++)
+                for (int j = 0; j < Columns; j++)
+                    b[k * Columns + j] = packed[Index(k, j)];
+            return b;
+        }
+
+        private int Index(int k, int j) => (j / Width * Depth + k) * Width + j % Width;
+    }
 }

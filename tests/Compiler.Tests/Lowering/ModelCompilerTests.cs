@@ -28,15 +28,24 @@ namespace Bitsmith.Compiler.Tests.Lowering
         }
 
         [Fact]
-        public void FloatConvUsesTheVectorKernelAndCanBeOverriddenToGenericLoops()
+        public void FloatConvUsesTheF32KernelAndCanBeOverriddenToTheLoops()
         {
             var graph = Conv();
             var step = ModelCompiler.Compile(graph, new CompileOptions()).Plan.Steps[0];
+            Assert.Equal("sconv_f32_8x32", step.Implementation);
+            Assert.Contains("f32 conv as im2col blocks", step.Reason);
+            Assert.Contains("estimated", step.Reason);
+            // One block of all 4x4 output pixels, padded to a 32-column panel, for each of the 27 taps.
+            Assert.Equal(4 * 27 * 32, step.WorkspaceBytes);
+            Assert.Equal(new[] { "biases" }, step.Packed.Select(p => p.Name));
+
+            var options = new CompileOptions();
+            options.StrategyOverrides["conv"] = "Fp32";
+            step = ModelCompiler.Compile(graph, options).Plan.Steps[0];
             Assert.Equal(Strategy.Fp32, step.Strategy);
             Assert.Contains("vectorised f32 kernel", step.Reason);
             Assert.Equal(4 * 3 * 9, step.WorkspaceBytes);
 
-            var options = new CompileOptions();
             options.StrategyOverrides["conv"] = "generic";
             step = ModelCompiler.Compile(graph, options).Plan.Steps[0];
             Assert.Equal(Strategy.Generic, step.Strategy);
@@ -55,7 +64,7 @@ namespace Bitsmith.Compiler.Tests.Lowering
             options.StrategyOverrides["conv"] = "IntegerReference";
             var e = Assert.Throws<ModelException>(() => ModelCompiler.Compile(Conv(), options));
             Assert.Contains("'IntegerReference' is not available", e.Message);
-            Assert.Contains("Fp32, Generic", e.Message);
+            Assert.Contains("sconv_f32_8x32, Fp32, Generic", e.Message);
         }
 
         [Fact]
@@ -100,7 +109,57 @@ namespace Bitsmith.Compiler.Tests.Lowering
         }
 
         [Fact]
-        public void AMatMulWeightIsPackedTransposedForTheVectorKernel()
+        public void AMatMulWeightIsPackedInPanelsForTheF32Gemm()
+        {
+            var model = ModelCompiler.Compile(MatMul(), new CompileOptions());
+            var step = model.Plan.Steps[0];
+            Assert.Equal("sgemm_f32_8x32", step.Implementation);
+            Assert.DoesNotContain(model.Plan.Values, v => v.Name == "b");
+            var weights = step.Packed.Single(p => p.Name == "weights");
+            Assert.Equal("f32-panels depth=4 columns=2 width=32", weights.Layout);
+            var stored = new float[4 * 32];
+            Buffer.BlockCopy(model.Weights, (int)weights.Offset, stored, 0, stored.Length * 4);
+            // Row k of the one panel holds B[k, 0..1], then zeros to 32 columns.
+            Assert.Equal(new float[] { 0, 1 }, stored.Take(2));
+            Assert.Equal(new float[] { 2, 3 }, stored.Skip(32).Take(2));
+            Assert.Equal(0, stored[2]);
+            Assert.Equal(32 * 4, step.Packed.Single(p => p.Name == "biases").Bytes);
+        }
+
+        [Fact]
+        public void AMatMulWeightIsPackedTransposedForTheFp32Loops()
+        {
+            var options = new CompileOptions();
+            options.StrategyOverrides["mm"] = "Fp32";
+            var model = ModelCompiler.Compile(MatMul(), options);
+            var b = model.Plan.ValuesByName()["b"];
+            Assert.Equal(Strategy.Fp32, model.Plan.Steps[0].Strategy);
+            Assert.Equal(WeightLayout.Transposed, b.Layout);
+            var stored = new float[8];
+            Buffer.BlockCopy(model.Weights, (int)b.Offset, stored, 0, 32);
+            Assert.Equal(new float[] { 0, 2, 4, 6, 1, 3, 5, 7 }, stored);
+        }
+
+        [Fact]
+        public void AGemmWhoseCVariesAlongTheRowsStaysOnTheLoopsAndSaysWhy()
+        {
+            var g = new Graph("gemm", null);
+            var a = new Value("a", ElementType.Float32, new[] { 3, 4 });
+            g.Inputs.Add(a);
+            var node = new Node("gemm", "Gemm", "", 13);
+            node.Inputs.Add(a);
+            node.Inputs.Add(Value.FromConstant("b", Tensor.Zeros(ElementType.Float32, new[] { 4, 2 })));
+            node.Inputs.Add(Value.FromConstant("c", Tensor.Zeros(ElementType.Float32, new[] { 3, 1 })));
+            node.Outputs.Add(new Value("y", ElementType.Float32, Array.Empty<int>()));
+            g.Nodes.Add(node);
+            g.Outputs.Add(node.Outputs[0]);
+            Compiler.Ops.TypeInference.Run(g);
+            var step = ModelCompiler.Compile(g, new CompileOptions()).Plan.Steps[0];
+            Assert.Equal(Strategy.Fp32, step.Strategy);
+            Assert.Contains("sgemm_f32_8x32 (C varies along the rows", step.Reason);
+        }
+
+        private static Graph MatMul()
         {
             var g = new Graph("matmul", null);
             var a = new Value("a", ElementType.Float32, new[] { 3, 4 });
@@ -112,13 +171,7 @@ namespace Bitsmith.Compiler.Tests.Lowering
             g.Nodes.Add(node);
             g.Outputs.Add(node.Outputs[0]);
             Compiler.Ops.TypeInference.Run(g);
-            var model = ModelCompiler.Compile(g, new CompileOptions());
-            var b = model.Plan.ValuesByName()["b"];
-            Assert.Equal(Strategy.Fp32, model.Plan.Steps[0].Strategy);
-            Assert.Equal(WeightLayout.Transposed, b.Layout);
-            var stored = new float[8];
-            Buffer.BlockCopy(model.Weights, (int)b.Offset, stored, 0, 32);
-            Assert.Equal(new float[] { 0, 2, 4, 6, 1, 3, 5, 7 }, stored);
+            return g;
         }
 
         private static Graph Conv()

@@ -52,6 +52,28 @@ namespace Bitsmith.Compiler.Tests.Lowering
             Assert.Equal((sbyte)w[0 * 8 + 4], (sbyte)bytes[64]);
         }
 
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(5, 32)]
+        [InlineData(7, 33)]
+        [InlineData(300, 70)]
+        public void F32PanelsRoundTripsAndPadsWithZeros(int depth, int columns)
+        {
+            var layout = new F32Panels(depth, columns, 32);
+            var random = new Random(depth * 100 + columns);
+            // No zeros among the values: every zero of the packed bytes is padding.
+            var b = Enumerable.Range(0, depth * columns).Select(_ => (float)(random.NextDouble() + 0.5) * (random.Next(2) * 2 - 1)).ToArray();
+            var bytes = layout.Pack(b);
+            Assert.Equal((columns + 31) / 32 * 32 * depth * 4, bytes.Length);
+            Assert.Equal(b, layout.Unpack(bytes));
+            var packed = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, packed, 0, bytes.Length);
+            // (k, j) at ((j / 32) · depth + k) · 32 + j % 32: each panel a stream of k-rows of 32 columns.
+            Assert.Equal(b[(depth - 1) * columns + columns - 1], packed[((columns - 1) / 32 * depth + depth - 1) * 32 + (columns - 1) % 32]);
+            Assert.Equal(packed.Length - depth * columns, packed.Count(v => v == 0));
+            Assert.Equal("f32-panels depth=3 columns=40 width=32", new F32Panels(3, 40, 32).Text);
+        }
+
         [Fact]
         public void VectorsRoundTripAndSayTheirLayout()
         {
