@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -32,13 +34,28 @@ namespace Bitsmith.Emit.Tests
 
         public SimdLadderTests(ITestOutputHelper output) => _output = output;
 
+        /// <summary>
+        /// What the child must report with <paramref name="variable"/> set to 0. Which int8 width
+        /// follows from turning AVX-VNNI off depends on the host: 512 bits where it has AVX-512BW,
+        /// else 256 (on a host without AVX-512 the AVX-512 cases run as the default run does).
+        /// </summary>
+        private static string[] ExpectedIsa(string variable) => variable switch
+        {
+            "DOTNET_EnableAVXVNNI" => new[] { "AvxVnni=False", Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Int8=Vector512;" : "Int8=Vector256;" },
+            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;" },
+            "DOTNET_EnableAVX512" => new[] { "Vector512=False" },
+            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;" },
+            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;" },
+            _ => throw new ArgumentOutOfRangeException(nameof(variable)),
+        };
+
         [Theory]
-        [InlineData("DOTNET_EnableAVXVNNI", "Int8=Vector512;")]
-        [InlineData("DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI", "Int8=Vector256;")]
-        [InlineData("DOTNET_EnableAVX512", "Vector512=False")]
-        [InlineData("DOTNET_EnableAVX2", "Vector256=False")]
-        [InlineData("DOTNET_EnableHWIntrinsic", "Vector128=False")]
-        public async Task ConformanceModelsMatchWithFewerInstructionSets(string variable, string expectedIsa)
+        [InlineData("DOTNET_EnableAVXVNNI")]
+        [InlineData("DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI")]
+        [InlineData("DOTNET_EnableAVX512")]
+        [InlineData("DOTNET_EnableAVX2")]
+        [InlineData("DOTNET_EnableHWIntrinsic")]
+        public async Task ConformanceModelsMatchWithFewerInstructionSets(string variable)
         {
             string report = Path.GetTempFileName();
             try
@@ -68,7 +85,8 @@ namespace Bitsmith.Emit.Tests
                 string isa = File.ReadAllText(report);
                 _output.WriteLine($"{variable}=0: {isa}");
                 Assert.True(child.ExitCode == 0, $"the differential test failed with {variable}=0:\n{stdout}\n{stderr}");
-                Assert.Contains(expectedIsa, isa);
+                foreach (string expected in ExpectedIsa(variable))
+                    Assert.Contains(expected, isa);
             }
             finally
             {
