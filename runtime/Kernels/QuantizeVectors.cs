@@ -21,6 +21,15 @@ namespace Bitsmith.Runtime.Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Codes(Vector256<float> real, Vector256<float> scale, Vector256<float> zero, Vector256<float> lo, Vector256<float> hi)
+        {
+            var q = Vector256.Round(real / scale) + zero;
+            q = Vector256.ConditionalSelect(Vector256.LessThan(q, lo), lo, q);
+            q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, hi), hi, q);
+            return Vector256.ConvertToInt32(Vector256.ConditionalSelect(Vector256.Equals(q, q), q, zero));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> Codes(Vector128<float> real, Vector128<float> scale, Vector128<float> zero, Vector128<float> lo, Vector128<float> hi)
         {
             var q = Vector128.Round(real / scale) + zero;
@@ -35,6 +44,14 @@ namespace Bitsmith.Runtime.Kernels
         {
             var shorts = Vector512.Narrow(codes, codes);
             return Vector512.Narrow(shorts, shorts).GetLower().GetLower().AsByte();
+        }
+
+        /// <summary>Eight codes (each in a byte's range) as the low eight bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Narrow(Vector256<int> codes)
+        {
+            var shorts = Vector128.Narrow(codes.GetLower(), codes.GetUpper());
+            return Vector128.Narrow(shorts, shorts).AsUInt64().ToScalar();
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

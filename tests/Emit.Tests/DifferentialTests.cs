@@ -97,7 +97,7 @@ namespace Bitsmith.Emit.Tests
             _output.WriteLine(Isa);
             var failures = new List<string>();
             var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            int singlePrecision = 0;
+            int singlePrecision = 0, compactRows = 0;
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -107,6 +107,8 @@ namespace Bitsmith.Emit.Tests
                 used[step.Implementation] = used.GetValueOrDefault(step.Implementation) + 1;
                 if (step.Packed.Any(p => p.Name == "multipliers"))
                     singlePrecision++;
+                if (_models.Assembly.Model(c.Name).Source.Contains("PatchPacker.GatherKernelRows", StringComparison.Ordinal))
+                    compactRows++;
                 foreach (var forced in c.Options.StrategyOverrides.Values)
                     Assert.Equal(forced, step.Implementation);
             }
@@ -122,6 +124,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_masked16") >= 4, "too few layers on the masked depthwise kernel");
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_c16") >= 4, "too few layers on the channels-in-lanes depthwise kernel");
             Assert.True(used.GetValueOrDefault("qconv_u8s8_rows_4x16c4") + used.GetValueOrDefault("qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few layers on the im2col-rows kernels");
+            Assert.True(compactRows >= KernelPropertyModels.CompactRowsCases / 2, $"only {compactRows} layers on compact im2col rows");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
             Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));
             Assert.Equal(KernelPropertyModels.AverageCases, used.GetValueOrDefault("gap_8bit_vec"));

@@ -25,7 +25,10 @@ namespace Bitsmith.Emit.Tests
     {
         public const int ConvCases = 48;
         public const int DepthwiseCases = 18;
-        public const int RowsCases = 12;
+        public const int RowsCases = 16;
+
+        /// <summary>Rows cases with 1 to 3 input channels and undilated kernel rows: the compact rows (every fourth).</summary>
+        public const int CompactRowsCases = RowsCases / 4;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
         public const int PoolCases = 12;
@@ -146,11 +149,15 @@ namespace Bitsmith.Emit.Tests
             {
                 // Dense convs on small maps (1x1 and k x k, padded, strided, dilated), half forced onto the im2col-rows kernels.
                 var spec = Convs.Generate(pcg, null!, out _);
-                int channels = Gen.Int[1, 70].Generate(pcg, null!, out _), filters = Gen.Int[1, 70].Generate(pcg, null!, out _);
+                bool compact = i % 4 == 1;
+                int channels = (compact ? Gen.Int[1, 3] : Gen.Int[1, 70]).Generate(pcg, null!, out _), filters = Gen.Int[1, 70].Generate(pcg, null!, out _);
                 spec = spec with { Groups = 1, GroupChannels = channels, GroupFilters = filters, Height = Math.Min(spec.Height, 8), Width = Math.Min(spec.Width, 8) };
-                if (i % 3 == 0)
+                if (compact)
+                    spec = spec with { KernelW = Math.Max(spec.KernelW, 2), DilationW = 1 };
+                else if (i % 3 == 0)
                     spec = spec with { KernelH = 1, KernelW = 1, Pads = new int[4] };
-                yield return Conv(ConvCases + DepthwiseCases + i, spec, i % 2 == 0 ? (spec.Layer.ForceExact ? "qconv_u8s8_rows_4x16c4_exact16" : "qconv_u8s8_rows_4x16c4") : null);
+                bool force = compact || i % 2 == 0;
+                yield return Conv(ConvCases + DepthwiseCases + i, spec, force ? (spec.Layer.ForceExact ? "qconv_u8s8_rows_4x16c4_exact16" : "qconv_u8s8_rows_4x16c4") : null);
             }
             for (int i = 0; i < GemmCases; i++)
                 yield return Gemm(i, Gemms.Generate(pcg, null!, out _));

@@ -99,6 +99,17 @@ namespace Bitsmith.Runtime.Kernels.Int8
                         QuantizeVectors.Narrow(Vector512.ConvertToInt32(q)).StoreUnsafe(ref d, (nuint)i);
                     }
                 }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vm = Vector256.Create(m), vb = Vector256.Create(b), vz = Vector256.Create((float)zero), vlo = Vector256.Create((float)lo), vhi = Vector256.Create((float)hi);
+                    for (; i + 8 <= run; i += 8)
+                    {
+                        var q = Vector256.Round(Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset)) * vm + vb) + vz;
+                        q = Vector256.ConditionalSelect(Vector256.LessThan(q, vlo), vlo, q);
+                        q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, vhi), vhi, q);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(Vector256.ConvertToInt32(q)));
+                    }
+                }
                 if (Vector128.IsHardwareAccelerated)
                 {
                     Vector128<float> vm = Vector128.Create(m), vb = Vector128.Create(b), vz = Vector128.Create((float)zero), vlo = Vector128.Create((float)lo), vhi = Vector128.Create((float)hi);
@@ -127,7 +138,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
         /// row's end land on the next row's place, which the next row then overwrites (rows go in
         /// order). Only where the vector stays inside both spans; the last rows go one by one.
         /// </summary>
-        private static bool NarrowRows(int width) => width < Block && Vector512.IsHardwareAccelerated;
+        private static bool NarrowRows(int width) => width < Block && Vector256.IsHardwareAccelerated;
 
         private static bool OverlapFits(int y, int stride, int width, int accLength, int dstLength) =>
             (long)y * stride + Block <= accLength && (long)y * width + Block <= dstLength;
@@ -158,6 +169,17 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     var lo = Vector512.ConvertToDouble(Vector512.WidenLower(v)) * s + b;
                     var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(v)) * s + b;
                     store.Store(act.Apply(Vector512.Narrow(lo, hi)), ref dst, i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<double> s = Vector256.Create(scale), b = Vector256.Create(bias);
+                for (; i + 8 <= count; i += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset);
+                    var lo = Vector256.ConvertToDouble(Vector256.WidenLower(v)) * s + b;
+                    var hi = Vector256.ConvertToDouble(Vector256.WidenUpper(v)) * s + b;
+                    store.Store(act.Apply(Vector256.Narrow(lo, hi)), ref dst, i);
                 }
             }
             if (Vector128.IsHardwareAccelerated)
@@ -196,6 +218,16 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     store.Store(act.Apply(Vector512.Narrow(lo, hi)), ref dst, i);
                 }
             }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i + 8 <= count; i += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref o, (nuint)i);
+                    var lo = Vector256.ConvertToDouble(Vector256.WidenLower(v)) * Vector256.LoadUnsafe(ref s, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i);
+                    var hi = Vector256.ConvertToDouble(Vector256.WidenUpper(v)) * Vector256.LoadUnsafe(ref s, (nuint)i + 4) + Vector256.LoadUnsafe(ref b, (nuint)i + 4);
+                    store.Store(act.Apply(Vector256.Narrow(lo, hi)), ref dst, i);
+                }
+            }
             if (Vector128.IsHardwareAccelerated)
             {
                 for (; i + 4 <= count; i += 4)
@@ -217,6 +249,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
 
             void Store(Vector512<float> value, ref byte dst, int i);
 
+            void Store(Vector256<float> value, ref byte dst, int i);
+
             void Store(Vector128<float> value, ref byte dst, int i);
         }
 
@@ -225,6 +259,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
             public void Store(float value, ref byte dst, int i) => Unsafe.Add(ref Unsafe.As<byte, float>(ref dst), i) = value;
 
             public void Store(Vector512<float> value, ref byte dst, int i) => value.StoreUnsafe(ref Unsafe.As<byte, float>(ref dst), (nuint)i);
+
+            public void Store(Vector256<float> value, ref byte dst, int i) => value.StoreUnsafe(ref Unsafe.As<byte, float>(ref dst), (nuint)i);
 
             public void Store(Vector128<float> value, ref byte dst, int i) => value.StoreUnsafe(ref Unsafe.As<byte, float>(ref dst), (nuint)i);
         }
@@ -253,6 +289,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
             public void Store(Vector512<float> value, ref byte dst, int i) =>
                 QuantizeVectors.Narrow(QuantizeVectors.Codes(value, Vector512.Create(_scale), Vector512.Create(_zero), Vector512.Create(_min), Vector512.Create(_max)))
                     .StoreUnsafe(ref dst, (nuint)i);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Store(Vector256<float> value, ref byte dst, int i) =>
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i),
+                    QuantizeVectors.Narrow(QuantizeVectors.Codes(value, Vector256.Create(_scale), Vector256.Create(_zero), Vector256.Create(_min), Vector256.Create(_max))));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Store(Vector128<float> value, ref byte dst, int i)

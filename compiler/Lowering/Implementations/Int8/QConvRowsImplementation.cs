@@ -16,6 +16,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// packed tap-major as for the GEMV (<see cref="C4Blocks16"/>). Where a feature map is small
     /// (the late layers: 6x6, 4x4, 3x3) this fills the lanes that a tile of pixels would leave
     /// empty; each pixel's channels are requantised together, then scattered to NCHW.
+    /// With 1 to 3 input channels the rows are compact: a kernel row's taps back to back in
+    /// bytes, rounded up to a word (a first conv on one channel with a 10x4 kernel: 10 words a
+    /// row where a word a tap would take 40).
     /// </summary>
     public sealed class QConvRowsImplementation : LayerImplementation
     {
@@ -62,8 +65,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             long batch = node.Inputs[0]!.Shape[0];
             long paddedMacs = batch * g.Pixels * ((g.Filters + 15) / 16 * 16) * g.RowWords * 4L;
             // ~110 G MAC/s with four rows a weight load (90 exact); transposing ~0.7 ns an input byte,
-            // the row copies, and the epilogue with its scatter ~0.8 ns an output.
-            return paddedMacs / (_exact ? 90.0 : 110.0) + batch * ((double)g.Channels * g.Height * g.Width * 0.7 + g.Pixels * g.Taps * (10 + g.Quads * 0.1)
+            // the row copies (a span copy a tap, ~10 ns; a few words a compact kernel row, ~2 ns),
+            // and the epilogue with its scatter ~0.8 ns an output.
+            double copy = g.Compact ? 2 + g.KernelRowWords * 0.3 : 10 + g.Quads * 0.1;
+            return paddedMacs / (_exact ? 90.0 : 110.0) + batch * ((double)g.Channels * g.Height * g.Width * 0.7 + g.Pixels * g.Copies * copy
                 + (double)g.Pixels * g.Filters * 0.8 + g.Pixels * 30) + 150;
         }
 
@@ -76,12 +81,11 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var ops = Operands(node, out string why) ?? throw node.Error("internal: " + why);
             var g = GeometryOf(node);
             int n = ops.Rows, depth = g.RowWords * 4;
-            // Tap-major rows: depth index t · 4 · quads + c; channels past the last stay 0.
+            // The rows' order (RowsGeometry.PositionOf); fill positions stay 0.
             var centered = new int[n * depth];
             for (int o = 0; o < n; o++)
-                for (int c = 0; c < g.Channels; c++)
-                    for (int t = 0; t < g.Taps; t++)
-                        centered[o * depth + t * 4 * g.Quads + c] = ops.Centered[o * ops.Depth + c * g.Taps + t];
+                for (int d = 0; d < ops.Depth; d++)
+                    centered[o * depth + g.PositionOf[d]] = ops.Centered[o * ops.Depth + d];
             var weights = new C4Blocks16(n, depth);
             var ints = new Int32Vector(n);
             var doubles = new Float64Vector(n);
@@ -101,7 +105,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             return PlaneBytes(g) + RowBytes(g) + AccBytes(g) + PixelEpilogue.LineBytes(node.Outputs[0].Type, g.Filters);
         }
 
-        private static long PlaneBytes(RowsGeometry g) => (4L * g.PlaneHeight * g.PlaneWidth * g.Quads + 63) / 64 * 64;
+        private static long PlaneBytes(RowsGeometry g) => g.Compact
+            ? ((long)g.PlaneHeight * g.PlaneWidth * g.Channels + 4 + 63) / 64 * 64 // + the slack a rounded last copy reads
+            : (4L * g.PlaneHeight * g.PlaneWidth * g.Quads + 63) / 64 * 64;
 
         private static long RowBytes(RowsGeometry g) => (4L * g.Pixels * g.RowWords + 63) / 64 * 64;
 
@@ -124,29 +130,37 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
-            c.W.Line($"var {plane} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
+            if (!g.Compact)
+                c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
+            string planeSlice = $"{c.Workspace}.Slice(0, {CSharp.Int(planeBytes)})";
+            c.W.Line($"var {plane} = {(g.Compact ? planeSlice : $"{M}.Cast<byte, int>({planeSlice})")};");
             c.W.Line($"var {rows} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(rowBytes)}));");
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)}, {CSharp.Int(accBytes)}));");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
             using var batch = Affine.Loop(c, "b", loops.Batch);
             int inImage = g.Channels * g.Height * g.Width;
-            c.W.Line($"{K8}.PatchPacker.Transpose({input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {g.Channels}, {g.Height}, {g.Width}, " +
-                $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane});");
-            c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+            string image = $"{input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {g.Channels}, {g.Height}, {g.Width}, " +
+                $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane}";
+            if (g.Compact)
+            {
+                c.W.Line($"{K8}.PatchPacker.TransposeBytes({image});");
+                c.W.Line($"{K8}.PatchPacker.GatherKernelRows({plane}, {g.Channels}, {g.PlaneWidth}, {win.Kernel[0]}, {win.Dilations[0]}, {g.KernelRowWords}, " +
+                    $"{g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+            }
+            else
+            {
+                c.W.Line($"{K8}.PatchPacker.Transpose({image});");
+                c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+            }
             c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}, {g.RowWords}, {g.Pixels}, {w}, {blocks}, {acc}, {blocks * 16});");
             PixelEpilogue.Emit(c, planeBytes + rowBytes + accBytes, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases);
         }
 
         /// <summary>
         /// The partner of ONNX depth index <paramref name="d"/> (<c>c · taps + t</c>) in a byte pair of
-        /// the packed rows: channel <c>c ^ 1</c> of the same tap (-1 past the last channel: the fill).
+        /// the packed rows (the depth index at position <c>position ^ 1</c>; -1 where that is fill).
         /// </summary>
-        private static int PairOf(int d, RowsGeometry g)
-        {
-            int c = d / g.Taps, t = d % g.Taps, partner = c ^ 1;
-            return partner < g.Channels ? partner * g.Taps + t : -1;
-        }
+        private static int PairOf(int d, RowsGeometry g) => g.DepthAt[g.PositionOf[d] ^ 1];
 
         private static RowsGeometry GeometryOf(Node node)
         {
@@ -182,7 +196,36 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 for (int ky = 0; ky < kernel[0]; ky++)
                     for (int kx = 0; kx < kernel[1]; kx++)
                         TapOffsets[ky * kernel[1] + kx] = ky * dilations[0] * PlaneWidth + kx * dilations[1];
+                KernelRowWords = (kernel[1] * channels + 3) / 4;
+                Compact = channels < 4 && dilations[1] == 1 && kernel[0] * KernelRowWords < Taps * Quads;
+                RowWords = Compact ? kernel[0] * KernelRowWords : Taps * Quads;
+                Copies = Compact ? kernel[0] : Taps;
+                PositionOf = new int[channels * Taps];
+                DepthAt = Enumerable.Repeat(-1, RowWords * 4).ToArray();
+                for (int c = 0; c < channels; c++)
+                    for (int t = 0; t < Taps; t++)
+                    {
+                        int ky = t / kernel[1], kx = t % kernel[1];
+                        int position = Compact ? ky * 4 * KernelRowWords + kx * channels + c : t * 4 * Quads + c;
+                        PositionOf[c * Taps + t] = position;
+                        DepthAt[position] = c * Taps + t;
+                    }
             }
+
+            /// <summary>Kernel rows copied whole (bytes, channels innermost) in place of a word per tap.</summary>
+            public bool Compact { get; }
+
+            /// <summary>Words of a compact kernel row.</summary>
+            public int KernelRowWords { get; }
+
+            /// <summary>Copies into each row: one per tap, or one per kernel row where compact.</summary>
+            public int Copies { get; }
+
+            /// <summary>Where ONNX depth index <c>c · taps + t</c> lies in a packed row (in bytes).</summary>
+            public int[] PositionOf { get; }
+
+            /// <summary>The inverse of <see cref="PositionOf"/>: -1 at the fill.</summary>
+            public int[] DepthAt { get; }
 
             public int Channels { get; }
 
@@ -208,8 +251,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
             public int[] TapOffsets { get; }
 
-            /// <summary>Words of one pixel's row: every tap's channel words.</summary>
-            public int RowWords => Taps * Quads;
+            /// <summary>Words of one pixel's row: every tap's channel words, or the compact kernel rows.</summary>
+            public int RowWords { get; }
         }
     }
 }

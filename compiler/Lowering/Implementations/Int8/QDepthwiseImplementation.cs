@@ -60,8 +60,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             long virtualMacs = planes * multiplier * g.Count(g.OutHeight) * g.TapOffsets.Length;
             long outputs = Shape.Size(node.Outputs[0].Shape);
             // ~45 G MAC/s of 512-bit FMA on one Zen 4 core; packing ~0.3 ns an input; epilogue ~0.3 ns an output;
-            // ~250 ns of calls and row loops a plane (MobileNetV2's per-layer profile: 330 ns a 12x12 stride-2 plane).
-            return virtualMacs / 45.0 + Shape.Size(node.Inputs[0]!.Shape) * 0.3 + outputs * 0.3 + planes * 250 + 200;
+            // ~250 ns of calls and row loops an output plane (MobileNetV2's per-layer profile: 330 ns a 12x12
+            // stride-2 plane; DS-CNN's first conv, one input plane and 64 filters, ~400 ns a filter).
+            return virtualMacs / 45.0 + Shape.Size(node.Inputs[0]!.Shape) * 0.3 + outputs * 0.3 + planes * multiplier * 250 + 200;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node) => ConvEmitter.Lowered(node, node.Inputs[0]!, node.Inputs[1]!);
