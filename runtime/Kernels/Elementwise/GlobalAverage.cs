@@ -44,6 +44,22 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                 }
                 sum = Vector512.Sum(a0 + a1);
             }
+            else if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+            {
+                Vector256<int> z = Vector256.Create(zero);
+                Vector256<float> s = Vector256.Create(scale);
+                Vector256<double> a0 = default, a1 = default;
+                for (; i + 8 <= x.Length; i += 8)
+                {
+                    var bytes = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(x.Slice(i, 8))).AsByte();
+                    var lanes = signed ? Vector256.WidenLower(Vector128.WidenLower(bytes.AsSByte()).ToVector256())
+                        : Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256()).AsInt32();
+                    var real = Vector256.ConvertToSingle(lanes - z) * s;
+                    a0 += Vector256.WidenLower(real);
+                    a1 += Vector256.WidenUpper(real);
+                }
+                sum = Vector256.Sum(a0 + a1);
+            }
             for (; i < x.Length; i++)
                 sum += (float)((signed ? (sbyte)x[i] : x[i]) - zero) * scale;
             return sum;

@@ -32,6 +32,12 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                 for (; i + 16 <= n; i += 16)
                     QuantizeVectors.Narrow(QuantizeVectors.Codes(Vector512.LoadUnsafe(ref px, (nuint)i), s, z, l, h)).StoreUnsafe(ref y, (nuint)i);
             }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> s = Vector256.Create(scale), z = Vector256.Create(zero), l = Vector256.Create(lo), h = Vector256.Create(hi);
+                for (; i + 8 <= n; i += 8)
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref y, i), QuantizeVectors.Narrow(QuantizeVectors.Codes(Vector256.LoadUnsafe(ref px, (nuint)i), s, z, l, h)));
+            }
             if (Vector128.IsHardwareAccelerated)
             {
                 Vector128<float> s = Vector128.Create(scale), z = Vector128.Create(zero), l = Vector128.Create(lo), h = Vector128.Create(hi);

@@ -33,26 +33,55 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 return;
             }
             dst.Slice(0, quads * phases * planeWords).Fill(fillWord);
-            var bytes = MemoryMarshal.AsBytes(dst);
-            for (int c = 0; c < channels; c++)
-            {
-                int quadBase = c / 4 * phases * planeWords, lane = c % 4;
+            // Per quad, input row and column phase: the phase's columns of the quad's four channels
+            // split out (every strideW-th byte), then interleaved into consecutive words as for stride 1.
+            const int Chunk = 256; // phase columns split at a time (stack scratch, no allocation)
+            Span<byte> split = stackalloc byte[4 * Chunk];
+            for (int q = 0; q < quads; q++)
                 for (int h = 0; h < height; h++)
                 {
                     int hp = h + padTop, py = hp % strideH, hv = hp / strideH;
                     if (hv >= planeRows)
                         continue;
-                    var row = x.Slice((c * height + h) * width, width);
-                    // Each column phase takes every strideW-th input column, into consecutive words.
                     for (int px = 0; px < strideW; px++)
                     {
                         int w0 = ((px - padLeft) % strideW + strideW) % strideW;
-                        int word = quadBase + (py * strideW + px) * planeWords + hv * planeCols + (w0 + padLeft) / strideW;
-                        for (int w = w0; w < width; w += strideW, word++)
-                            bytes[word * 4 + lane] = (byte)(row[w] ^ flip);
+                        int count = (width - w0 + strideW - 1) / strideW;
+                        int word = (q * phases + py * strideW + px) * planeWords + hv * planeCols + (w0 + padLeft) / strideW;
+                        for (int j0 = 0; j0 < count; j0 += Chunk)
+                        {
+                            int n = Math.Min(Chunk, count - j0), first = w0 + j0 * strideW;
+                            var r0 = PhaseRow(x, 4 * q, h, height, width, channels, first, strideW, split.Slice(0, n));
+                            var r1 = PhaseRow(x, 4 * q + 1, h, height, width, channels, first, strideW, split.Slice(Chunk, n));
+                            var r2 = PhaseRow(x, 4 * q + 2, h, height, width, channels, first, strideW, split.Slice(2 * Chunk, n));
+                            var r3 = PhaseRow(x, 4 * q + 3, h, height, width, channels, first, strideW, split.Slice(3 * Chunk, n));
+                            Interleave(r0, r1, r2, r3, fill, flip, dst.Slice(word + j0, n));
+                        }
                     }
                 }
+        }
+
+        /// <summary>Columns <c>w0, w0 + stride, ...</c> of row h of channel c into <paramref name="phase"/>; empty past the last channel.</summary>
+        private static ReadOnlySpan<byte> PhaseRow(ReadOnlySpan<byte> x, int c, int h, int height, int width, int channels, int w0, int stride, Span<byte> phase)
+        {
+            if (c >= channels)
+                return ReadOnlySpan<byte>.Empty;
+            var row = x.Slice((c * height + h) * width, width);
+            int j = 0, n = phase.Length;
+            if (stride == 2 && Vector128.IsHardwareAccelerated)
+            {
+                // Even bytes of 32 at a time: the low byte of each 16-bit pair, narrowed.
+                var low = Vector128.Create((ushort)0xFF);
+                for (; j + 16 <= n && w0 + 2 * j + 32 <= width; j += 16)
+                {
+                    var a = Vector128.Create(row.Slice(w0 + 2 * j, 16)).AsUInt16() & low;
+                    var b = Vector128.Create(row.Slice(w0 + 2 * j + 16, 16)).AsUInt16() & low;
+                    Vector128.Narrow(a, b).CopyTo(phase.Slice(j));
+                }
             }
+            for (; j < n; j++)
+                phase[j] = row[w0 + j * stride];
+            return phase;
         }
 
         /// <summary>
