@@ -26,6 +26,8 @@ namespace Bitsmith.Compiler.Passes
             new PipelineEntry(new BatchNormFolding(), Convergence.OnePass),
             // PyTorch's Q→Clip(codes) becomes Clip(real)→Q; before activation fusion, which folds that Clip into the layer.
             new PipelineEntry(new NarrowRangeClip(), Convergence.OnePass),
+            // After NarrowRangeClip (whose Clip→Q it moves the pool past), before activation fusion, which then folds that Clip into the layer.
+            new PipelineEntry(new MaxPoolPastQuantize(), Convergence.OnePass),
             // Before QDQ recognition, so that Conv→Relu→Q becomes one quantised Conv with the Relu fused.
             new PipelineEntry(new ActivationFusion(), Convergence.OnePass),
             // Each rewrite (a DQ moved past a Reshape, a Q absorbed) exposes the next, so it runs until nothing changes.

@@ -78,7 +78,10 @@ namespace Bitsmith.Compiler.Tests
             _output.WriteLine($"  vs ONNX Runtime as written: max {maxAsWritten} steps, {differAsWritten} of {integer.Length} differ");
             _output.WriteLine($"  vs ONNX Runtime optimised: max {maxOptimized} steps, {differOptimized} of {integer.Length} differ");
             Assert.True(maxAsWritten <= maxStepsAsWritten, $"{file}: {maxAsWritten} steps from ONNX Runtime (no optimisation), at most {maxStepsAsWritten} allowed");
-            Assert.True(maxOptimized <= maxStepsOptimized, $"{file}: {maxOptimized} steps from ONNX Runtime (all optimisations), at most {maxStepsOptimized} allowed");
+            if (OnnxRuntimeHost.U8S8MaySaturate)
+                _output.WriteLine("  (not asserted: ONNX Runtime's optimised u8 x s8 kernels saturate on this CPU, which has no VNNI)");
+            else
+                Assert.True(maxOptimized <= maxStepsOptimized, $"{file}: {maxOptimized} steps from ONNX Runtime (all optimisations), at most {maxStepsOptimized} allowed");
         }
 
         /// <summary>The scale of the QuantizeLinear on the logits (the last one in the graph).</summary>
