@@ -31,7 +31,7 @@ namespace Bitsmith.Emit.Tests
         public const int CompactRowsCases = RowsCases / 4;
         public const int GemmCases = 24;
         public const int BinaryCases = 12;
-        public const int PoolCases = 12;
+        public const int PoolCases = 16;
         public const int AverageCases = 8;
 
         /// <summary>The name prefix of these cases.</summary>
@@ -164,7 +164,13 @@ namespace Bitsmith.Emit.Tests
             for (int i = 0; i < BinaryCases; i++)
                 yield return Binary(i, Layers.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _));
             for (int i = 0; i < PoolCases; i++)
-                yield return Pool(i, Pools.Generate(pcg, null!, out _));
+            {
+                var spec = Pools.Generate(pcg, null!, out _);
+                // Every fourth the common 2x2 window at stride 2 inside the input (its own vector path), odd sizes too.
+                if (i % 4 == 3)
+                    spec = spec with { KernelH = 2, KernelW = 2, Stride = 2, Dilation = 1, Pads = new int[4], CeilMode = false, Width = new[] { 15, 33, 64, 21 }[i / 4], Height = 2 + i };
+                yield return Pool(i, spec);
+            }
             for (int i = 0; i < AverageCases; i++)
                 yield return GlobalAverage(i, Pools.Generate(pcg, null!, out _));
         }

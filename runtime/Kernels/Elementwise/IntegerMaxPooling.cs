@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -21,6 +22,12 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
         {
             if (x.Length < planes * height * width || y.Length < planes * outHeight * outWidth || rows.Length < 2 * width)
                 throw new ArgumentException("the planes or the row buffers do not fit the spans");
+            if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1 && padTop == 0 && padLeft == 0
+                && outHeight * 2 <= height && outWidth * 2 <= width)
+            {
+                Pool2x2(MemoryMarshal.AsBytes(x), typeof(T) == typeof(sbyte), planes, height, width, outHeight, outWidth, MemoryMarshal.AsBytes(y));
+                return;
+            }
             var row = rows.Slice(0, width);
             // window[i]: the maximum of the kernel's columns starting at input column i, where all are inside.
             int span = (kernelW - 1) * dilationW, whole = Math.Max(0, width - span);
@@ -55,6 +62,59 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                         outputRow[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
                 }
             }
+        }
+
+        /// <summary>
+        /// The common 2x2 window at stride 2 with every window inside: per output row, the two input
+        /// rows' maximum, then the maximum of each pair of bytes within 16-bit lanes (8 outputs from
+        /// 16 bytes; the last step overlaps the one before, recomputing the same outputs).
+        /// </summary>
+        private static void Pool2x2(ReadOnlySpan<byte> x, bool signed, int planes, int height, int width, int outHeight, int outWidth, Span<byte> y)
+        {
+            for (int p = 0; p < planes; p++)
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    var top = x.Slice((p * height + 2 * oy) * width, width);
+                    var bottom = x.Slice((p * height + 2 * oy + 1) * width, width);
+                    var output = y.Slice((p * outHeight + oy) * outWidth, outWidth);
+                    int ox = 0;
+                    if (Vector128.IsHardwareAccelerated && outWidth >= 8)
+                    {
+                        for (int next = 0; ox < outWidth; ox = next)
+                        {
+                            next = ox + 8;
+                            if (next > outWidth)
+                            {
+                                ox = outWidth - 8;
+                                next = outWidth;
+                            }
+                            var a = Vector128.Create(top.Slice(2 * ox, 16));
+                            var b = Vector128.Create(bottom.Slice(2 * ox, 16));
+                            Vector128<byte> pairs;
+                            if (signed)
+                            {
+                                var v = Vector128.Max(a.AsSByte(), b.AsSByte()).AsInt16();
+                                var m = Vector128.Max(Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(v, 8), 8), Vector128.ShiftRightArithmetic(v, 8));
+                                pairs = Vector128.Narrow(m, m).AsByte();
+                            }
+                            else
+                            {
+                                var v = Vector128.Max(a, b).AsUInt16();
+                                var m = Vector128.Max(v & Vector128.Create((ushort)0xFF), Vector128.ShiftRightLogical(v, 8));
+                                pairs = Vector128.Narrow(m, m);
+                            }
+                            Unsafe.WriteUnaligned(ref output[ox], pairs.AsUInt64().ToScalar());
+                        }
+                        continue;
+                    }
+                    for (; ox < outWidth; ox++)
+                    {
+                        int i = 2 * ox;
+                        output[ox] = signed
+                            ? (byte)Math.Max(Math.Max((sbyte)top[i], (sbyte)top[i + 1]), Math.Max((sbyte)bottom[i], (sbyte)bottom[i + 1]))
+                            : Math.Max(Math.Max(top[i], top[i + 1]), Math.Max(bottom[i], bottom[i + 1]));
+                    }
+                }
         }
 
         /// <summary>A window that reaches past the row: the maximum of its columns inside (the lowest value if none).</summary>
