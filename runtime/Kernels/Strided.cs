@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Bitsmith.Runtime.Kernels
 {
@@ -10,8 +12,11 @@ namespace Bitsmith.Runtime.Kernels
         {
             if (line.Length > 0 && (long)(line.Length - 1) * stride >= dst.Length)
                 throw new ArgumentException($"{line.Length} values at stride {stride} do not fit {dst.Length}", nameof(dst));
-            for (int i = 0, j = 0; i < line.Length; i++, j += stride)
-                dst[j] = line[i];
+            // Bounds checked above, so the loop goes by reference.
+            ref T source = ref MemoryMarshal.GetReference(line);
+            ref T target = ref MemoryMarshal.GetReference(dst);
+            for (int i = 0; i < line.Length; i++)
+                Unsafe.Add(ref target, (nint)i * stride) = Unsafe.Add(ref source, i);
         }
     }
 }
