@@ -1,9 +1,12 @@
+using System.Linq;
+
 namespace Bitsmith.Compiler.Emit
 {
     /// <summary>
     /// The epilogue of kernels that leave their sums channels-last (<c>acc[pixel · stride + channel]</c>):
     /// each pixel's channels requantised together (the exact "Lanes" form) into a line of the
     /// workspace, then scattered to the NCHW output. Shared by every channels-in-lanes implementation.
+    /// Where every channel's single-precision form was proven, the lanes take it.
     /// </summary>
     internal static class PixelEpilogue
     {
@@ -18,11 +21,28 @@ namespace Bitsmith.Compiler.Emit
             string bytes = $"{c.Workspace}.Slice({CSharp.Int(lineOffset)}, {CSharp.Int(LineBytes(y.Type, channels))})";
             c.W.Line($"var {line} = {(outType == "byte" ? bytes : $"{RuntimeNames.Marshal}.Cast<byte, {outType}>({bytes})")};");
             string p = c.Local("p");
+            string? fast = c.HasPacked("lows") ? DeclareSinglePrecision(c) : null;
             using (c.W.Block($"for (int {p} = 0; {p} < {pixels}; {p}++)"))
             {
-                c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, $"{acc}.Slice({p} * {accStride}, {channels})", offsets, scales, biases, line));
+                string sums = $"{acc}.Slice({p} * {accStride}, {channels})";
+                if (fast != null)
+                {
+                    string codes = y.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({line})" : line;
+                    c.W.Line($"{RuntimeNames.Int8}.Requantize.LanesToCodes({sums}, {offsets}, {fast}, {CSharp.Int(y.Quant!.ZeroPoint[0])}, {codes});");
+                }
+                else
+                    c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, sums, offsets, scales, biases, line));
                 c.W.Line($"{RuntimeNames.Kernels}.Strided.Scatter<{outType}>({line}, {c.OutName(0)}.Slice({Affine.Sum2(Affine.Term(batch, channels * pixels), p)}), {pixels});");
             }
+        }
+
+        /// <summary>The single-precision constants every channel was proven for (<c>Int8Operands.PackLanesEpilogue</c>), as the call's arguments.</summary>
+        private static string DeclareSinglePrecision(LayerContext c)
+        {
+            var names = new[] { "multipliers", "addends", "lows", "highs" }.Select(n => (Name: n, Local: c.Local(n))).ToArray();
+            foreach (var (name, local) in names)
+                c.W.Line($"var {local} = {RuntimeNames.Marshal}.Cast<byte, float>({c.Packed(name)});");
+            return string.Join(", ", names.Select(n => n.Local));
         }
     }
 }

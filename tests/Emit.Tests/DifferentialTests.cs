@@ -97,7 +97,7 @@ namespace Bitsmith.Emit.Tests
             _output.WriteLine(Isa);
             var failures = new List<string>();
             var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            int singlePrecision = 0, compactRows = 0;
+            int singlePrecision = 0, compactRows = 0, lanesSinglePrecision = 0;
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -109,11 +109,13 @@ namespace Bitsmith.Emit.Tests
                     singlePrecision++;
                 if (_models.Assembly.Model(c.Name).Source.Contains("PatchPacker.GatherKernelRows", StringComparison.Ordinal))
                     compactRows++;
+                if (_models.Assembly.Model(c.Name).Source.Contains("Requantize.LanesToCodes", StringComparison.Ordinal))
+                    lanesSinglePrecision++;
                 foreach (var forced in c.Options.StrategyOverrides.Values)
                     Assert.Equal(forced, step.Implementation);
             }
             _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
-            _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel)");
+            _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel), {lanesSinglePrecision} of them with channels in lanes");
             Assert.True(failures.Count == 0, string.Join("\n\n", failures));
             var kernels = Bitsmith.Compiler.Lowering.Implementations.ImplementationRegistry.Kernels.Select(k => k.Name).ToHashSet();
             int onKernels = used.Where(u => kernels.Contains(u.Key)).Sum(u => u.Value);
@@ -125,6 +127,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(used.GetValueOrDefault("qdwconv_u8s8_f32fma_c16") >= 4, "too few layers on the channels-in-lanes depthwise kernel");
             Assert.True(used.GetValueOrDefault("qconv_u8s8_rows_4x16c4") + used.GetValueOrDefault("qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few layers on the im2col-rows kernels");
             Assert.True(compactRows >= KernelPropertyModels.CompactRowsCases / 2, $"only {compactRows} layers on compact im2col rows");
+            Assert.True(lanesSinglePrecision >= 3, $"only {lanesSinglePrecision} channels-in-lanes layers requantise in single precision");
             Assert.Equal(KernelPropertyModels.BinaryCases, used.GetValueOrDefault("qadd_u8_vec"));
             Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));
             Assert.Equal(KernelPropertyModels.AverageCases, used.GetValueOrDefault("gap_8bit_vec"));

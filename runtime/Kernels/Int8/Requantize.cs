@@ -130,6 +130,73 @@ namespace Bitsmith.Runtime.Kernels.Int8
             }
         }
 
+        /// <summary>
+        /// <see cref="RowsToCodes"/> for sums with a channel in each lane (one pixel's channels): each
+        /// channel its own offset, multiplier, addend and code bounds, which the compiler proved for
+        /// every channel. Codes as bytes (s8 in two's complement).
+        /// </summary>
+        public static void LanesToCodes(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<float> m, ReadOnlySpan<float> b,
+            ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, int zero, Span<byte> dst)
+        {
+            int count = acc.Length;
+            if (offset.Length < count || m.Length < count || b.Length < count || lo.Length < count || hi.Length < count || dst.Length < count)
+                throw new ArgumentException("fewer constants or destination bytes than sums");
+            ref int pa = ref MemoryMarshal.GetReference(acc);
+            ref int po = ref MemoryMarshal.GetReference(offset);
+            ref float pm = ref MemoryMarshal.GetReference(m);
+            ref float pb = ref MemoryMarshal.GetReference(b);
+            ref float pl = ref MemoryMarshal.GetReference(lo);
+            ref float ph = ref MemoryMarshal.GetReference(hi);
+            ref byte pd = ref MemoryMarshal.GetReference(dst);
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var z = Vector512.Create((float)zero);
+                for (; i + 16 <= count; i += 16)
+                {
+                    var sum = Vector512.LoadUnsafe(ref pa, (nuint)i) + Vector512.LoadUnsafe(ref po, (nuint)i);
+                    var q = Vector512.Round(Vector512.ConvertToSingle(sum) * Vector512.LoadUnsafe(ref pm, (nuint)i) + Vector512.LoadUnsafe(ref pb, (nuint)i)) + z;
+                    Vector512<float> l = Vector512.LoadUnsafe(ref pl, (nuint)i), h = Vector512.LoadUnsafe(ref ph, (nuint)i);
+                    q = Vector512.ConditionalSelect(Vector512.LessThan(q, l), l, q);
+                    q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, h), h, q);
+                    QuantizeVectors.Narrow(Vector512.ConvertToInt32(q)).StoreUnsafe(ref pd, (nuint)i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var z = Vector256.Create((float)zero);
+                for (; i + 8 <= count; i += 8)
+                {
+                    var sum = Vector256.LoadUnsafe(ref pa, (nuint)i) + Vector256.LoadUnsafe(ref po, (nuint)i);
+                    var q = Vector256.Round(Vector256.ConvertToSingle(sum) * Vector256.LoadUnsafe(ref pm, (nuint)i) + Vector256.LoadUnsafe(ref pb, (nuint)i)) + z;
+                    Vector256<float> l = Vector256.LoadUnsafe(ref pl, (nuint)i), h = Vector256.LoadUnsafe(ref ph, (nuint)i);
+                    q = Vector256.ConditionalSelect(Vector256.LessThan(q, l), l, q);
+                    q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, h), h, q);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref pd, i), QuantizeVectors.Narrow(Vector256.ConvertToInt32(q)));
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                var z = Vector128.Create((float)zero);
+                for (; i + 4 <= count; i += 4)
+                {
+                    var sum = Vector128.LoadUnsafe(ref pa, (nuint)i) + Vector128.LoadUnsafe(ref po, (nuint)i);
+                    var q = Vector128.Round(Vector128.ConvertToSingle(sum) * Vector128.LoadUnsafe(ref pm, (nuint)i) + Vector128.LoadUnsafe(ref pb, (nuint)i)) + z;
+                    Vector128<float> l = Vector128.LoadUnsafe(ref pl, (nuint)i), h = Vector128.LoadUnsafe(ref ph, (nuint)i);
+                    q = Vector128.ConditionalSelect(Vector128.LessThan(q, l), l, q);
+                    q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, h), h, q);
+                    var codes = Vector128.ConvertToInt32(q);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref pd, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
+                }
+            }
+            for (; i < count; i++)
+            {
+                float f = (float)((float)(Unsafe.Add(ref pa, i) + Unsafe.Add(ref po, i)) * Unsafe.Add(ref pm, i)) + Unsafe.Add(ref pb, i);
+                int code = (int)Math.Round((double)f, MidpointRounding.ToEven) + zero;
+                Unsafe.Add(ref pd, i) = (byte)(int)Math.Max(Unsafe.Add(ref pl, i), Math.Min(Unsafe.Add(ref ph, i), code));
+            }
+        }
+
         /// <summary>Vector results a step where a row is narrower.</summary>
         private const int Block = 16;
 

@@ -109,6 +109,26 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         }
 
         /// <summary>
+        /// The epilogue's packed constants for sums with channels in lanes: the exact form's scales
+        /// and biases, and where every row is proven, the single-precision multipliers, addends
+        /// and code bounds as floats (lows, highs), which the lanes requantise with at once.
+        /// </summary>
+        public PackedConstant[] PackLanesEpilogue(double[] biases, FastChannel?[]? fast)
+        {
+            var exact = PackEpilogue(biases, null);
+            if (fast == null || fast.Any(c => c == null))
+                return exact;
+            var floats = new Float32Vector(Rows);
+            return exact.Concat(new[]
+            {
+                new PackedConstant("multipliers", floats, floats.Pack(fast.Select(c => c!.Multiplier).ToArray())),
+                new PackedConstant("addends", floats, floats.Pack(fast.Select(c => c!.Addend).ToArray())),
+                new PackedConstant("lows", floats, floats.Pack(fast.Select(c => (float)c!.Lo).ToArray())),
+                new PackedConstant("highs", floats, floats.Pack(fast.Select(c => (float)c!.Hi).ToArray())),
+            }).ToArray();
+        }
+
+        /// <summary>
         /// Checks and derives; null with <paramref name="whyNot"/> when the layer does not fit.
         /// <paramref name="weightIndex"/> maps (row, depth index) to the flat index of the weight tensor.
         /// </summary>

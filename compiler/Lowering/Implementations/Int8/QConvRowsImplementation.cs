@@ -88,15 +88,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                     centered[o * depth + g.PositionOf[d]] = ops.Centered[o * ops.Depth + d];
             var weights = new C4Blocks16(n, depth);
             var ints = new Int32Vector(n);
-            var doubles = new Float64Vector(n);
             var biases = Int8Operands.Biases(node.Input(2), n, 1).Select(v => v == 0 ? 0.0 : v).ToArray();
             return new[]
             {
                 new PackedConstant("weights", weights, weights.Pack(centered)),
                 new PackedConstant("offsets", ints, ints.Pack(ops.Offsets)),
-                new PackedConstant("scales", doubles, doubles.Pack(ops.Scales)),
-                new PackedConstant("biases", doubles, doubles.Pack(biases)),
-            };
+            }.Concat(ops.PackLanesEpilogue(biases, ops.FastRequantization(node.Outputs[0], biases, node.Activation))).ToArray();
         }
 
         public override long WorkspaceBytes(Node node)

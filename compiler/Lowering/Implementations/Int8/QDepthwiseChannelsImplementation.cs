@@ -55,7 +55,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var offsets = new Int32Vector(g.Channels);
             var biases = Int8Operands.Biases(node.Input(2), g.Channels, 1);
             return new[] { new PackedConstant("weights", weights, weights.Pack(values)), new PackedConstant("offsets", offsets, offsets.Pack(new int[g.Channels])) }
-                .Concat(ops.PackEpilogue(biases, null)).ToArray();
+                .Concat(ops.PackLanesEpilogue(biases, ops.FastRequantization(node.Outputs[0], biases, node.Activation))).ToArray();
         }
 
         public override long WorkspaceBytes(Node node)
