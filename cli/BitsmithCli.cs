@@ -51,7 +51,7 @@ namespace Bitsmith.Cli
             CompileCommand.Create(context),
             VerifyCommand.Create(context),
             BenchCommand.Create(context),
-        };
+        }.Named("bitsmith");
 
         /// <summary>The message for an exception: the compiler's and ours name the file already; anything else is our bug.</summary>
         private static string Describe(Exception e) => e switch
@@ -61,6 +61,13 @@ namespace Bitsmith.Cli
             IOException or UnauthorizedAccessException => e.Message,
             _ => $"Bitsmith failed ({e.GetType().Name}: {e.Message}); please report it with the model",
         };
+
+        /// <summary>The name help shows, whatever the host process is called (a test host, dotnet).</summary>
+        private static RootCommand Named(this RootCommand root, string name)
+        {
+            root.HelpName = name;
+            return root;
+        }
 
         private static string OneLine(string message) =>
             string.Join(" ", message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));

@@ -17,29 +17,10 @@ namespace Bitsmith.Cli.Commands
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
-            var threads = new Option<int>("--threads")
-            {
-                Description = "ONNX Runtime's intra-op threads. The generated code runs on the calling thread only (one thread for now).",
-                DefaultValueFactory = _ => 1,
-                HelpName = "N",
-            };
-            threads.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 1)
-                    r.AddError("--threads must be a positive integer");
-            });
-            var seconds = new Option<double>("--seconds")
-            {
-                Description = "How long to time each of the two, after a warm-up of a fifth of that (at least a second).",
-                DefaultValueFactory = _ => 3.0,
-                HelpName = "S",
-            };
-            seconds.Validators.Add(r =>
-            {
-                double s = r.GetValueOrDefault<double>();
-                if (!(s > 0) || s > 3600)
-                    r.AddError("--seconds must be more than 0 and at most 3600");
-            });
+            var threads = CommonOptions.PositiveInt("--threads",
+                "ONNX Runtime's intra-op threads. The generated code runs on the calling thread only (one thread for now).", 1, "N");
+            var seconds = CommonOptions.Seconds("--seconds",
+                "How long to time each of the two, after a warm-up of a fifth of that (at least a second).", 3.0, "S");
             var command = new Command("bench",
                 "Time one call of the generated code (built in memory as an app's build would, single-threaded) and of ONNX " +
                 "Runtime on the same file (all graph optimisations, --threads intra-op threads), on the same seeded random " +

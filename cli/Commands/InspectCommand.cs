@@ -19,6 +19,7 @@ namespace Bitsmith.Cli.Commands
             {
                 model, raw, batch,
             };
+            command.Aliases.Add("dump"); // the earlier name of this command
             command.SetAction(r =>
             {
                 var graph = ModelFile.Load(r.GetValue(model)!, r.GetValue(batch), runPasses: !r.GetValue(raw));

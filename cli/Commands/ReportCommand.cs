@@ -27,6 +27,7 @@ namespace Bitsmith.Cli.Commands
             {
                 model, format, batch,
             };
+            command.Aliases.Add("summary"); // the earlier name of this command
             command.SetAction(r =>
             {
                 string path = ModelFile.Require(r.GetValue(model)!);

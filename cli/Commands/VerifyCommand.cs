@@ -18,12 +18,7 @@ namespace Bitsmith.Cli.Commands
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
-            var cases = new Option<int>("--cases") { Description = "How many random inputs to run.", DefaultValueFactory = _ => 10, HelpName = "N" };
-            cases.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 1)
-                    r.AddError("--cases must be a positive integer");
-            });
+            var cases = CommonOptions.PositiveInt("--cases", "How many random inputs to run.", 10, "N");
             var seed = new Option<int>("--seed") { Description = "The seed of the random inputs.", DefaultValueFactory = _ => 1, HelpName = "S" };
             var inputs = new Option<string[]>("--inputs")
             {
