@@ -61,7 +61,7 @@ namespace Bitsmith.Cli.Commands
             {
                 var input = inputFiles.Length > 0 ? InputFiles.Load(asWritten, inputFiles) : RandomInputs.Create(asWritten, random);
                 var actual = code.Run(input);
-                var reference = ReferenceInterpreter.Run(oracle, RandomInputs.ByName(oracle, input));
+                var reference = ReferenceInterpreter.Run(oracle, NamedInputs.Of(oracle, input));
                 var peer = code.NewOutputs();
                 ort.Bind(asWritten.Inputs, input, asWritten.Outputs, peer);
                 ort.Run();

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Bitsmith.Compiler.Ir;
 
@@ -55,9 +54,5 @@ namespace Bitsmith.Cli.Execution
             double margin = (hi - lo) * 0.05;
             return (lo - margin, hi + margin);
         }
-
-        /// <summary>Inputs by name, as the reference interpreter takes them.</summary>
-        public static Dictionary<string, Tensor> ByName(Graph graph, IReadOnlyList<Tensor> inputs) =>
-            graph.Inputs.Select((v, i) => (v.Name, inputs[i])).ToDictionary(p => p.Name, p => p.Item2);
     }
 }
