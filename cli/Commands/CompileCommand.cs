@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO;
+using System.Reflection;
 using Bitsmith.Cli.Execution;
 
 namespace Bitsmith.Cli.Commands
@@ -56,7 +57,8 @@ namespace Bitsmith.Cli.Commands
             return command;
         }
 
+        /// <summary>This tool's package version (the informational version less its commit), which is the Bitsmith package's too.</summary>
         private static string Version =>
-            typeof(CompileCommand).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.1.0";
+            (typeof(CompileCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0").Split('+')[0];
     }
 }
