@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Bitsmith.Cli
+{
+    /// <summary>The argument and options that several commands share, and the parsers of their numbers.</summary>
+    internal static class CommonOptions
+    {
+        public static Argument<string> Model() => new Argument<string>("MODEL")
+        {
+            Description = "The ONNX model file (QDQ: int8/uint8, int4/uint4 and narrower, codebooks, pruned weights).",
+        };
+
+        public static Option<int> Batch() => PositiveInt("--batch", "The value of a symbolic batch dimension.", 1, "N");
+
+        /// <summary>An integer option that must be at least 1 (a wrong value is a usage error naming the option).</summary>
+        public static Option<int> PositiveInt(string name, string description, int defaultValue, string helpName) => new Option<int>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1)
+                    return n;
+                r.AddError($"{name} must be a positive integer, got '{Token(r)}'");
+                return defaultValue;
+            },
+        };
+
+        /// <summary>A number of seconds above 0 and at most an hour.</summary>
+        public static Option<double> Seconds(string name, string description, double defaultValue, string helpName) => new Option<double>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s <= 3600)
+                    return s;
+                r.AddError($"{name} must be more than 0 and at most 3600, got '{Token(r)}'");
+                return defaultValue;
+            },
+        };
+
+        private static string Token(ArgumentResult r) => r.Tokens.Count == 0 ? "" : r.Tokens[0].Value;
+    }
+}
