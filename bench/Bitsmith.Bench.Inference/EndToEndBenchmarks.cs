@@ -13,7 +13,7 @@ namespace Bitsmith.Bench.Inference
         private float[] _input = Array.Empty<float>(), _output = Array.Empty<float>();
         private OnnxRuntimePeer _peer = null!;
 
-        public static readonly string[] Models = { "fashion-mixed", "demo-qdq-cnn", "mobilenetv2-035-96", "ds-cnn-kws", "mlp-784-1024-1024-10", "resnet18-112" };
+        public static string[] Models { get; } = { "fashion-mixed", "demo-qdq-cnn", "mobilenetv2-035-96", "ds-cnn-kws", "mlp-784-1024-1024-10", "resnet18-112" };
 
         [ParamsSource(nameof(Models))]
         public string Model { get; set; } = "";
