@@ -233,7 +233,7 @@ namespace Bitsmith.Compiler.Passes
             if (z.Quant == null || !GraphEdit.CanReplace(graph, z, y))
                 return false;
             y.Type = z.Type;
-            y.Quant = z.Quant;
+            y.Quant = PooledBits(op, z.Quant);
             if (!GraphEdit.TryReinfer(op))
             {
                 y.Type = ElementType.Float32;
@@ -243,6 +243,19 @@ namespace Bitsmith.Compiler.Passes
             GraphEdit.Replace(graph, z, y);
             graph.Nodes.Remove(q);
             return true;
+        }
+
+        /// <summary>
+        /// A MaxPool of unsigned codes with its input's parameters writes some of its input's codes
+        /// (or 0, a window's lowest value): its output is as narrow as its input (the 4-bit codes of
+        /// a clamped layer stay 4-bit through the pool after it).
+        /// </summary>
+        private static QuantParams PooledBits(Node op, QuantParams output)
+        {
+            var x = op.Inputs[0];
+            if (op.OpType != "MaxPool" || x?.Quant == null || x.Type.MinValue() < 0 || !QdqParams.Same(x.Quant, output) || x.Quant.Bits >= output.Bits)
+                return output;
+            return output.WithBits(x.Quant.Bits);
         }
 
         /// <summary>Last: Q and DQ nodes this pass left without readers.</summary>

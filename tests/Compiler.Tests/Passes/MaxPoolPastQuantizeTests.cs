@@ -13,7 +13,7 @@ namespace Bitsmith.Compiler.Tests.Passes
     public class MaxPoolPastQuantizeTests
     {
         /// <summary>x → Q/DQ → Conv(3x3, 2→4) → [Relu] → MaxPool → [Clip(lo, 6)] → Q(u8) → DQ → y.</summary>
-        private static OnnxModelBuilder ConvPoolQuantize(bool relu, float? clipLow, (string, object)[] poolAttributes, bool fromInput = false, int outSize = 4)
+        private static OnnxModelBuilder ConvPoolQuantize(bool relu, float? clipLow, (string, object)[] poolAttributes, bool fromInput = false, int outSize = 4, float clipHigh = 6f)
         {
             var b = new OnnxModelBuilder("pool_q", 13);
             b.Input("x", ElementType.Float32, 1, 2, 8, 8);
@@ -24,7 +24,7 @@ namespace Bitsmith.Compiler.Tests.Passes
                 v = b.Node("Relu", new[] { v });
             v = b.Node("MaxPool", new[] { v }, poolAttributes);
             if (clipLow != null)
-                v = b.Node("Clip", new[] { v, b.Initializer("lo", Tensor.Scalar(clipLow.Value)), b.Initializer("hi", Tensor.Scalar(6f)) });
+                v = b.Node("Clip", new[] { v, b.Initializer("lo", Tensor.Scalar(clipLow.Value)), b.Initializer("hi", Tensor.Scalar(clipHigh)) });
             string q = Quantize(b, v, 0.03f, ElementType.UInt8, clipLow is < 0 ? 40 : 0);
             b.NodeWithOutputs("DequantizeLinear", new[] { q, b.Initializer("y_s", Tensor.Scalar(0.03f)), b.Initializer("y_z", Scalar(ElementType.UInt8, clipLow is < 0 ? 40 : 0)) }, new[] { "y" }, "dq_y", "");
             b.Output("y", ElementType.Float32, 1, fromInput ? 2 : 4, outSize, outSize);
@@ -59,7 +59,19 @@ namespace Bitsmith.Compiler.Tests.Passes
             var conv = after.Nodes[1];
             Assert.Equal(ElementType.UInt8, conv.Outputs[0].Type);
             Assert.Equal("Clip(0, 6)", conv.Activation!.ToString());
+            Assert.Equal("MaxPool", after.Nodes[2].OpType);
             Assert.Equal(ElementType.UInt8, after.Nodes[2].Outputs[0].Type);
+            for (int seed = 1; seed <= 4; seed++)
+                Assert.Equal(Run(before, Inputs(seed))["y"].Floats, Run(after, Inputs(seed))["y"].Floats);
+        }
+
+        [Fact]
+        public void ThePoolKeepsTheBitwidthOfTheClampedCodesItReads()
+        {
+            // Clip(0, 0.4) at a scale of 0.03: codes 0..13, 4 bits, before and after the pool.
+            var (before, after) = BeforeAndAfter(ConvPoolQuantize(relu: true, clipLow: 0f, Pool2x2, clipHigh: 0.4f));
+            Assert.Equal(4, after.Nodes[1].Outputs[0].Quant!.Bits);
+            Assert.Equal(4, after.Nodes[2].Outputs[0].Quant!.Bits);
             for (int seed = 1; seed <= 4; seed++)
                 Assert.Equal(Run(before, Inputs(seed))["y"].Floats, Run(after, Inputs(seed))["y"].Floats);
         }
