@@ -57,7 +57,7 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                     var outputRow = output.Slice(oy * outWidth, outWidth);
                     for (int ox = 0; ox < first; ox++)
                         outputRow[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
-                    Gather(window, first * strideW - padLeft, strideW, outputRow.Slice(first, last - first));
+                    Strided.Gather<T>(window, first * strideW - padLeft, strideW, outputRow.Slice(first, last - first));
                     for (int ox = last; ox < outWidth; ox++)
                         outputRow[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
                 }
@@ -126,32 +126,6 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                 if ((uint)ix < (uint)row.Length && row[ix] > max)
                     max = row[ix];
             return max;
-        }
-
-        /// <summary><c>into[k] = from[start + k · stride]</c>: a copy at stride 1, the even bytes of 16-bit words at stride 2.</summary>
-        private static void Gather<T>(ReadOnlySpan<T> from, int start, int stride, Span<T> into)
-            where T : unmanaged
-        {
-            if (stride == 1)
-            {
-                from.Slice(start, into.Length).CopyTo(into);
-                return;
-            }
-            int k = 0;
-            if (stride == 2 && Vector128.IsHardwareAccelerated)
-            {
-                var bytes = MemoryMarshal.AsBytes(from);
-                var target = MemoryMarshal.AsBytes(into);
-                var low = Vector128.Create((ushort)0xFF);
-                for (; k + 16 <= into.Length && start + 2 * k + 32 <= bytes.Length; k += 16)
-                {
-                    var a = Vector128.Create(bytes.Slice(start + 2 * k, 16)).AsUInt16() & low;
-                    var b = Vector128.Create(bytes.Slice(start + 2 * k + 16, 16)).AsUInt16() & low;
-                    Vector128.Narrow(a, b).CopyTo(target.Slice(k));
-                }
-            }
-            for (; k < into.Length; k++)
-                into[k] = from[start + k * stride];
         }
 
         /// <summary><c>into[i] = max(into[i], from[i])</c>, 16 bytes a step (the last step may overlap the one before).</summary>

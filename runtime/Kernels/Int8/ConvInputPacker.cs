@@ -66,21 +66,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
         {
             if (c >= channels)
                 return ReadOnlySpan<byte>.Empty;
-            var row = x.Slice((c * height + h) * width, width);
-            int j = 0, n = phase.Length;
-            if (stride == 2 && Vector128.IsHardwareAccelerated)
-            {
-                // Even bytes of 32 at a time: the low byte of each 16-bit pair, narrowed.
-                var low = Vector128.Create((ushort)0xFF);
-                for (; j + 16 <= n && w0 + 2 * j + 32 <= width; j += 16)
-                {
-                    var a = Vector128.Create(row.Slice(w0 + 2 * j, 16)).AsUInt16() & low;
-                    var b = Vector128.Create(row.Slice(w0 + 2 * j + 16, 16)).AsUInt16() & low;
-                    Vector128.Narrow(a, b).CopyTo(phase.Slice(j));
-                }
-            }
-            for (; j < n; j++)
-                phase[j] = row[w0 + j * stride];
+            Strided.Gather<byte>(x.Slice((c * height + h) * width, width), w0, stride, phase);
             return phase;
         }
 
