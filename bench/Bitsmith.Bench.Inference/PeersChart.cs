@@ -127,14 +127,15 @@ namespace Bitsmith.Bench.Inference
             plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = "ONNX Runtime (int8 QDQ) = 1", LineColor = ScottPlot.Colors.Black, LineWidth = 2 });
             plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
 
-            plot.Title("Latency relative to ONNX Runtime, batch 1, one thread (lower is faster; log scale)");
-            plot.YLabel("latency / ONNX Runtime's");
-            plot.XLabel(string.Join("\n", new[]
+            plot.Title(string.Join("\n", new[]
             {
+                "Latency relative to ONNX Runtime, batch 1, one thread (lower is faster; log scale)",
                 Get(header, "machine"), Get(header, "versions"), Get(header, "command") + "  (" + Get(header, "date") + ")",
             }));
-            plot.Axes.Bottom.Label.FontSize = 11;
-            plot.SavePng(png, 1100, 620);
+            plot.Axes.Title.Label.FontSize = 13;
+            plot.YLabel("latency / ONNX Runtime's");
+            plot.XLabel("model");
+            plot.SavePng(png, 1100, 660);
             Console.WriteLine($"wrote {png}");
         }
 
