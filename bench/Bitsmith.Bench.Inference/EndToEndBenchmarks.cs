@@ -5,13 +5,16 @@ namespace Bitsmith.Bench.Inference
 {
     /// <summary>
     /// One inference, batch 1, one thread: the generated code against ONNX Runtime (graph
-    /// optimisation ALL, one intra-op thread, inputs and outputs bound once) on the same ONNX file.
+    /// optimisation ALL, one intra-op thread, inputs and outputs bound once) on the same ONNX file,
+    /// and against TorchSharp (fp32, eval, one thread) on the same network built in float
+    /// (<see cref="TorchSharpPeer"/>).
     /// </summary>
     [MemoryDiagnoser]
     public class EndToEndBenchmarks
     {
         private float[] _input = Array.Empty<float>(), _output = Array.Empty<float>();
         private OnnxRuntimePeer _peer = null!;
+        private TorchSharpPeer _torch = null!;
 
         public static string[] Models { get; } = { "fashion-mixed", "demo-qdq-cnn", "mobilenetv2-035-96", "ds-cnn-kws", "mlp-784-1024-1024-10", "resnet18-112" };
 
@@ -38,10 +41,15 @@ namespace Bitsmith.Bench.Inference
             for (int i = 0; i < _input.Length; i++)
                 _input[i] = (float)random.NextDouble();
             _peer = OnnxRuntimePeer.Create(Model + ".onnx", _input, _output);
+            _torch = TorchSharpPeer.Create(Model, _input, _peer.InputShape, _output, _peer.OutputShape);
         }
 
         [GlobalCleanup]
-        public void Cleanup() => _peer.Dispose();
+        public void Cleanup()
+        {
+            _peer.Dispose();
+            _torch.Dispose();
+        }
 
         [Benchmark(Baseline = true)]
         public float OnnxRuntime()
@@ -54,6 +62,13 @@ namespace Bitsmith.Bench.Inference
         public float Bitsmith()
         {
             _run(_input, _output);
+            return _output[0];
+        }
+
+        [Benchmark]
+        public float TorchSharp()
+        {
+            _torch.Run();
             return _output[0];
         }
     }

@@ -17,9 +17,11 @@ namespace Bitsmith.Bench.Inference
         private readonly string[] _inputNames, _outputNames;
         private readonly OrtValue[] _inputs, _outputs;
 
-        private OnnxRuntimePeer(InferenceSession session, OrtValue input, OrtValue output)
+        private OnnxRuntimePeer(InferenceSession session, OrtValue input, OrtValue output, long[] inputShape, long[] outputShape)
         {
             _session = session;
+            InputShape = inputShape;
+            OutputShape = outputShape;
             _inputNames = session.InputNames.ToArray();
             _outputNames = session.OutputNames.ToArray();
             _inputs = new[] { input };
@@ -33,10 +35,17 @@ namespace Bitsmith.Bench.Inference
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             var session = new InferenceSession(Path.Combine(AppContext.BaseDirectory, model), options);
             long[] Shape(NodeMetadata m) => m.Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
+            long[] inputShape = Shape(session.InputMetadata.Values.First()), outputShape = Shape(session.OutputMetadata.Values.First());
             return new OnnxRuntimePeer(session,
-                OrtValue.CreateTensorValueFromMemory(input, Shape(session.InputMetadata.Values.First())),
-                OrtValue.CreateTensorValueFromMemory(output, Shape(session.OutputMetadata.Values.First())));
+                OrtValue.CreateTensorValueFromMemory(input, inputShape),
+                OrtValue.CreateTensorValueFromMemory(output, outputShape), inputShape, outputShape);
         }
+
+        /// <summary>The shape bound to the first input (a dynamic batch as 1).</summary>
+        public long[] InputShape { get; }
+
+        /// <summary>The shape bound to the first output (a dynamic batch as 1).</summary>
+        public long[] OutputShape { get; }
 
         public void Run() => _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
 

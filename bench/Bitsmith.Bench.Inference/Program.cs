@@ -19,10 +19,26 @@ namespace Bitsmith.Bench.Inference
                 InterleavedRatios.Run(models, seconds);
                 return 0;
             }
+            if (args.Length > 0 && args[0] == "chart")
+            {
+                // chart CSV PNG: the peers chart from the CSV that an end-to-end run writes (PeersChart).
+                if (args.Length != 3)
+                {
+                    System.Console.Error.WriteLine("usage: Bitsmith.Bench.Inference chart RESULTS.csv CHART.png");
+                    return 2;
+                }
+                PeersChart.Draw(args[1], args[2]);
+                return 0;
+            }
             var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
                 .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10);
-            var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Path.Combine(Path.GetTempPath(), "bitsmith-bench-inference"));
-            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+            string artifacts = Path.Combine(Path.GetTempPath(), "bitsmith-bench-inference");
+            var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(artifacts);
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+            string command = "dotnet run -c Release --no-build --project bench/Bitsmith.Bench.Inference -- "
+                + string.Join(" ", System.Linq.Enumerable.Select(args, a => a.StartsWith('-') ? a : "'" + a + "'"));
+            if (PeersChart.WriteCsv(summaries, Path.Combine(artifacts, "results"), command) is { } csv)
+                System.Console.WriteLine($"End-to-end results of the three contenders: {csv} (draw them with: chart {csv} CHART.png)");
             return 0;
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Bitsmith.Training;
 using Bitsmith.Training.Model;
 using static TorchSharp.torch;
@@ -12,21 +13,27 @@ namespace Bitsmith.Bench.Models;
 /// zero point). An activation quantiser sits before every weighted layer, after every activation,
 /// on both inputs and the output of every residual add, and on the logits: the places ONNX Runtime's
 /// static quantiser puts its QuantizeLinear/DequantizeLinear pairs.
+/// With <c>quantized: false</c> the same code builds the same network in float: no weight
+/// quantiser and no activation quantiser (the TorchSharp peer of the inference benchmark).
 /// </summary>
 internal static class Architectures
 {
-    private static nn.Module<Tensor, Tensor> W(int channels) => Quant.LsqPerChannel(8, channels);
+    private static nn.Module<Tensor, Tensor>? W(int channels, bool quantized) => quantized ? Quant.LsqPerChannel(8, channels) : null;
 
-    private static nn.Module<Tensor, Tensor> A() => Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations));
+    private static nn.Module<Tensor, Tensor>? A(bool quantized) => quantized ? Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)) : null;
+
+    /// <summary>The layers without the activation quantisers that a float network leaves out.</summary>
+    private static nn.Module<Tensor, Tensor>[] Present(IEnumerable<nn.Module<Tensor, Tensor>?> layers) =>
+        layers.Where(l => l is not null).Select(l => l!).ToArray();
 
     /// <summary>conv (no bias) → BatchNorm → [activation → quantiser | quantiser].</summary>
-    private static IEnumerable<nn.Module<Tensor, Tensor>> ConvBn(int cin, int cout, int k, int stride, int padding,
-        nn.Module<Tensor, Tensor>? activation, int groups = 1)
+    private static IEnumerable<nn.Module<Tensor, Tensor>?> ConvBn(int cin, int cout, int k, int stride, int padding,
+        nn.Module<Tensor, Tensor>? activation, bool quantized, int groups = 1)
     {
-        yield return Layers.Conv2d(cin, cout, k, stride, padding, groups, bias: false, weightQuantizer: W(cout));
+        yield return Layers.Conv2d(cin, cout, k, stride, padding, groups, bias: false, weightQuantizer: W(cout, quantized));
         yield return Layers.BatchNorm2d(cout);
         if (activation != null) yield return activation;
-        yield return A();
+        yield return A(quantized);
     }
 
     /// <summary>
@@ -35,10 +42,10 @@ internal static class Architectures
     /// Inverted residual blocks: 1×1 expand (×6) → 3×3 depthwise (stride 1 or 2) → 1×1 linear
     /// project; a residual add where stride is 1 and the channels stay.
     /// </summary>
-    public static QuantSequential MobileNetV2()
+    public static QuantSequential MobileNetV2(bool quantized = true)
     {
-        var layers = new List<nn.Module<Tensor, Tensor>> { A() };
-        layers.AddRange(ConvBn(3, 16, 3, 2, 1, Layers.ReLU6()));
+        var layers = new List<nn.Module<Tensor, Tensor>?> { A(quantized) };
+        layers.AddRange(ConvBn(3, 16, 3, 2, 1, Layers.ReLU6(), quantized));
         int c = 16;
         (int T, int C, int N, int S)[] settings =
         {
@@ -49,28 +56,28 @@ internal static class Architectures
             for (int i = 0; i < n; i++)
             {
                 int stride = i == 0 ? s : 1;
-                var body = new List<nn.Module<Tensor, Tensor>>();
+                var body = new List<nn.Module<Tensor, Tensor>?>();
                 int hidden = c * t;
-                if (t != 1) body.AddRange(ConvBn(c, hidden, 1, 1, 0, Layers.ReLU6()));
-                body.AddRange(ConvBn(hidden, hidden, 3, stride, 1, Layers.ReLU6(), groups: hidden));
-                body.AddRange(ConvBn(hidden, cout, 1, 1, 0, null));
+                if (t != 1) body.AddRange(ConvBn(c, hidden, 1, 1, 0, Layers.ReLU6(), quantized));
+                body.AddRange(ConvBn(hidden, hidden, 3, stride, 1, Layers.ReLU6(), quantized, groups: hidden));
+                body.AddRange(ConvBn(hidden, cout, 1, 1, 0, null, quantized));
                 if (stride == 1 && c == cout)
                 {
-                    layers.Add(Layers.Residual(body.ToArray()));
-                    layers.Add(A());
+                    layers.Add(Layers.Residual(Present(body)));
+                    layers.Add(A(quantized));
                 }
                 else
                     layers.AddRange(body);
                 c = cout;
             }
         }
-        layers.AddRange(ConvBn(c, 1280, 1, 1, 0, Layers.ReLU6()));
+        layers.AddRange(ConvBn(c, 1280, 1, 1, 0, Layers.ReLU6(), quantized));
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
-        layers.Add(A());
-        layers.Add(Layers.Linear(1280, 1000, weightQuantizer: W(1000)));
-        layers.Add(A());
-        return Layers.Sequential(layers.ToArray());
+        layers.Add(A(quantized));
+        layers.Add(Layers.Linear(1280, 1000, weightQuantizer: W(1000, quantized)));
+        layers.Add(A(quantized));
+        return Layers.Sequential(Present(layers));
     }
 
     /// <summary>
@@ -79,66 +86,68 @@ internal static class Architectures
     /// depthwise-separable blocks of 64 channels (3×3 depthwise + 1×1 pointwise, each with BatchNorm
     /// and ReLU), global average pool (MLPerf's 25×5 average pool), linear 12 classes.
     /// </summary>
-    public static QuantSequential DsCnn()
+    public static QuantSequential DsCnn(bool quantized = true)
     {
-        var layers = new List<nn.Module<Tensor, Tensor>> { A() };
-        layers.Add(Layers.Conv2d(1, 64, (10, 4), (2, 2), (5, 1), bias: false, weightQuantizer: W(64)));
+        var layers = new List<nn.Module<Tensor, Tensor>?> { A(quantized) };
+        layers.Add(Layers.Conv2d(1, 64, (10, 4), (2, 2), (5, 1), bias: false, weightQuantizer: W(64, quantized)));
         layers.Add(Layers.BatchNorm2d(64));
         layers.Add(Layers.ReLU());
-        layers.Add(A());
+        layers.Add(A(quantized));
         for (int i = 0; i < 4; i++)
         {
-            layers.AddRange(ConvBn(64, 64, 3, 1, 1, Layers.ReLU(), groups: 64));
-            layers.AddRange(ConvBn(64, 64, 1, 1, 0, Layers.ReLU()));
+            layers.AddRange(ConvBn(64, 64, 3, 1, 1, Layers.ReLU(), quantized, groups: 64));
+            layers.AddRange(ConvBn(64, 64, 1, 1, 0, Layers.ReLU(), quantized));
         }
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
-        layers.Add(A());
-        layers.Add(Layers.Linear(64, 12, weightQuantizer: W(12)));
-        layers.Add(A());
-        return Layers.Sequential(layers.ToArray());
+        layers.Add(A(quantized));
+        layers.Add(Layers.Linear(64, 12, weightQuantizer: W(12, quantized)));
+        layers.Add(A(quantized));
+        return Layers.Sequential(Present(layers));
     }
 
     /// <summary>An MLP 784 → 1024 → 1024 → 10 with ReLU.</summary>
-    public static QuantSequential Mlp() => Layers.Sequential(
-        A(),
-        Layers.Linear(784, 1024, weightQuantizer: W(1024)), Layers.ReLU(), A(),
-        Layers.Linear(1024, 1024, weightQuantizer: W(1024)), Layers.ReLU(), A(),
-        Layers.Linear(1024, 10, weightQuantizer: W(10)), A());
+    public static QuantSequential Mlp(bool quantized = true) => Layers.Sequential(Present(new[]
+    {
+        A(quantized),
+        Layers.Linear(784, 1024, weightQuantizer: W(1024, quantized)), Layers.ReLU(), A(quantized),
+        Layers.Linear(1024, 1024, weightQuantizer: W(1024, quantized)), Layers.ReLU(), A(quantized),
+        Layers.Linear(1024, 10, weightQuantizer: W(10, quantized)), A(quantized),
+    }));
 
     /// <summary>
     /// ResNet-18 at 112×112×3, 1000 classes: conv 7×7/2 (64) → max pool 3×3/2 → four stages of two
     /// basic blocks (64, 128, 256, 512 channels; 28, 14, 7, 4 pixels), the first block of stages 2-4
     /// with stride 2 and a 1×1/2 conv + BatchNorm on the shortcut → global average pool → linear.
     /// </summary>
-    public static QuantSequential ResNet18()
+    public static QuantSequential ResNet18(bool quantized = true)
     {
-        var layers = new List<nn.Module<Tensor, Tensor>> { A() };
-        layers.AddRange(ConvBn(3, 64, 7, 2, 3, Layers.ReLU()));
+        var layers = new List<nn.Module<Tensor, Tensor>?> { A(quantized) };
+        layers.AddRange(ConvBn(3, 64, 7, 2, 3, Layers.ReLU(), quantized));
         layers.Add(Layers.MaxPool2d(3, 2, 1));
-        layers.Add(A());   // same parameters as the quantiser before the pool (see Calibration)
+        layers.Add(A(quantized));   // same parameters as the quantiser before the pool (see Calibration)
         int c = 64;
         foreach (int cout in new[] { 64, 128, 256, 512 })
         {
             for (int i = 0; i < 2; i++)
             {
                 int stride = i == 0 && cout != 64 ? 2 : 1;
-                var body = new List<nn.Module<Tensor, Tensor>>();
-                body.AddRange(ConvBn(c, cout, 3, stride, 1, Layers.ReLU()));
-                body.AddRange(ConvBn(cout, cout, 3, 1, 1, null));
+                var body = new List<nn.Module<Tensor, Tensor>?>();
+                body.AddRange(ConvBn(c, cout, 3, stride, 1, Layers.ReLU(), quantized));
+                body.AddRange(ConvBn(cout, cout, 3, 1, 1, null, quantized));
                 layers.Add(stride != 1 || c != cout
-                    ? Layers.ProjectedResidual(new List<nn.Module<Tensor, Tensor>>(ConvBn(c, cout, 1, stride, 0, null)).ToArray(), body.ToArray())
-                    : Layers.Residual(body.ToArray()));
+                    ? Layers.ProjectedResidual(Present(ConvBn(c, cout, 1, stride, 0, null, quantized)), Present(body))
+                    : Layers.Residual(Present(body)));
                 layers.Add(Layers.ReLU());
-                layers.Add(A());
+                layers.Add(A(quantized));
                 c = cout;
             }
         }
         layers.Add(Layers.GlobalAvgPool());
         layers.Add(Layers.Flatten());
-        layers.Add(A());
-        layers.Add(Layers.Linear(512, 1000, weightQuantizer: W(1000)));
-        layers.Add(A());
-        return Layers.Sequential(layers.ToArray());
+        layers.Add(A(quantized));
+        layers.Add(Layers.Linear(512, 1000, weightQuantizer: W(1000, quantized)));
+        layers.Add(A(quantized));
+        return Layers.Sequential(Present(layers));
     }
 }

@@ -34,10 +34,10 @@ internal static class Program
 
         var models = new (string File, int Seed, Func<QuantSequential> Build, int[] Shape, Func<long[], Tensor> Data)[]
         {
-            ("mobilenetv2-035-96.onnx", 1, Architectures.MobileNetV2, new[] { 3, 96, 96 }, s => randn(s)),
-            ("ds-cnn-kws.onnx", 2, Architectures.DsCnn, new[] { 1, 49, 10 }, s => randn(s)),
-            ("mlp-784-1024-1024-10.onnx", 3, Architectures.Mlp, new[] { 784 }, s => rand(s)),
-            ("resnet18-112.onnx", 4, Architectures.ResNet18, new[] { 3, 112, 112 }, s => randn(s)),
+            ("mobilenetv2-035-96.onnx", 1, () => Architectures.MobileNetV2(), new[] { 3, 96, 96 }, s => randn(s)),
+            ("ds-cnn-kws.onnx", 2, () => Architectures.DsCnn(), new[] { 1, 49, 10 }, s => randn(s)),
+            ("mlp-784-1024-1024-10.onnx", 3, () => Architectures.Mlp(), new[] { 784 }, s => rand(s)),
+            ("resnet18-112.onnx", 4, () => Architectures.ResNet18(), new[] { 3, 112, 112 }, s => randn(s)),
         };
         Console.WriteLine("| file | input | MACs | int8 weights | weight bytes (compiler) | file bytes | sha256 |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---|");
