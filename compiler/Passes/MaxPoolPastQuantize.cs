@@ -40,9 +40,11 @@ namespace Bitsmith.Compiler.Passes
                 Node? q = clip != null ? GraphEdit.SoleReader(graph, clip.Outputs[0]) : next;
                 if (q == null || !QdqParams.IsQuantize(q) || q.Domain.Length > 0 || QdqParams.OfQuantize(q) is not { IsPerTensor: true })
                     continue;
-                float clipLow = float.NegativeInfinity;
-                if (clip != null && !ConstantBounds(clip, out clipLow))
+                // Constant bounds only (the ones activation fusion can fold).
+                var bounds = clip != null ? ActivationFusion.ActivationOf(clip) : null;
+                if (clip != null && bounds == null)
                     continue;
+                float clipLow = bounds?.Min ?? float.NegativeInfinity;
                 // The Relu before the pool, if the Clip makes it redundant.
                 var producer = GraphEdit.ProducerOf(graph, x);
                 Node? relu = producer != null && GraphEdit.Is(producer, "Relu") && GraphEdit.SoleReader(graph, x) == pool ? producer : null;
@@ -119,22 +121,6 @@ namespace Bitsmith.Compiler.Passes
                 if (dilations[i] != 1 || pads[i] >= kernel[i] || pads[i + kernel.Length] >= kernel[i])
                     return false;
             return pool.Inputs[0]!.Shape.Length == kernel.Length + 2;
-        }
-
-        private static bool ConstantBounds(Node clip, out float low)
-        {
-            low = float.NegativeInfinity;
-            if (clip.OpsetVersion < 11)
-            {
-                low = clip.GetFloat("min", float.MinValue);
-                return true;
-            }
-            Value? lo = clip.Input(1), hi = clip.Input(2);
-            if (lo != null && lo.Constant == null || hi != null && hi.Constant == null)
-                return false;
-            if (lo != null)
-                low = (float)lo.Constant!.GetDouble(0);
-            return !float.IsNaN(low) && (hi == null || !double.IsNaN(hi.Constant!.GetDouble(0)));
         }
 
         /// <summary>
