@@ -34,7 +34,7 @@ namespace Bitsmith.Cli.Execution
         /// <summary>Compiles and loads <paramref name="generated"/>; code that does not compile is a bug of ours, reported with the first errors.</summary>
         public static InMemoryModel Compile(GeneratedSource generated)
         {
-            var parse = new CSharpParseOptions(LanguageVersion.CSharp12);
+            var parse = new CSharpParseOptions(LanguageVersion.CSharp13);
             var trees = new[]
             {
                 CSharpSyntaxTree.ParseText(generated.Source, parse, path: generated.ClassName + ".g.cs"),

@@ -16,5 +16,11 @@ namespace Bitsmith.Compiler.Emit
 
         /// <summary>Times every layer of <c>Run</c> into a <c>Bitsmith.LayerProfile</c> (the <c>BitsmithProfile</c> build property).</summary>
         public bool Profile { get; set; }
+
+        /// <summary>
+        /// Layers the cost model estimates below this split no work across threads: a split costs a
+        /// few microseconds of hand-over. 0 splits every layer whose implementation can (tests).
+        /// </summary>
+        public double SplitThresholdNanoseconds { get; set; } = 10_000;
     }
 }

@@ -16,15 +16,21 @@ namespace Bitsmith.Compiler.Emit
         private readonly Dictionary<string, string> _parameterOf = new Dictionary<string, string>();
         private readonly List<LayerParameter> _parameters = new List<LayerParameter>();
         private readonly Dictionary<string, string> _packedNames = new Dictionary<string, string>();
-        private readonly IdentifierSet _names = new IdentifierSet();
+        // The layer method's own names when it splits across threads: its extra parameters and its tile struct.
+        private readonly IdentifierSet _names = new IdentifierSet("threads", "workers", "tiles");
         private readonly SourceWriter _tables = new SourceWriter();
         private readonly Dictionary<string, string> _tableNames = new Dictionary<string, string>();
         private readonly Dictionary<int, string> _unpacked = new Dictionary<int, string>();
 
-        internal LayerContext(PlanStep step, Dictionary<string, PlanValue> values)
+        private readonly Lowering.Implementations.TileSplit? _split;
+        private readonly string _tileStart = "", _tileEnd = "", _tileWorkspace = "";
+
+        internal LayerContext(PlanStep step, Dictionary<string, PlanValue> values, LayerPart part = LayerPart.Whole, Lowering.Implementations.TileSplit? split = null)
         {
             Step = step;
             _values = values;
+            Part = part;
+            _split = split;
             foreach (var name in step.Inputs)
                 if (name != null && !_parameterOf.ContainsKey(name))
                     AddParameter(name, ParameterType(values[name], output: false));
@@ -41,7 +47,35 @@ namespace Bitsmith.Compiler.Emit
                 Workspace = _names.Unique("workspace");
                 _parameters.Add(new LayerParameter(CSharp.Span("byte"), Workspace, null, null));
             }
+            if (part == LayerPart.Tiles)
+            {
+                _tileStart = _names.Unique("start");
+                _tileEnd = _names.Unique("end");
+                _tileWorkspace = _names.Unique("tileWorkspace");
+            }
         }
+
+        /// <summary>Which part of the layer the emitter writes.</summary>
+        public LayerPart Part { get; }
+
+        /// <summary>Whether to write what runs once before the tiles (packing into the shared workspace).</summary>
+        public bool EmitsPrologue => Part != LayerPart.Tiles;
+
+        /// <summary>Whether to write the tile loop over <see cref="TileStart"/> to <see cref="TileEnd"/>.</summary>
+        public bool EmitsTiles => Part != LayerPart.Prologue;
+
+        /// <summary>The first tile to compute: a parameter of the tile method, or 0 in a whole layer.</summary>
+        public string TileStart => Part == LayerPart.Tiles ? _tileStart : "0";
+
+        /// <summary>The tile after the last to compute: a parameter of the tile method, or the tile count in a whole layer.</summary>
+        public string TileEnd => Part == LayerPart.Tiles ? _tileEnd : CSharp.Int(Split.Tiles);
+
+        /// <summary>The Span&lt;byte&gt; a range of tiles works in, which no other thread uses.</summary>
+        public string TileWorkspace => Part == LayerPart.Tiles ? _tileWorkspace
+            : $"{Workspace}.Slice({CSharp.Int(Split.SharedBytes)}, {CSharp.Int(Split.TileBytes)})";
+
+        private Lowering.Implementations.TileSplit Split =>
+            _split ?? throw new PlanFormatException($"step '{Step.Node}' ({Step.Op}): the layer's tile split is unknown");
 
         public PlanStep Step { get; }
 

@@ -13,18 +13,23 @@ namespace Bitsmith.Compiler.Emit
         /// <summary>Workspace bytes of the line: one output value per channel.</summary>
         public static long LineBytes(Ir.ElementType output, int channels) => (long)channels * (output == Ir.ElementType.Float32 ? 4 : 1);
 
-        /// <summary>Emits the line (at <paramref name="lineOffset"/> of the workspace) and the per-pixel loop of image <paramref name="batch"/>.</summary>
-        public static void Emit(LayerContext c, long lineOffset, string acc, int accStride, int channels, int pixels, string batch, string offsets, string scales, string biases)
+        /// <summary>
+        /// Emits the line (<paramref name="lineBytes"/>, a Span&lt;byte&gt; of <see cref="LineBytes"/>) and the
+        /// loop over pixels <paramref name="firstPixel"/> to <paramref name="endPixel"/> (all
+        /// <paramref name="pixels"/> when null) of image <paramref name="batch"/>, whose sums start at
+        /// <paramref name="acc"/>'s beginning.
+        /// </summary>
+        public static void Emit(LayerContext c, string lineBytes, string acc, int accStride, int channels, int pixels, string batch, string offsets, string scales, string biases,
+            string firstPixel = "0", string? endPixel = null)
         {
             var y = c.Out(0);
             string outType = CSharp.ElementType(y.Type), line = c.Local("line");
-            string bytes = $"{c.Workspace}.Slice({CSharp.Int(lineOffset)}, {CSharp.Int(LineBytes(y.Type, channels))})";
-            c.W.Line($"var {line} = {(outType == "byte" ? bytes : $"{RuntimeNames.Marshal}.Cast<byte, {outType}>({bytes})")};");
+            c.W.Line($"var {line} = {(outType == "byte" ? lineBytes : $"{RuntimeNames.Marshal}.Cast<byte, {outType}>({lineBytes})")};");
             string p = c.Local("p");
             string? fast = c.HasPacked("lows") ? DeclareSinglePrecision(c) : null;
-            using (c.W.Block($"for (int {p} = 0; {p} < {pixels}; {p}++)"))
+            using (c.W.Block($"for (int {p} = {firstPixel}; {p} < {endPixel ?? CSharp.Int(pixels)}; {p}++)"))
             {
-                string sums = $"{acc}.Slice({p} * {accStride}, {channels})";
+                string sums = $"{acc}.Slice({(firstPixel == "0" ? p : $"({p} - {firstPixel})")} * {accStride}, {channels})";
                 if (fast != null)
                 {
                     string codes = y.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({line})" : line;

@@ -11,5 +11,6 @@ namespace Bitsmith.Compiler.Emit
         public const string Span = "global::System.Span";
         public const string ReadOnlySpan = "global::System.ReadOnlySpan";
         public const string Math = "global::System.Math";
+        public const string LayerThreads = "global::Bitsmith.LayerThreads";
     }
 }

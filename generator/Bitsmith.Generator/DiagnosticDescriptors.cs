@@ -31,5 +31,10 @@ namespace Bitsmith.Generator
             "BSM1005", "Bitsmith's generator failed",
             "Bitsmith's generator failed on '{0}' ({1}); this is a bug in Bitsmith, please report it with the model and this class's declaration",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor LanguageVersionTooLow = new DiagnosticDescriptor(
+            "BSM1006", "Model code needs C# 13 or later",
+            "The code of '{0}' needs C# 13 or later (its layers pass ref structs to the runtime's thread splitter), and the project compiles C# {1}; remove <LangVersion> from the project or set it to 13 or later",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }
 }

@@ -18,6 +18,9 @@ namespace Bitsmith.Generator
         public const string AttributeName = "Bitsmith.CompiledModelAttribute";
         public const string PlanExtension = ".bsplan";
 
+        /// <summary>C# 13 (<c>LanguageVersion.CSharp13</c>, which this generator's Roslyn 4.8 does not name).</summary>
+        private const int MinimumLanguageVersion = 1300;
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var classes = context.SyntaxProvider
@@ -51,10 +54,21 @@ namespace Bitsmith.Generator
                 .Select(static (input, token) => Emitter.Generate(input.Left, input.Right, token))
                 .WithTrackingName(TrackingNames.ModelSource);
 
-            context.RegisterSourceOutput(generated, static (spc, model) =>
+            // The generated layers pass ref structs as generic arguments, a C# 13 feature.
+            var languageVersion = context.ParseOptionsProvider
+                .Select(static (options, _) => (int)((options as Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)?.LanguageVersion ?? Microsoft.CodeAnalysis.CSharp.LanguageVersion.Default));
+
+            context.RegisterSourceOutput(generated.Combine(languageVersion), static (spc, input) =>
             {
+                var (model, version) = input;
                 if (model.Source == null)
                     return;
+                if (version < MinimumLanguageVersion)
+                {
+                    spc.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, model.Location, model.ClassName,
+                        (version / 100).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToDiagnostic());
+                    return;
+                }
                 // The last place an exception could escape into Roslyn (CS8785, every class dropped).
                 try
                 {

@@ -77,6 +77,53 @@ namespace Bitsmith.Emit.Tests
         public void FashionSampleModelMatchesTheInterpreter() =>
             AssertMatches(_models.Fashion.Case ?? throw new InvalidOperationException("Fashion-MNIST sample model: " + _models.Fashion.Problem));
 
+        /// <summary>
+        /// The random layers of <see cref="KernelPropertyModels"/> and <see cref="FloatKernelPropertyModels"/> emitted with every layer that can
+        /// split split into tiles: the tile code on one thread against the interpreter, and on 2
+        /// and 3 threads (uneven ranges) byte for byte against one thread.
+        /// </summary>
+        [Fact]
+        public void RandomQuantisedLayersSplitAcrossThreadsMatchTheInterpreter()
+        {
+            var failures = new List<string>();
+            var split = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            using var two = new LayerThreads(2);
+            using var three = new LayerThreads(3);
+            foreach (var c in _models.SplitKernelProperties)
+            {
+                string? problem = Differential.Check(_models.Assembly, c);
+                if (problem != null)
+                {
+                    failures.Add($"{c.Name}: {problem}");
+                    continue;
+                }
+                var model = _models.Assembly.Model(c.Name);
+                if (!model.Source.Contains("TileLoop.Run", StringComparison.Ordinal))
+                    continue;
+                string implementation = model.Compiled.Plan.Steps.Single(s => s.Op != "Identity").Implementation;
+                split[implementation] = split.GetValueOrDefault(implementation) + 1;
+                foreach (var inputs in c.InputSets)
+                {
+                    var one = model.Run(inputs);
+                    foreach (var threads in new[] { two, three })
+                    {
+                        var many = model.Run(inputs, threads: threads);
+                        for (int o = 0; o < one.Length; o++)
+                            if (OutputComparison.CompareBits(c.Graph.Outputs[o].Name, one[o], many[o]) is string difference)
+                                failures.Add($"{c.Name}, {threads.Degree} threads against one: {difference}\n{GeneratedAssembly.Numbered(model.Source)}");
+                    }
+                }
+            }
+            _output.WriteLine(string.Join("\n", split.Select(u => $"{u.Key}: {u.Value} layers split")));
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+            int Split(params string[] implementations) => implementations.Sum(i => split.GetValueOrDefault(i));
+            Assert.True(Split("qconv_u8s8_c4_4x64", "qconv_u8s8_c4_exact16_4x64") >= 8, "too few split c4 convs");
+            Assert.True(Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few split im2col-rows convs");
+            Assert.True(Split("qgemv_u8s8_16c4", "qgemv_u8s8_16c4_exact16") >= 4, "too few split GEMVs");
+            foreach (var family in new[] { "qdwconv_u8s8_f32fma_16", "qdwconv_u8s8_f32fma_c16", "qdwconv_u8s8_f32fma_masked16", "sconv_f32_8x32", "sgemm_f32_8x32" })
+                Assert.True(Split(family) >= 2, $"too few split {family} layers");
+        }
+
         [Fact]
         public void ResNet18MatchesTheInterpreter()
         {

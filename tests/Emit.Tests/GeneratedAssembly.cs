@@ -36,7 +36,7 @@ namespace Bitsmith.Emit.Tests
                 try
                 {
                     var model = ModelCompiler.Compile(c.Graph, c.Options);
-                    string source = CSharpEmitter.Emit(model.Plan, new EmitOptions { Namespace = Namespace, ClassName = cls, WeightResourceName = cls + ".weights", Profile = c.Profile });
+                    string source = CSharpEmitter.Emit(model.Plan, new EmitOptions { Namespace = Namespace, ClassName = cls, WeightResourceName = cls + ".weights", Profile = c.Profile, SplitThresholdNanoseconds = c.SplitEveryLayer ? 0 : new EmitOptions().SplitThresholdNanoseconds });
                     emitted.Add((c, cls, model, source));
                 }
                 catch (Exception e)
@@ -100,7 +100,7 @@ namespace Bitsmith.Emit.Tests
         public static string Numbered(string source) =>
             string.Join("\n", source.Split('\n').Select((l, i) => (i + 1).ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + "  " + l));
 
-        private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
+        private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp13);
 
         private static readonly IReadOnlyList<MetadataReference> References =
             ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -108,7 +108,7 @@ namespace Bitsmith.Emit.Tests
                 .Select(p => MetadataReference.CreateFromFile(p))
                 .ToList();
 
-        /// <summary>Array-taking entry points for a model class: Run, Run with a caller's scratch array, and Run n times in a loop.</summary>
+        /// <summary>Array-taking entry points for a model class: Run, Run with a caller's scratch array, and Run n times in a loop, each on the calling thread or with threads.</summary>
         private static string Adapter(string cls, Plan plan)
         {
             var values = plan.ValuesByName();
@@ -119,10 +119,11 @@ namespace Bitsmith.Emit.Tests
             var sb = new StringBuilder();
             sb.Append("namespace ").Append(Namespace).Append("\n{\n");
             sb.Append("    public static class ").Append(cls).Append("Adapter\n    {\n");
-            sb.Append("        public static void Run(object[] i, object[] o, byte[]? scratch, int times)\n        {\n");
+            sb.Append("        public static void Run(object[] i, object[] o, byte[]? scratch, int times, global::Bitsmith.LayerThreads? threads)\n        {\n");
             foreach (var p in ports)
                 sb.Append($"            var a{p.Array}{p.Index} = ({p.Type}[]){p.Array}[{p.Index}];\n");
-            sb.Append($"            if (scratch != null) {{ {cls}.Run({Args("a")}, scratch); return; }}\n");
+            sb.Append($"            if (scratch != null) {{ {cls}.Run({Args("a")}, scratch, threads); return; }}\n");
+            sb.Append($"            if (threads != null) {{ for (int k = 0; k < times; k++) {cls}.Run({Args("a")}, threads); return; }}\n");
             sb.Append($"            for (int k = 0; k < times; k++) {cls}.Run({Args("a")});\n");
             sb.Append("        }\n    }\n}\n");
             return sb.ToString();

@@ -31,14 +31,49 @@ namespace Bitsmith.Emit.Tests
         /// runtime swapped tiers were seen to allocate about 6.5 KB once, on the demo model, on a
         /// loaded machine (not yet traced); the steady state is what a user's loop sees.
         /// </summary>
-        private static void WarmUntilTiered(GeneratedModel model, object[] inputs, object[] outputs)
+        private static void WarmUntilTiered(GeneratedModel model, object[] inputs, object[] outputs, LayerThreads? threads = null)
         {
-            model.RunRepeatedly(inputs, outputs, 1);
+            model.RunRepeatedly(inputs, outputs, 1, threads);
             for (int round = 0; round < 3; round++)
             {
-                model.RunRepeatedly(inputs, outputs, 500);
+                model.RunRepeatedly(inputs, outputs, 500, threads);
                 Thread.Sleep(100);
             }
+        }
+
+        /// <summary>The sample and ResNet-18 with their large layers split across 2 and 3 threads: the same bits as one thread.</summary>
+        [Fact]
+        public void ThreadsComputeTheSameBitsAsOneThread()
+        {
+            using var two = new LayerThreads(2);
+            using var three = new LayerThreads(3);
+            foreach (var (c, problem) in new[] { _models.Fashion, _models.ResNet18 })
+            {
+                var model = _models.Assembly.Model((c ?? throw new InvalidOperationException(problem)).Name);
+                Assert.True(model.Source.Contains("TileLoop.Run", StringComparison.Ordinal), $"{c.Name}: no layer splits across threads");
+                var one = model.Run(c.InputSets[0]);
+                foreach (var threads in new[] { two, three })
+                {
+                    var many = model.Run(c.InputSets[0], threads: threads);
+                    for (int o = 0; o < one.Length; o++)
+                        Assert.Null(OutputComparison.CompareBits(c.Graph.Outputs[o].Name, one[o], many[o]));
+                }
+            }
+        }
+
+        [Fact]
+        public void ARunWithThreadsAllocatesNothingAfterTheFirstCall()
+        {
+            var c = _models.Fashion.Case ?? throw new InvalidOperationException(_models.Fashion.Problem);
+            var model = _models.Assembly.Model(c.Name);
+            var inputs = c.InputSets[0].Select(t => (object)t.Data).ToArray();
+            var outputs = model.NewOutputs().Select(t => (object)t.Data).ToArray();
+            using var threads = new LayerThreads(2);
+            WarmUntilTiered(model, inputs, outputs, threads);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            model.RunRepeatedly(inputs, outputs, 1000, threads);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"1,000 calls of Run with 2 threads allocated {allocated} bytes on the calling thread");
         }
 
         [Fact]

@@ -18,10 +18,15 @@ namespace Bitsmith.Emit.Tests
             cases.AddRange(HandBuilt);
             KernelProperties = KernelPropertyModels.All().ToList();
             cases.AddRange(KernelProperties);
+
             MaxPoolNaN = MaxPoolNaNModels.All().ToList();
             cases.AddRange(MaxPoolNaN);
             FloatKernelProperties = FloatKernelPropertyModels.All().ToList();
             cases.AddRange(FloatKernelProperties);
+            SplitKernelProperties = KernelProperties.Concat(FloatKernelProperties)
+                .Select(c => new ModelCase(c.Name + " (split)", c.Graph, c.InputSets, c.Options) { SplitEveryLayer = true, Magnitudes = c.Magnitudes, ReorderedFloatNetwork = c.ReorderedFloatNetwork })
+                .ToList();
+            cases.AddRange(SplitKernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);
             ProfiledDemo = TryCreate(ModelCases.ProfiledDemoModel, cases);
             ResNet18 = TryCreate(ModelCases.ResNet18, cases);
@@ -35,6 +40,9 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>Random layers for the int8 kernels (<see cref="KernelPropertyModels"/>).</summary>
         public IReadOnlyList<ModelCase> KernelProperties { get; }
+
+        /// <summary>The random int8 and float layers again, emitted with every layer that can split split into tiles for threads.</summary>
+        public IReadOnlyList<ModelCase> SplitKernelProperties { get; }
 
         /// <summary>f32 MaxPools on NaN inputs (<see cref="MaxPoolNaNModels"/>).</summary>
         public IReadOnlyList<ModelCase> MaxPoolNaN { get; }

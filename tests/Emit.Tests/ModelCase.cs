@@ -26,6 +26,9 @@ namespace Bitsmith.Emit.Tests
         /// <summary>Emit the class as a profiling build does (<c>BitsmithProfile</c>: a per-layer timer in Run).</summary>
         public bool Profile { get; init; }
 
+        /// <summary>Emit every layer that can split across threads as split, however small (<see cref="Bitsmith.Compiler.Emit.EmitOptions.SplitThresholdNanoseconds"/> 0).</summary>
+        public bool SplitEveryLayer { get; init; }
+
         /// <summary>
         /// For layers whose kernels sum floats in another order than the interpreter: the same
         /// graph over absolute weights without activations, run on the absolute inputs, so each of

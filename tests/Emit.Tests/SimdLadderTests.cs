@@ -23,6 +23,7 @@ namespace Bitsmith.Emit.Tests
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.DemoModelMatchesTheInterpreter),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.FashionSampleModelMatchesTheInterpreter),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomQuantisedLayersOnTheKernelsMatchTheInterpreter),
+            typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomQuantisedLayersSplitAcrossThreadsMatchTheInterpreter),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.MaxPoolWithNaNInputsMatchesTheInterpreterBitForBit),
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomFloatLayersOnTheKernelsMatchTheInterpreter),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductSumsEveryElementOnce),

@@ -17,7 +17,7 @@ namespace Bitsmith.Generator.Tests
     {
         public const string ProjectDirectory = "/project";
 
-        private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
+        private static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.CSharp13);
 
         private static readonly IReadOnlyList<MetadataReference> References =
             ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)

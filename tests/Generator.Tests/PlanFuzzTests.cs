@@ -66,7 +66,7 @@ namespace Bitsmith.Generator.Tests
             string file = GeneratorHarness.PlanFile("models/demo.onnx", GeneratorHarness.DemoPlan).Replace("arena ", "arena 1");
             var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
                 new[] { new ModelGenerator().AsSourceGenerator() }, new AdditionalText[] { new TestAdditionalText("/project/obj/bitsmith/demo.bsplan", file) },
-                new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12), new TestOptions(GeneratorHarness.ProjectDirectory));
+                new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp13), new TestOptions(GeneratorHarness.ProjectDirectory));
             var result = driver.RunGenerators(GeneratorHarness.Compilation(Class), TestContext.Current.CancellationToken).GetRunResult();
 
             var diagnostic = Assert.Single(result.Diagnostics);

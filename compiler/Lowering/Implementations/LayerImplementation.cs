@@ -42,6 +42,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         /// <summary>Bytes of arena the layer uses while it runs.</summary>
         public virtual long WorkspaceBytes(Node node) => 0;
 
+        /// <summary>
+        /// How the layer splits into output tiles for threads, or null when it runs on one. An
+        /// implementation that splits writes its prologue only when <see cref="LayerContext.EmitsPrologue"/>
+        /// and its tiles only when <see cref="LayerContext.EmitsTiles"/>, over the context's tile range.
+        /// </summary>
+        public virtual TileSplit? Split(LayerContext c) => null;
+
         /// <summary>Whether the output is the input's storage under another shape (no code runs).</summary>
         public virtual bool IsView => false;
 

@@ -79,8 +79,22 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             return 4L * s.Depth * s.Ldb;
         }
 
+        /// <summary>One image, one group, several blocks of output rows: each block packs its own columns and multiplies them, on any thread.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            var win = loops.Window;
+            if (loops.Batch != 1 || loops.Groups != 1 || win.Input.Length != 2)
+                return null;
+            var s = Sizes.Compute(1, 1, loops.GroupFilters, loops.GroupChannels * win.KernelSize, win.Output[0], win.Output[1]);
+            int blocks = (s.OutHeight + s.RowsPerBlock - 1) / s.RowsPerBlock;
+            return blocks > 1 ? new TileSplit(blocks, 0, 4L * s.Depth * s.Ldb) : null;
+        }
+
         public override void Emit(LayerContext c)
         {
+            if (!c.EmitsTiles)
+                return;
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
             var win = loops.Window;
             bool twoD = win.Input.Length == 2;
@@ -93,14 +107,24 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
 
             string biases = c.Local("biases"), columns = c.Local("columns");
             c.W.Line($"var {biases} = {M}.Cast<byte, float>({c.Packed("biases")});");
-            c.W.Line($"var {columns} = {M}.Cast<byte, float>({c.Workspace});");
+            c.W.Line($"var {columns} = {M}.Cast<byte, float>({(c.Part == LayerPart.Tiles ? c.TileWorkspace : c.Workspace)});");
             using var batch = Affine.Loop(c, "b", loops.Batch);
             using var group = Affine.Loop(c, "g", loops.Groups);
             string b = batch.Index, g = group.Index;
             // One block of all output rows, or a loop over blocks whose last may be shorter.
             string y0 = "0", rows = CSharp.Int(outHeight), pixels = CSharp.Int((long)outHeight * outWidth);
             IDisposable? blockLoop = null;
-            if (s.RowsPerBlock < outHeight)
+            if (c.Part == LayerPart.Tiles)
+            {
+                // Tiles [start, end) are the blocks of output rows.
+                string block = c.Local("block");
+                blockLoop = c.W.Block($"for (int {block} = {c.TileStart}; {block} < {c.TileEnd}; {block}++)");
+                y0 = c.Local("y0");
+                rows = c.Local("rows");
+                c.W.Line($"int {y0} = {block} * {s.RowsPerBlock}, {rows} = {RuntimeNames.Math}.Min({s.RowsPerBlock}, {outHeight} - {y0});");
+                pixels = Affine.Term(rows, outWidth);
+            }
+            else if (s.RowsPerBlock < outHeight)
             {
                 y0 = c.Local("y0");
                 blockLoop = c.W.Block($"for (int {y0} = 0; {y0} < {outHeight}; {y0} += {s.RowsPerBlock})");

@@ -87,8 +87,17 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             };
         }
 
+        /// <summary>Tiles of one panel of B (<see cref="PanelWidth"/> output columns), on any thread; no workspace.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            int[] y = c.OutShape(0);
+            return new TileSplit((y[y.Length - 1] + PanelWidth - 1) / PanelWidth, 0, 0);
+        }
+
         public override void Emit(LayerContext c)
         {
+            if (!c.EmitsTiles)
+                return;
             int k = c.InShape(0)[c.InShape(0).Length - 1];
             int[] y = c.OutShape(0);
             int n = y[y.Length - 1], rows = Shape.Size(y) / n;
@@ -96,8 +105,19 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             string weights = c.Local("weights"), biases = c.Local("biases");
             c.W.Line($"var {weights} = {M}.Cast<byte, float>({c.Packed("weights")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, float>({c.Packed("biases")});");
+            string b = weights, bias = biases, output = c.OutName(0), columns = CSharp.Int(n);
+            if (c.Part == LayerPart.Tiles)
+            {
+                // Tiles [start, end) are output columns [j0, j1).
+                string j0 = c.Local("j0"), j1 = c.Local("j1");
+                c.W.Line($"int {j0} = {c.TileStart} * {PanelWidth}, {j1} = {RuntimeNames.Math}.Min({c.TileEnd} * {PanelWidth}, {n});");
+                b = $"{weights}.Slice({c.TileStart} * {CSharp.Int((long)PanelWidth * k)})";
+                bias = $"{biases}.Slice({j0})";
+                output = $"{c.OutName(0)}.Slice({j0})";
+                columns = $"{j1} - {j0}";
+            }
             c.W.Line($"{F}.Sgemm.Multiply<{F}.BiasPerColumn, {KernelEpilogue.ActivationType(c.Step.Activation)}>(a: {c.InName(0)}, lda: {k}, rows: {rows}, depth: {k}, " +
-                $"b: {weights}, ldb: {PanelWidth}, panelStride: {CSharp.Int((long)PanelWidth * k)}, columns: {n}, bias: {biases}, act: {KernelEpilogue.Activation(c.Step.Activation)}, c: {c.OutName(0)}, ldc: {n});");
+                $"b: {b}, ldb: {PanelWidth}, panelStride: {CSharp.Int((long)PanelWidth * k)}, columns: {columns}, bias: {bias}, act: {KernelEpilogue.Activation(c.Step.Activation)}, c: {output}, ldc: {n});");
         }
 
         private static int K(Node node) => node.Inputs[0]!.Shape[node.Inputs[0]!.Rank - 1];

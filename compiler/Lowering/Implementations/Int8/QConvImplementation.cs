@@ -86,55 +86,102 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         public override long WorkspaceBytes(Node node)
         {
             var g = Geometry(node, out _, out int groupFilters);
-            return PackedBytes(g) + 4L * groupFilters * g.Count(g.RowsPerCall);
+            return PackedBytes(g) + AccumulatorBytes(g, groupFilters);
         }
 
         private static long PackedBytes(PhasedConvGeometry g) => (4L * g.PackedWords + 63) / 64 * 64;
 
+        /// <summary>One image, one group: the packed input is shared, and tiles of 4 output channels run on any thread, each with its own accumulators.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            if (loops.Batch != 1 || loops.Groups != 1)
+                return null;
+            var g = Geometry(loops);
+            return new TileSplit((loops.Filters + FiltersPerTile - 1) / FiltersPerTile, PackedBytes(g), AccumulatorBytes(g, loops.Filters));
+        }
+
+        /// <summary>Output channels a tile computes: the kernel's register tile.</summary>
+        private const int FiltersPerTile = 4;
+
         public override void Emit(LayerContext c)
         {
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
-            var win = loops.Window;
-            var g = new PhasedConvGeometry(loops.GroupChannels, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
-            var x = c.In(0);
-            bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
-            int zx = x.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
+            var g = Geometry(loops);
             int wordsPerRow = g.Quads * g.TapOffsets.Length;
+            bool tiled = loops.Batch == 1 && loops.Groups == 1;
             string M = RuntimeNames.Marshal, K = RuntimeNames.Int8;
 
-            string w = c.Local("w"), offsets = c.Local("offsets");
-            string taps = c.Local("taps"), packed = c.Local("packed"), acc = c.Local("acc"), input = c.Local("input");
+            string packed = c.Local("packed");
+            c.W.Line($"var {packed} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(PackedBytes(g))}));");
+            int outPlane = g.OutHeight * g.OutWidth;
+            if (c.EmitsPrologue && tiled)
+            {
+                Pack(c, g, loops, packed, "0", "0");
+                if (!c.EmitsTiles)
+                    return;
+            }
+
+            string w = c.Local("w"), offsets = c.Local("offsets"), taps = c.Local("taps"), acc = c.Local("acc");
             c.W.Line($"var {w} = {M}.Cast<byte, int>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             var epilogue = ChannelEpilogue.Declare(c);
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
-            c.W.Line($"var {packed} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(PackedBytes(g))}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PackedBytes(g))}));");
-            c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(x.Type == ElementType.UInt8 || x.Type == ElementType.UInt4 ? c.InName(0) : $"{M}.Cast<sbyte, byte>({c.InName(0)})")};");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({(tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(PackedBytes(g))})")});");
 
-            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            // A tile range [start, end) is output channels [f0, f1); the whole layer is [0, filters).
+            string f0 = "0", f1 = CSharp.Int(loops.GroupFilters);
+            if (c.Part == LayerPart.Tiles)
+            {
+                f0 = c.Local("f0");
+                f1 = c.Local("f1");
+                c.W.Line($"int {f0} = {c.TileStart} * {FiltersPerTile}, {f1} = {RuntimeNames.Math}.Min({c.TileEnd} * {FiltersPerTile}, {loops.Filters});");
+            }
             using var batch = Affine.Loop(c, "b", loops.Batch);
             using var group = Affine.Loop(c, "g", loops.Groups);
             string b = batch.Index, gi = group.Index;
-            c.W.Line($"{K}.ConvInputPacker.Pack({input}.Slice({Affine.Product(Affine.Sum2(Affine.Term(b, loops.Channels), Affine.Term(gi, loops.GroupChannels)), inPlane)}, {CSharp.Int(loops.GroupChannels * inPlane)}), " +
-                $"{g.Channels}, {g.InHeight}, {g.InWidth}, {g.PadTop}, {g.PadLeft}, {g.StrideH}, {g.StrideW}, {g.PlaneRows}, {g.PlaneCols}, {g.PlaneWords}, " +
-                $"{zx}, {(signed ? "0x80" : "0")}, {packed});");
+            if (!tiled)
+                Pack(c, g, loops, packed, b, gi);
             string y0 = c.Local("y0"), rows = c.Local("rows"), count = c.Local("count"), m = c.Local("m"), channel = c.Local("channel");
             using (c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {g.RowsPerCall})"))
             {
                 c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({g.RowsPerCall}, {g.OutHeight} - {y0});");
                 c.W.Line($"int {count} = ({rows} * {g.PlaneCols} + 15) / 16 * 16;");
-                string weights = loops.Groups == 1 ? w : $"{w}.Slice({Affine.Term(gi, loops.GroupFilters * wordsPerRow)}, {CSharp.Int(loops.GroupFilters * wordsPerRow)})";
-                c.W.Line($"{K}.ConvKernel.Accumulate<{K}.{Dot}>({packed}.Slice({y0} * {g.PlaneCols}), {g.QuadStride}, {taps}, {g.Quads}, {weights}, {loops.GroupFilters}, {acc}, {count});");
-                using (c.W.Block($"for (int {m} = 0; {m} < {loops.GroupFilters}; {m}++)"))
+                string weights = loops.Groups > 1 ? $"{w}.Slice({Affine.Term(gi, loops.GroupFilters * wordsPerRow)}, {CSharp.Int(loops.GroupFilters * wordsPerRow)})"
+                    : f0 == "0" ? w : $"{w}.Slice({f0} * {wordsPerRow})";
+                string filters = f0 == "0" ? f1 : $"{f1} - {f0}";
+                c.W.Line($"{K}.ConvKernel.Accumulate<{K}.{Dot}>({packed}.Slice({y0} * {g.PlaneCols}), {g.QuadStride}, {taps}, {g.Quads}, {weights}, {filters}, {acc}, {count});");
+                using (c.W.Block($"for (int {m} = {f0}; {m} < {f1}; {m}++)"))
                 {
                     c.W.Line($"int {channel} = {Affine.Sum2(Affine.Term(gi, loops.GroupFilters), m)};");
                     string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(b, loops.Filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
-                    c.W.Line(epilogue.Rows($"{acc}.Slice({m} * {count})", CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), $"{offsets}[{channel}]", channel,
+                    string accRow = f0 == "0" ? $"{m} * {count}" : $"({m} - {f0}) * {count}";
+                    c.W.Line(epilogue.Rows($"{acc}.Slice({accRow})", CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), $"{offsets}[{channel}]", channel,
                         $"{c.OutName(0)}.Slice({outStart}, {rows} * {g.OutWidth})"));
                 }
             }
         }
+
+        /// <summary>Packs image <paramref name="b"/>, group <paramref name="gi"/> of the input into stride-phase planes of 4-channel words.</summary>
+        private static void Pack(LayerContext c, PhasedConvGeometry g, ConvLoops loops, string packed, string b, string gi)
+        {
+            var x = c.In(0);
+            bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
+            int zx = x.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
+            int inPlane = g.InHeight * g.InWidth;
+            string input = x.Type == ElementType.UInt8 || x.Type == ElementType.UInt4 ? c.InName(0) : $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({c.InName(0)})";
+            c.W.Line($"{RuntimeNames.Int8}.ConvInputPacker.Pack({input}.Slice({Affine.Product(Affine.Sum2(Affine.Term(b, loops.Channels), Affine.Term(gi, loops.GroupChannels)), inPlane)}, {CSharp.Int(loops.GroupChannels * inPlane)}), " +
+                $"{g.Channels}, {g.InHeight}, {g.InWidth}, {g.PadTop}, {g.PadLeft}, {g.StrideH}, {g.StrideW}, {g.PlaneRows}, {g.PlaneCols}, {g.PlaneWords}, " +
+                $"{zx}, {(signed ? "0x80" : "0")}, {packed});");
+        }
+
+        private static PhasedConvGeometry Geometry(ConvLoops loops)
+        {
+            var win = loops.Window;
+            return new PhasedConvGeometry(loops.GroupChannels, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
+        }
+
+        private static long AccumulatorBytes(PhasedConvGeometry g, int groupFilters) => 4L * groupFilters * g.Count(g.RowsPerCall);
 
         private static PhasedConvGeometry Geometry(Node node, out int groups, out int groupFilters)
         {

@@ -110,47 +110,91 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         private static long AccBytes(RowsGeometry g) => 4L * g.Pixels * ((g.Filters + 15) / 16 * 16);
 
+        /// <summary>Pixels a tile computes: the kernel's register tile.</summary>
+        private const int PixelsPerTile = 4;
+
+        /// <summary>One image: its rows are gathered once, and tiles of 4 pixels (all channels) run on any thread, each with its own sums and line.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            var g = GeometryOf(c);
+            if (c.InShape(0)[0] != 1)
+                return null;
+            return new TileSplit((g.Pixels + PixelsPerTile - 1) / PixelsPerTile, PlaneBytes(g) + RowBytes(g), AccBytes(g) + PixelEpilogue.LineBytes(c.Out(0).Type, g.Filters));
+        }
+
         public override void Emit(LayerContext c)
         {
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
             var win = loops.Window;
-            var g = new RowsGeometry(loops.Channels, loops.Filters, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
+            var g = GeometryOf(c);
             var x = c.In(0);
+            bool tiled = loops.Batch == 1;
             int blocks = (g.Filters + 15) / 16;
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
             int zx = x.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
-            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps");
-            string plane = c.Local("plane"), rows = c.Local("rows"), acc = c.Local("acc"), input = c.Local("input");
-            long planeBytes = PlaneBytes(g), rowBytes = RowBytes(g), accBytes = AccBytes(g);
+            long planeBytes = PlaneBytes(g), rowBytes = RowBytes(g), accBytes = AccBytes(g), lineBytes = PixelEpilogue.LineBytes(c.Out(0).Type, g.Filters);
+            string rows = c.Local("rows");
+            c.W.Line($"var {rows} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(rowBytes)}));");
+
+            void Gather(string batchIndex)
+            {
+                string plane = c.Local("plane"), taps = c.Local("taps");
+                string planeSlice = $"{c.Workspace}.Slice(0, {CSharp.Int(planeBytes)})";
+                c.W.Line($"var {plane} = {(g.Compact ? planeSlice : $"{M}.Cast<byte, int>({planeSlice})")};");
+                string input = signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0);
+                int inImage = g.Channels * g.Height * g.Width;
+                string image = $"{(batchIndex == "0" && loops.Batch == 1 ? input : $"{input}.Slice({Affine.Term(batchIndex, inImage)}, {inImage})")}, {g.Channels}, {g.Height}, {g.Width}, " +
+                    $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane}";
+                if (g.Compact)
+                {
+                    c.W.Line($"{K8}.PatchPacker.TransposeBytes({image});");
+                    c.W.Line($"{K8}.PatchPacker.GatherKernelRows({plane}, {g.Channels}, {g.PlaneWidth}, {win.Kernel[0]}, {win.Dilations[0]}, {g.KernelRowWords}, " +
+                        $"{g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+                }
+                else
+                {
+                    c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
+                    c.W.Line($"{K8}.PatchPacker.Transpose({image});");
+                    c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+                }
+            }
+
+            if (c.EmitsPrologue && tiled)
+            {
+                Gather("0");
+                if (!c.EmitsTiles)
+                    return;
+            }
+            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), acc = c.Local("acc");
             c.W.Line($"var {w} = {M}.Cast<byte, sbyte>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            if (!g.Compact)
-                c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
-            string planeSlice = $"{c.Workspace}.Slice(0, {CSharp.Int(planeBytes)})";
-            c.W.Line($"var {plane} = {(g.Compact ? planeSlice : $"{M}.Cast<byte, int>({planeSlice})")};");
-            c.W.Line($"var {rows} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(rowBytes)}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)}, {CSharp.Int(accBytes)}));");
-            c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
+            string own = tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)})";
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({own}.Slice(0, {CSharp.Int(accBytes)}));");
+            string line = $"{own}.Slice({CSharp.Int(accBytes)}, {CSharp.Int(lineBytes)})";
             using var batch = Affine.Loop(c, "b", loops.Batch);
-            int inImage = g.Channels * g.Height * g.Width;
-            string image = $"{input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {g.Channels}, {g.Height}, {g.Width}, " +
-                $"{win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {zx}, {(signed ? "0x80" : "0")}, {plane}";
-            if (g.Compact)
+            if (!tiled)
+                Gather(batch.Index);
+            if (c.Part == LayerPart.Tiles)
             {
-                c.W.Line($"{K8}.PatchPacker.TransposeBytes({image});");
-                c.W.Line($"{K8}.PatchPacker.GatherKernelRows({plane}, {g.Channels}, {g.PlaneWidth}, {win.Kernel[0]}, {win.Dilations[0]}, {g.KernelRowWords}, " +
-                    $"{g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
-            }
-            else
-            {
-                c.W.Line($"{K8}.PatchPacker.Transpose({image});");
-                c.W.Line($"{K8}.PatchPacker.Gather({plane}, {g.Quads}, {g.PlaneWidth}, {taps}, {g.OutHeight}, {g.OutWidth}, {win.Strides[0]}, {win.Strides[1]}, {rows});");
+                // Tiles [start, end) are pixels [p0, p1).
+                string p0 = c.Local("p0"), p1 = c.Local("p1");
+                c.W.Line($"int {p0} = {c.TileStart} * {PixelsPerTile}, {p1} = {RuntimeNames.Math}.Min({c.TileEnd} * {PixelsPerTile}, {g.Pixels});");
+                c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}.Slice({p0} * {g.RowWords}), {g.RowWords}, {p1} - {p0}, {w}, {blocks}, {acc}, {blocks * 16});");
+                PixelEpilogue.Emit(c, line, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases, p0, p1);
+                return;
             }
             c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}, {g.RowWords}, {g.Pixels}, {w}, {blocks}, {acc}, {blocks * 16});");
-            PixelEpilogue.Emit(c, planeBytes + rowBytes + accBytes, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases);
+            PixelEpilogue.Emit(c, line, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases);
+        }
+
+        private static RowsGeometry GeometryOf(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            var win = loops.Window;
+            return new RowsGeometry(loops.Channels, loops.Filters, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
         }
 
         /// <summary>

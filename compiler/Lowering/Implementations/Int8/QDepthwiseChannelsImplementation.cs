@@ -67,37 +67,78 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         private static long PlaneBytes(ChannelsPlane g) => (4L * g.PlaneFloats + 63) / 64 * 64;
 
+        /// <summary>One image: the channels-last plane is packed once, and tiles of one output row (all channels) run on any thread, each with its own sums and line.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            if (loops.Batch != 1)
+                return null;
+            var g = PlaneOf(loops);
+            int outHeight = loops.Window.Output[0], pixels = outHeight * loops.Window.Output[1];
+            return new TileSplit(outHeight, PlaneBytes(g), 4L * pixels * g.Lanes + PixelEpilogue.LineBytes(c.Out(0).Type, g.Channels));
+        }
+
         public override void Emit(LayerContext c)
         {
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
             var win = loops.Window;
-            var g = new ChannelsPlane(loops.Channels, win.Input[0], win.Input[1], win.Kernel, win.Dilations, win.PadBegin, win.PadEnd);
+            var g = PlaneOf(loops);
             var x = c.In(0);
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
+            bool tiled = loops.Batch == 1;
             int outHeight = win.Output[0], outWidth = win.Output[1], pixels = outHeight * outWidth;
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
-            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps");
-            string plane = c.Local("plane"), acc = c.Local("acc"), input = c.Local("input");
-            long planeBytes = PlaneBytes(g), accBytes = 4L * pixels * g.Lanes;
+            long planeBytes = PlaneBytes(g), accBytes = 4L * pixels * g.Lanes, lineBytes = PixelEpilogue.LineBytes(c.Out(0).Type, g.Channels);
+            string plane = c.Local("plane");
+            c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
+            int inImage = g.Channels * g.Height * g.Width;
+            void Pack(string batch)
+            {
+                string input = signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0);
+                c.W.Line($"{K8}.DepthwiseChannelsKernel.Pack({(batch == "0" && loops.Batch == 1 ? input : $"{input}.Slice({Affine.Term(batch, inImage)}, {inImage})")}, {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
+                    $"{g.Channels}, {g.Height}, {g.Width}, {win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneWidth}, {g.Lanes}, {plane});");
+            }
+            if (c.EmitsPrologue && tiled)
+            {
+                // The padding stays zero: the pack writes the same positions every time.
+                c.W.Line($"{plane}.Clear();");
+                Pack("0");
+                if (!c.EmitsTiles)
+                    return;
+            }
+
+            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), taps = c.Local("taps"), acc = c.Local("acc");
             c.W.Line($"var {w} = {M}.Cast<byte, float>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
-            c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(planeBytes)}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(planeBytes)}, {CSharp.Int(accBytes)}));");
-            c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
+            string own = tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(planeBytes)})";
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({own}.Slice(0, {CSharp.Int(accBytes)}));");
+            string line = $"{own}.Slice({CSharp.Int(accBytes)}, {CSharp.Int(lineBytes)})";
+            if (c.Part == LayerPart.Tiles)
+            {
+                // Tiles [start, end) are output rows.
+                string planeRow = $"{c.TileStart} * {CSharp.Int((long)win.Strides[0] * g.PlaneWidth * g.Lanes)}";
+                c.W.Line($"{K8}.DepthwiseChannelsKernel.Accumulate({plane}.Slice({planeRow}), {g.Lanes}, {g.PlaneWidth}, {taps}, {w}, {c.TileEnd} - {c.TileStart}, {outWidth}, {win.Strides[0]}, {win.Strides[1]}, {acc});");
+                PixelEpilogue.Emit(c, line, acc, g.Lanes, g.Channels, pixels, "0", offsets, scales, biases, $"{c.TileStart} * {outWidth}", $"{c.TileEnd} * {outWidth}");
+                return;
+            }
             using var batch = Affine.Loop(c, "b", loops.Batch);
-            int inImage = g.Channels * g.Height * g.Width;
-            // The padding stays zero: every image writes the same positions.
-            if (batch.Index == "0")
-                c.W.Line($"{plane}.Clear();");
-            else
+            if (!tiled)
+            {
+                // The padding stays zero: every image writes the same positions.
                 c.W.Line($"if ({batch.Index} == 0) {plane}.Clear();");
-            c.W.Line($"{K8}.DepthwiseChannelsKernel.Pack({input}.Slice({Affine.Term(batch.Index, inImage)}, {inImage}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
-                $"{g.Channels}, {g.Height}, {g.Width}, {win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneWidth}, {g.Lanes}, {plane});");
+                Pack(batch.Index);
+            }
             c.W.Line($"{K8}.DepthwiseChannelsKernel.Accumulate({plane}, {g.Lanes}, {g.PlaneWidth}, {taps}, {w}, {outHeight}, {outWidth}, {win.Strides[0]}, {win.Strides[1]}, {acc});");
-            PixelEpilogue.Emit(c, planeBytes + accBytes, acc, g.Lanes, g.Channels, pixels, batch.Index, offsets, scales, biases);
+            PixelEpilogue.Emit(c, line, acc, g.Lanes, g.Channels, pixels, batch.Index, offsets, scales, biases);
+        }
+
+        private static ChannelsPlane PlaneOf(ConvLoops loops)
+        {
+            var win = loops.Window;
+            return new ChannelsPlane(loops.Channels, win.Input[0], win.Input[1], win.Kernel, win.Dilations, win.PadBegin, win.PadEnd);
         }
 
         private static ChannelsPlane PlaneOf(Node node)

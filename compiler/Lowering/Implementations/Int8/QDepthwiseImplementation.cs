@@ -99,57 +99,94 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         private static int RowsPerCall(PhasedConvGeometry g) => Math.Max(1, Math.Min(g.OutHeight, MaxOutputsPerCall / g.PlaneCols));
 
-        public override void Emit(LayerContext c)
+        /// <summary>One image: a tile is one output channel, and a range of tiles packs each input channel it meets into a plane of its own.</summary>
+        public override TileSplit? Split(LayerContext c)
         {
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
-            var win = loops.Window;
-            var g = new PhasedConvGeometry(1, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
+            if (loops.Batch != 1)
+                return null;
+            var g = Geometry(loops);
+            return new TileSplit(loops.Filters, 0, PlaneBytes(g) + 4L * g.Count(RowsPerCall(g)));
+        }
+
+        public override void Emit(LayerContext c)
+        {
+            if (!c.EmitsTiles)
+                return;
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            var g = Geometry(loops);
             var x = c.In(0);
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
-            int taps = g.TapOffsets.Length, rowsPerCall = RowsPerCall(g), multiplier = loops.GroupFilters;
+            int multiplier = loops.GroupFilters;
             string M = RuntimeNames.Marshal, K = RuntimeNames.Int8;
             string w = c.Local("w"), tapOffsets = c.Local("taps");
             string plane = c.Local("plane"), acc = c.Local("acc"), input = c.Local("input");
             c.W.Line($"var {w} = {M}.Cast<byte, float>({c.Packed("weights")});");
             var epilogue = ChannelEpilogue.Declare(c);
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {tapOffsets} = {CSharp.IntArray(g.TapOffsets)};");
-            c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PlaneBytes(g))}));");
+            string own = c.Part == LayerPart.Tiles ? c.TileWorkspace : c.Workspace;
+            c.W.Line($"var {plane} = {M}.Cast<byte, float>({own}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({own}.Slice({CSharp.Int(PlaneBytes(g))}));");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
             // Padding stays zero: every channel writes the same positions of the plane.
             c.W.Line($"{plane}.Clear();");
 
-            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            int inPlane = g.InHeight * g.InWidth;
+            string Pack(string inputPlane) =>
+                $"{K}.DepthwisePacker.Pack({input}.Slice({inputPlane}, {inPlane}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
+                $"{g.InHeight}, {g.InWidth}, {g.PadTop}, {g.PadLeft}, {g.StrideH}, {g.StrideW}, {g.PlaneRows}, {g.PlaneCols}, {g.PlaneWords}, {plane});";
+            if (c.Part == LayerPart.Tiles)
+            {
+                // Tile t is output channel t, of input channel t / multiplier.
+                string channel = c.Local("channel");
+                using (c.W.Block($"for (int {channel} = {c.TileStart}; {channel} < {c.TileEnd}; {channel}++)"))
+                {
+                    string packWhen = multiplier == 1 ? "" : $"if ({channel} == {c.TileStart} || {channel} % {multiplier} == 0) ";
+                    c.W.Line(packWhen + Pack(Affine.Product(multiplier == 1 ? channel : $"{channel} / {multiplier}", inPlane)));
+                    ChannelRows(c, g, epilogue, plane, tapOffsets, w, acc, "0", loops.Filters, channel);
+                }
+                return;
+            }
             using var batch = Affine.Loop(c, "b", loops.Batch);
             string ch = c.Local("c");
             using (c.W.Block($"for (int {ch} = 0; {ch} < {loops.Channels}; {ch}++)"))
             {
-                string inputPlane = Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Channels), ch), inPlane);
-                c.W.Line($"{K}.DepthwisePacker.Pack({input}.Slice({inputPlane}, {inPlane}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
-                    $"{g.InHeight}, {g.InWidth}, {g.PadTop}, {g.PadLeft}, {g.StrideH}, {g.StrideW}, {g.PlaneRows}, {g.PlaneCols}, {g.PlaneWords}, {plane});");
+                c.W.Line(Pack(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Channels), ch), inPlane)));
                 using var filter = Affine.Loop(c, "f", multiplier);
                 string channel = c.Local("channel");
                 c.W.Line($"int {channel} = {Affine.Sum2(Affine.Term(ch, multiplier), filter.Index)};");
-                // The whole plane in one call when it fits, else chunks of rows.
-                bool chunked = rowsPerCall < g.OutHeight;
-                string y0 = chunked ? c.Local("y0") : "0";
-                using (chunked ? c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {rowsPerCall})") : null)
-                {
-                    string rows = CSharp.Int(g.OutHeight), count = CSharp.Int(g.Count(g.OutHeight));
-                    if (chunked)
-                    {
-                        rows = c.Local("rows");
-                        count = c.Local("count");
-                        c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({rowsPerCall}, {g.OutHeight} - {y0});");
-                        c.W.Line($"int {count} = ({rows} * {g.PlaneCols} + 15) / 16 * 16;");
-                    }
-                    string planeStart = Affine.Term(y0, g.PlaneCols);
-                    c.W.Line($"{K}.DepthwiseKernel.Accumulate({(planeStart == "0" ? plane : $"{plane}.Slice({planeStart})")}, {tapOffsets}, {w}.Slice({Affine.Term(channel, taps)}, {taps}), {acc}, {count});");
-                    string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
-                    c.W.Line(epilogue.Rows(acc, CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), "0", channel,
-                        $"{c.OutName(0)}.Slice({outStart}, {(rows == CSharp.Int(g.OutHeight) ? CSharp.Int(g.OutHeight * g.OutWidth) : $"{rows} * {g.OutWidth}")})"));
-                }
+                ChannelRows(c, g, epilogue, plane, tapOffsets, w, acc, batch.Index, loops.Filters, channel);
             }
+        }
+
+        /// <summary>Output channel <paramref name="channel"/> of image <paramref name="batch"/> from the packed plane of its input channel: the whole plane in one call when it fits, else chunks of rows.</summary>
+        private static void ChannelRows(LayerContext c, PhasedConvGeometry g, ChannelEpilogue epilogue, string plane, string tapOffsets, string w, string acc, string batch, int filters, string channel)
+        {
+            int taps = g.TapOffsets.Length, rowsPerCall = RowsPerCall(g), outPlane = g.OutHeight * g.OutWidth;
+            bool chunked = rowsPerCall < g.OutHeight;
+            string y0 = chunked ? c.Local("y0") : "0";
+            using (chunked ? c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {rowsPerCall})") : null)
+            {
+                string rows = CSharp.Int(g.OutHeight), count = CSharp.Int(g.Count(g.OutHeight));
+                if (chunked)
+                {
+                    rows = c.Local("rows");
+                    count = c.Local("count");
+                    c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({rowsPerCall}, {g.OutHeight} - {y0});");
+                    c.W.Line($"int {count} = ({rows} * {g.PlaneCols} + 15) / 16 * 16;");
+                }
+                string planeStart = Affine.Term(y0, g.PlaneCols);
+                c.W.Line($"{RuntimeNames.Int8}.DepthwiseKernel.Accumulate({(planeStart == "0" ? plane : $"{plane}.Slice({planeStart})")}, {tapOffsets}, {w}.Slice({Affine.Term(channel, taps)}, {taps}), {acc}, {count});");
+                string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch, filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
+                c.W.Line(epilogue.Rows(acc, CSharp.Int(g.PlaneCols), rows, CSharp.Int(g.OutWidth), "0", channel,
+                    $"{c.OutName(0)}.Slice({outStart}, {(rows == CSharp.Int(g.OutHeight) ? CSharp.Int(outPlane) : $"{rows} * {g.OutWidth}")})"));
+            }
+        }
+
+        private static PhasedConvGeometry Geometry(ConvLoops loops)
+        {
+            var win = loops.Window;
+            return new PhasedConvGeometry(1, win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
         }
 
         private static PhasedConvGeometry Geometry(Node node, out int multiplier)

@@ -56,59 +56,107 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             return PlaneBytes(g) + MaskBytes(g) + 4L * CountPerCall(g);
         }
 
+        /// <summary>
+        /// One image: the column masks are made once; a tile is one output channel (an input
+        /// channel and one of its filters), and a range of tiles converts each input channel it
+        /// meets into a plane of its own.
+        /// </summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
+            if (loops.Batch != 1)
+                return null;
+            var g = PlaneOf(loops);
+            return new TileSplit(loops.Filters, MaskBytes(g), PlaneBytes(g) + 4L * CountPerCall(g));
+        }
+
         public override void Emit(LayerContext c)
         {
             var loops = new ConvLoops(c.Step, c.InShape(0), c.OutShape(0));
-            var win = loops.Window;
-            var g = new MaskedPlane(win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
+            var g = PlaneOf(loops);
             var x = c.In(0);
             bool signed = x.Type == ElementType.Int8 || x.Type == ElementType.Int4;
-            int rowsPerCall = RowsPerCall(g), countPerCall = CountPerCall(g), multiplier = loops.GroupFilters;
+            int countPerCall = CountPerCall(g), multiplier = loops.GroupFilters;
+            bool tiled = loops.Batch == 1;
             string M = RuntimeNames.Marshal, K = RuntimeNames.Int8;
-            string w = c.Local("w"), taps = c.Local("taps"), tapMasks = c.Local("tapMasks");
-            string plane = c.Local("plane"), masks = c.Local("masks"), acc = c.Local("acc"), input = c.Local("input");
+            string masks = c.Local("masks");
+            c.W.Line($"var {masks} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(MaskBytes(g))}));");
+            if (c.EmitsPrologue)
+            {
+                c.W.Line($"{K}.DepthwiseKernel.ColumnMasks({g.InWidth}, {CSharp.IntArray(g.ColumnShifts)}, {countPerCall}, {masks});");
+                if (!c.EmitsTiles)
+                    return;
+            }
+            string w = c.Local("w"), taps = c.Local("taps"), tapMasks = c.Local("tapMasks"), plane = c.Local("plane"), acc = c.Local("acc"), input = c.Local("input");
             c.W.Line($"var {w} = {M}.Cast<byte, float>({c.Packed("weights")});");
             var epilogue = ChannelEpilogue.Declare(c);
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {taps} = {CSharp.IntArray(g.TapOffsets)};");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<int> {tapMasks} = {CSharp.IntArray(g.TapMasks)};");
-            c.W.Line($"var {plane} = {M}.Cast<byte, float>({c.Workspace}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
-            c.W.Line($"var {masks} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PlaneBytes(g))}, {CSharp.Int(MaskBytes(g))}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(PlaneBytes(g) + MaskBytes(g))}));");
+            string own = tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(MaskBytes(g))})";
+            c.W.Line($"var {plane} = {M}.Cast<byte, float>({own}.Slice(0, {CSharp.Int(PlaneBytes(g))}));");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({own}.Slice({CSharp.Int(PlaneBytes(g))}));");
             c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0))};");
             // The padding rows and the slack stay zero: every channel writes the same rows.
             c.W.Line($"{plane}.Clear();");
-            c.W.Line($"{K}.DepthwiseKernel.ColumnMasks({g.InWidth}, {CSharp.IntArray(g.ColumnShifts)}, {countPerCall}, {masks});");
 
-            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
-            using var batch = Affine.Loop(c, "b", loops.Batch);
-            string ch = c.Local("c");
-            using (c.W.Block($"for (int {ch} = 0; {ch} < {loops.Channels}; {ch}++)"))
+            int inPlane = g.InHeight * g.InWidth;
+            string Pack(string inputPlane) =>
+                $"{K}.DepthwisePacker.PackRows({input}.Slice({inputPlane}, {inPlane}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, {plane}.Slice({CSharp.Int(g.InputStart)}));";
+            if (c.Part == LayerPart.Tiles)
             {
-                string inputPlane = Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Channels), ch), inPlane);
-                c.W.Line($"{K}.DepthwisePacker.PackRows({input}.Slice({inputPlane}, {inPlane}), {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, {plane}.Slice({CSharp.Int(g.InputStart)}));");
+                // Tile t is output channel t, of input channel t / multiplier.
+                string channel = c.Local("channel");
+                using (c.W.Block($"for (int {channel} = {c.TileStart}; {channel} < {c.TileEnd}; {channel}++)"))
+                {
+                    string ch = multiplier == 1 ? channel : $"{channel} / {multiplier}";
+                    string packWhen = multiplier == 1 ? "" : $"if ({channel} == {c.TileStart} || {channel} % {multiplier} == 0) ";
+                    c.W.Line(packWhen + Pack(Affine.Product(ch, inPlane)));
+                    ChannelRows(c, g, epilogue, plane, taps, tapMasks, masks, w, acc, "0", loops.Filters, channel);
+                }
+                return;
+            }
+            using var batch = Affine.Loop(c, "b", loops.Batch);
+            string chIndex = c.Local("c");
+            using (c.W.Block($"for (int {chIndex} = 0; {chIndex} < {loops.Channels}; {chIndex}++)"))
+            {
+                c.W.Line(Pack(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Channels), chIndex), inPlane)));
                 using var filter = Affine.Loop(c, "f", multiplier);
                 string channel = c.Local("channel");
-                c.W.Line($"int {channel} = {Affine.Sum2(Affine.Term(ch, multiplier), filter.Index)};");
-                bool chunked = rowsPerCall < g.OutHeight;
-                string y0 = chunked ? c.Local("y0") : "0";
-                using (chunked ? c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {rowsPerCall})") : null)
-                {
-                    string rows = CSharp.Int(g.OutHeight), count = CSharp.Int(Count(g.OutHeight, g.InWidth));
-                    if (chunked)
-                    {
-                        rows = c.Local("rows");
-                        count = c.Local("count");
-                        c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({rowsPerCall}, {g.OutHeight} - {y0});");
-                        c.W.Line($"int {count} = ({rows} * {g.InWidth} + 15) / 16 * 16;");
-                    }
-                    string planeStart = Affine.Term(y0, g.InWidth);
-                    c.W.Line($"{K}.DepthwiseKernel.AccumulateMasked({(planeStart == "0" ? plane : $"{plane}.Slice({planeStart})")}, {taps}, {tapMasks}, {masks}, {countPerCall}, " +
-                        $"{w}.Slice({Affine.Term(channel, g.Taps)}, {g.Taps}), {acc}, {count});");
-                    string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch.Index, loops.Filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
-                    c.W.Line(epilogue.Rows(acc, CSharp.Int(g.InWidth), rows, CSharp.Int(g.OutWidth), "0", channel,
-                        $"{c.OutName(0)}.Slice({outStart}, {(rows == CSharp.Int(g.OutHeight) ? CSharp.Int(outPlane) : $"{rows} * {g.OutWidth}")})"));
-                }
+                c.W.Line($"int {channel} = {Affine.Sum2(Affine.Term(chIndex, multiplier), filter.Index)};");
+                ChannelRows(c, g, epilogue, plane, taps, tapMasks, masks, w, acc, batch.Index, loops.Filters, channel);
             }
+        }
+
+        /// <summary>Output channel <paramref name="channel"/> of image <paramref name="batch"/> from the plane of its input channel: sums and epilogue per block of rows.</summary>
+        private static void ChannelRows(LayerContext c, MaskedPlane g, ChannelEpilogue epilogue, string plane, string taps, string tapMasks, string masks, string w, string acc,
+            string batch, int filters, string channel)
+        {
+            int rowsPerCall = RowsPerCall(g), countPerCall = CountPerCall(g), outPlane = g.OutHeight * g.OutWidth;
+            bool chunked = rowsPerCall < g.OutHeight;
+            string y0 = chunked ? c.Local("y0") : "0";
+            using (chunked ? c.W.Block($"for (int {y0} = 0; {y0} < {g.OutHeight}; {y0} += {rowsPerCall})") : null)
+            {
+                string rows = CSharp.Int(g.OutHeight), count = CSharp.Int(Count(g.OutHeight, g.InWidth));
+                if (chunked)
+                {
+                    rows = c.Local("rows");
+                    count = c.Local("count");
+                    c.W.Line($"int {rows} = {RuntimeNames.Math}.Min({rowsPerCall}, {g.OutHeight} - {y0});");
+                    c.W.Line($"int {count} = ({rows} * {g.InWidth} + 15) / 16 * 16;");
+                }
+                string planeStart = Affine.Term(y0, g.InWidth);
+                c.W.Line($"{RuntimeNames.Int8}.DepthwiseKernel.AccumulateMasked({(planeStart == "0" ? plane : $"{plane}.Slice({planeStart})")}, {taps}, {tapMasks}, {masks}, {countPerCall}, " +
+                    $"{w}.Slice({Affine.Term(channel, g.Taps)}, {g.Taps}), {acc}, {count});");
+                string outStart = Affine.Sum2(Affine.Product(Affine.Sum2(Affine.Term(batch, filters), channel), outPlane), Affine.Term(y0, g.OutWidth));
+                c.W.Line(epilogue.Rows(acc, CSharp.Int(g.InWidth), rows, CSharp.Int(g.OutWidth), "0", channel,
+                    $"{c.OutName(0)}.Slice({outStart}, {(rows == CSharp.Int(g.OutHeight) ? CSharp.Int(outPlane) : $"{rows} * {g.OutWidth}")})"));
+            }
+        }
+
+        private static MaskedPlane PlaneOf(ConvLoops loops)
+        {
+            var win = loops.Window;
+            return new MaskedPlane(win.Input[0], win.Input[1], win.Kernel, win.Strides, win.Dilations, win.PadBegin, win.PadEnd, win.Output[0], win.Output[1]);
         }
 
         private static long PlaneBytes(MaskedPlane g) => (4L * g.PlaneWords + 63) / 64 * 64;

@@ -92,26 +92,53 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         private static long RowBytes(int k) => ((k + 3) / 4 * 4 + 63) / 64 * 64;
 
+        /// <summary>One row of A: it is packed once, and tiles of 16 output channels (a block of B) run on any thread.</summary>
+        public override TileSplit? Split(LayerContext c)
+        {
+            int rows = c.In(0).Shape[0], k = c.In(0).Shape[1], n = c.Out(0).Shape[1];
+            int blocks = (n + 15) / 16;
+            return rows == 1 ? new TileSplit(blocks, RowBytes(k), 64L * blocks) : null;
+        }
+
         public override void Emit(LayerContext c)
         {
             var a = c.In(0);
-            int rows = a.Shape[0], k = a.Shape[1], n = c.Out(0).Shape[1];
+            int rows = a.Shape[0], k = a.Shape[1], n = c.Out(0).Shape[1], quads = (k + 3) / 4, blocks = (n + 15) / 16;
+            bool tiled = rows == 1;
             bool signed = a.Type == ElementType.Int8 || a.Type == ElementType.Int4;
             int zx = a.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
-            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases");
-            string row = c.Local("row"), acc = c.Local("acc"), input = c.Local("input");
+            string row = c.Local("row");
+            c.W.Line($"var {row} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(RowBytes(k))}));");
+            string input = a.Type == ElementType.UInt8 || a.Type == ElementType.UInt4 ? c.InName(0) : $"{M}.Cast<sbyte, byte>({c.InName(0)})";
+            if (c.EmitsPrologue && tiled)
+            {
+                c.W.Line($"{K8}.RowPacker.Pack({input}, {zx}, {(signed ? "0x80" : "0")}, {row});");
+                if (!c.EmitsTiles)
+                    return;
+            }
+
+            string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), acc = c.Local("acc");
             c.W.Line($"var {w} = {M}.Cast<byte, sbyte>({c.Packed("weights")});");
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            c.W.Line($"var {row} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(RowBytes(k))}));");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({c.Workspace}.Slice({CSharp.Int(RowBytes(k))}));");
-            c.W.Line($"{RuntimeNames.ReadOnlySpan}<byte> {input} = {(a.Type == ElementType.UInt8 || a.Type == ElementType.UInt4 ? c.InName(0) : $"{M}.Cast<sbyte, byte>({c.InName(0)})")};");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({(tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(RowBytes(k))})")});");
+            if (c.Part == LayerPart.Tiles)
+            {
+                // Tiles [start, end) are blocks of B, output channels [n0, n1).
+                string n0 = c.Local("n0"), n1 = c.Local("n1");
+                c.W.Line($"int {n0} = {c.TileStart} * 16, {n1} = {RuntimeNames.Math}.Min({c.TileEnd} * 16, {n});");
+                c.W.Line($"{K8}.GemvKernel.Accumulate<{K8}.{Dot}>({row}.Slice(0, {quads}), {w}.Slice({c.TileStart} * {quads * 64}), {c.TileEnd} - {c.TileStart}, {acc});");
+                c.W.Line(KernelEpilogue.Call("Lanes", c.Out(0), c.Step.Activation, $"{acc}.Slice(0, {n1} - {n0})", $"{offsets}.Slice({n0})", $"{scales}.Slice({n0})", $"{biases}.Slice({n0})",
+                    $"{c.OutName(0)}.Slice({n0}, {n1} - {n0})"));
+                return;
+            }
             using var loop = Affine.Loop(c, "i", rows);
             string i = loop.Index;
-            c.W.Line($"{K8}.RowPacker.Pack({input}.Slice({Affine.Term(i, k)}, {k}), {zx}, {(signed ? "0x80" : "0")}, {row});");
-            c.W.Line($"{K8}.GemvKernel.Accumulate<{K8}.{Dot}>({row}.Slice(0, {(k + 3) / 4}), {w}, {(n + 15) / 16}, {acc});");
+            if (!tiled)
+                c.W.Line($"{K8}.RowPacker.Pack({input}.Slice({Affine.Term(i, k)}, {k}), {zx}, {(signed ? "0x80" : "0")}, {row});");
+            c.W.Line($"{K8}.GemvKernel.Accumulate<{K8}.{Dot}>({row}.Slice(0, {quads}), {w}, {blocks}, {acc});");
             c.W.Line(KernelEpilogue.Call("Lanes", c.Out(0), c.Step.Activation, $"{acc}.Slice(0, {n})", offsets, scales, biases, $"{c.OutName(0)}.Slice({Affine.Term(i, n)}, {n})"));
         }
 
