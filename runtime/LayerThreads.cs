@@ -108,9 +108,8 @@ namespace Bitsmith
                 finally
                 {
                     // The job lives in this frame: never leave before every worker is done with it.
-                    var spin = new SpinWait();
                     while (Volatile.Read(ref _remaining) != 0)
-                        spin.SpinOnce(sleep1Threshold: -1);
+                        Thread.SpinWait(1);
                     _job = null;
                 }
                 failure = _failure;
@@ -163,7 +162,7 @@ namespace Bitsmith
             {
                 if (Stopwatch.GetTimestamp() < deadline)
                 {
-                    Thread.SpinWait(20);
+                    Thread.SpinWait(1);
                     continue;
                 }
                 // Announce the sleep with a full fence, then look once more: either the caller sees

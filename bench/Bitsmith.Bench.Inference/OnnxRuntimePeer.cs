@@ -7,8 +7,9 @@ namespace Bitsmith.Bench.Inference
 {
     /// <summary>
     /// ONNX Runtime as the benchmarks' peer on one ONNX file: graph optimisation ALL, one
-    /// intra-op thread, spinning off, the caller's input and output arrays bound once as
-    /// <c>OrtValue</c>s, so that <see cref="Run"/> does no setup of its own.
+    /// intra-op thread (spinning off) or several (spinning on, its default, as Bitsmith's workers
+    /// spin), the caller's input and output arrays bound once as <c>OrtValue</c>s, so that
+    /// <see cref="Run"/> does no setup of its own.
     /// </summary>
     public sealed class OnnxRuntimePeer : IDisposable
     {
@@ -29,10 +30,10 @@ namespace Bitsmith.Bench.Inference
         }
 
         /// <summary>A session on <paramref name="model"/> (a file beside the benchmark) reading <paramref name="input"/> and writing <paramref name="output"/>.</summary>
-        public static OnnxRuntimePeer Create<T>(string model, T[] input, T[] output) where T : unmanaged
+        public static OnnxRuntimePeer Create<T>(string model, T[] input, T[] output, int threads = 1) where T : unmanaged
         {
-            var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", threads > 1 ? "1" : "0");
             var session = new InferenceSession(Path.Combine(AppContext.BaseDirectory, model), options);
             long[] Shape(NodeMetadata m) => m.Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
             long[] inputShape = Shape(session.InputMetadata.Values.First()), outputShape = Shape(session.OutputMetadata.Values.First());

@@ -12,10 +12,11 @@ namespace Bitsmith.Bench.Inference
 {
     /// <summary>
     /// The end-to-end results of the three contenders as a CSV (written after a BenchmarkDotNet run
-    /// that included <see cref="EndToEndBenchmarks"/>: one row per model and contender, times in
-    /// nanoseconds, the machine, the versions and the command in leading <c>#</c> lines) and the
-    /// chart drawn from it (<c>chart CSV PNG</c>): per model, the latency of Bitsmith and of
-    /// TorchSharp divided by ONNX Runtime's, grouped bars on a log scale, ONNX Runtime = 1.
+    /// that included <see cref="EndToEndBenchmarks"/>: one row per model, thread count and
+    /// contender, times in nanoseconds, the machine, the versions and the command in leading
+    /// <c>#</c> lines) and the chart drawn from it (<c>chart CSV PNG</c>): per model, the latency
+    /// of each contender on one and two threads divided by ONNX Runtime's on one thread, grouped
+    /// bars on a log scale, ONNX Runtime on one thread = 1.
     /// </summary>
     public static class PeersChart
     {
@@ -33,8 +34,9 @@ namespace Bitsmith.Bench.Inference
                     if (descriptor.Type != typeof(EndToEndBenchmarks) || report.ResultStatistics is not { } stats)
                         continue;
                     string model = (string)report.BenchmarkCase.Parameters[nameof(EndToEndBenchmarks.Model)];
+                    int threads = (int)report.BenchmarkCase.Parameters[nameof(EndToEndBenchmarks.Threads)];
                     long allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
-                    rows.Add(string.Join(",", model, descriptor.WorkloadMethod.Name, F(stats.Mean), F(stats.StandardDeviation), F(stats.Median),
+                    rows.Add(string.Join(",", model, threads.ToString(CultureInfo.InvariantCulture), descriptor.WorkloadMethod.Name, F(stats.Mean), F(stats.StandardDeviation), F(stats.Median),
                         allocated.ToString(CultureInfo.InvariantCulture)));
                 }
             }
@@ -48,18 +50,28 @@ namespace Bitsmith.Bench.Inference
                 "# versions: " + Versions(),
                 "# command: " + command,
                 "# date: " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-                "model,method,mean_ns,sd_ns,median_ns,allocated_bytes",
+                "model,threads,method,mean_ns,sd_ns,median_ns,allocated_bytes",
             };
             lines.AddRange(rows);
             File.WriteAllLines(path, lines);
             return path;
         }
 
+        /// <summary>The bars of each model: contender and thread count, against ONNX Runtime on one thread.</summary>
+        private static readonly (string Method, int Threads, string Label)[] Bars =
+        {
+            (nameof(EndToEndBenchmarks.OnnxRuntime), 2, "ONNX Runtime (int8 QDQ), 2 threads"),
+            (nameof(EndToEndBenchmarks.Bitsmith), 1, "Bitsmith (int8, generated C#), 1 thread"),
+            (nameof(EndToEndBenchmarks.Bitsmith), 2, "Bitsmith, 2 threads"),
+            (nameof(EndToEndBenchmarks.TorchSharp), 1, "TorchSharp (fp32, eval), 1 thread"),
+            (nameof(EndToEndBenchmarks.TorchSharp), 2, "TorchSharp, 2 threads"),
+        };
+
         /// <summary>The chart of <paramref name="csv"/> (as <see cref="WriteCsv"/> writes it) as a PNG at <paramref name="png"/>; prints the table.</summary>
         public static void Draw(string csv, string png)
         {
             var header = new Dictionary<string, string>();
-            var means = new Dictionary<(string Model, string Method), (double Mean, double Sd)>();
+            var means = new Dictionary<(string Model, int Threads, string Method), double>();
             var models = new List<string>();
             foreach (string line in File.ReadAllLines(csv))
             {
@@ -74,38 +86,40 @@ namespace Bitsmith.Bench.Inference
                     continue;
                 if (!models.Contains(f[0]))
                     models.Add(f[0]);
-                means[(f[0], f[1])] = (double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture));
+                means[(f[0], int.Parse(f[1], CultureInfo.InvariantCulture), f[2])] = double.Parse(f[3], CultureInfo.InvariantCulture);
             }
-            models = models.Where(m => Contenders.All(c => means.ContainsKey((m, c)))).ToList();
+            models = models.Where(m => Contenders.All(c => means.ContainsKey((m, 1, c)) && means.ContainsKey((m, 2, c)))).ToList();
             if (models.Count == 0)
-                throw new InvalidDataException($"{csv} has no model with all of {string.Join(", ", Contenders)}.");
+                throw new InvalidDataException($"{csv} has no model with all of {string.Join(", ", Contenders)} on 1 and 2 threads.");
 
-            Console.WriteLine("| model | ONNX Runtime | Bitsmith | TorchSharp | Bitsmith / ORT | TorchSharp / ORT |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| model | ORT 1T | Bitsmith 1T | TorchSharp 1T | ORT 2T | Bitsmith 2T | TorchSharp 2T | Bitsmith / ORT 1T | Bitsmith / ORT 2T | TorchSharp / ORT 1T |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var plot = new ScottPlot.Plot();
             var palette = new ScottPlot.Palettes.Category10();
-            var colors = new[] { palette.GetColor(0), palette.GetColor(1) };
-            string[] names = { "Bitsmith (int8, generated C#)", "TorchSharp (fp32, eval)" };
+            var colors = Bars.Select((_, j) => palette.GetColor(j)).ToArray();
+            int group = Bars.Length + 1;
             var bars = new List<ScottPlot.Bar>();
             double lowest = 0, highest = 0;
             for (int i = 0; i < models.Count; i++)
             {
-                double ort = means[(models[i], Contenders[0])].Mean;
-                double[] ratios = { means[(models[i], Contenders[1])].Mean / ort, means[(models[i], Contenders[2])].Mean / ort };
+                string model = models[i];
+                double Mean(string method, int threads) => means[(model, threads, method)];
+                double ort = Mean(Contenders[0], 1);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {models[i]} | {Micro(ort)} | {Micro(means[(models[i], Contenders[1])].Mean)} | {Micro(means[(models[i], Contenders[2])].Mean)} | {ratios[0]:0.00} | {ratios[1]:0.00} |"));
-                for (int j = 0; j < 2; j++)
+                    $"| {model} | {Micro(ort)} | {Micro(Mean(Contenders[1], 1))} | {Micro(Mean(Contenders[2], 1))} | {Micro(Mean(Contenders[0], 2))} | {Micro(Mean(Contenders[1], 2))} | {Micro(Mean(Contenders[2], 2))} | " +
+                    $"{Mean(Contenders[1], 1) / ort:0.00} | {Mean(Contenders[1], 2) / Mean(Contenders[0], 2):0.00} | {Mean(Contenders[2], 1) / ort:0.00} |"));
+                for (int j = 0; j < Bars.Length; j++)
                 {
-                    double value = Math.Log10(ratios[j]);
+                    double ratio = Mean(Bars[j].Method, Bars[j].Threads) / ort, value = Math.Log10(ratio);
                     lowest = Math.Min(lowest, value);
                     highest = Math.Max(highest, value);
                     bars.Add(new ScottPlot.Bar
                     {
-                        Position = i * 3 + j,
+                        Position = i * group + j,
                         Value = value,
                         ValueBase = 0,
                         FillColor = colors[j],
-                        Label = ratios[j].ToString("0.00", CultureInfo.InvariantCulture),
+                        Label = ratio.ToString("0.00", CultureInfo.InvariantCulture),
                         Size = 0.9,
                     });
                 }
@@ -119,23 +133,23 @@ namespace Bitsmith.Bench.Inference
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 ticks.Select(Math.Log10).ToArray(), ticks.Select(t => t.ToString("0.###", CultureInfo.InvariantCulture) + "x").ToArray());
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                models.Select((_, i) => i * 3 + 0.5).ToArray(), models.ToArray());
+                models.Select((_, i) => i * group + (Bars.Length - 1) / 2.0).ToArray(), models.ToArray());
             plot.Axes.SetLimitsY(lowest - 0.3, highest + 0.3);
-            plot.Axes.SetLimitsX(-0.8, models.Count * 3 - 1.2);
-            for (int j = 0; j < 2; j++)
-                plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = names[j], FillColor = colors[j] });
-            plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = "ONNX Runtime (int8 QDQ) = 1", LineColor = ScottPlot.Colors.Black, LineWidth = 2 });
+            plot.Axes.SetLimitsX(-0.8, models.Count * group - 1.2);
+            for (int j = 0; j < Bars.Length; j++)
+                plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = Bars[j].Label, FillColor = colors[j] });
+            plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = "ONNX Runtime (int8 QDQ), 1 thread = 1", LineColor = ScottPlot.Colors.Black, LineWidth = 2 });
             plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
 
             plot.Title(string.Join("\n", new[]
             {
-                "Latency relative to ONNX Runtime, batch 1, one thread (lower is faster; log scale)",
+                "Latency relative to ONNX Runtime on one thread, batch 1 (lower is faster; log scale)",
                 Get(header, "machine"), Get(header, "versions"), Get(header, "command") + "  (" + Get(header, "date") + ")",
             }));
             plot.Axes.Title.Label.FontSize = 13;
-            plot.YLabel("latency / ONNX Runtime's");
+            plot.YLabel("latency / ONNX Runtime's on one thread");
             plot.XLabel("model");
-            plot.SavePng(png, 1100, 660);
+            plot.SavePng(png, 1300, 700);
             Console.WriteLine($"wrote {png}");
         }
 

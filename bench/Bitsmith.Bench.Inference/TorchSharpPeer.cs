@@ -11,7 +11,7 @@ namespace Bitsmith.Bench.Inference
 {
     /// <summary>
     /// TorchSharp as the benchmarks' second peer: each benchmark network as an fp32 TorchSharp
-    /// module in eval mode, one intra-op thread, batch 1. The networks are built by the same code
+    /// module in eval mode, one intra-op thread (or the benchmark's), batch 1. The networks are built by the same code
     /// that built the ONNX files, with the quantisers left out (<see cref="Architectures"/> with
     /// <c>quantized: false</c> for bench/models, <see cref="FashionCnn"/> with the float scheme for
     /// the sample); the demo model, written op by op as ONNX by samples/DemoModel, is rebuilt here
@@ -58,9 +58,9 @@ namespace Bitsmith.Bench.Inference
         /// into a tensor of <paramref name="inputShape"/>) and writing <paramref name="output"/>;
         /// throws unless its output has <paramref name="outputShape"/>, ONNX Runtime's.
         /// </summary>
-        public static TorchSharpPeer Create(string model, float[] input, long[] inputShape, float[] output, long[] outputShape)
+        public static TorchSharpPeer Create(string model, float[] input, long[] inputShape, float[] output, long[] outputShape, int threads = 1)
         {
-            torch.set_num_threads(1);
+            torch.set_num_threads(threads);
             torch.manual_seed(1);
             var module = Build(model);
             foreach (var p in module.parameters())

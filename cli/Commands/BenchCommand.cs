@@ -18,12 +18,17 @@ namespace Bitsmith.Cli.Commands
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
             var threads = CommonOptions.PositiveInt("--threads",
-                "ONNX Runtime's intra-op threads. The generated code runs on the calling thread only (one thread for now).", 1, "N");
+                "Threads for both: the generated code splits its larger layers across N threads (Bitsmith.LayerThreads), and ONNX Runtime runs N intra-op threads.", 1, "N");
+            threads.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() > LayerThreads.MaxDegree)
+                    r.AddError($"--threads must be at most {LayerThreads.MaxDegree}, got {r.GetValueOrDefault<int>()}");
+            });
             var seconds = CommonOptions.Seconds("--seconds",
                 "How long to time each of the two, after a warm-up of a fifth of that (at least a second).", 3.0, "S");
             var command = new Command("bench",
-                "Time one call of the generated code (built in memory as an app's build would, single-threaded) and of ONNX " +
-                "Runtime on the same file (all graph optimisations, --threads intra-op threads), on the same seeded random " +
+                "Time one call of the generated code (built in memory as an app's build would, its larger layers split across " +
+                "--threads threads) and of ONNX Runtime on the same file (all graph optimisations, --threads intra-op threads), on the same seeded random " +
                 "input, and print the median and 90th-percentile latency of each and their ratio. A progress display runs on " +
                 "stderr; the results go to stdout.")
             {
@@ -43,14 +48,16 @@ namespace Bitsmith.Cli.Commands
             var generated = GeneratedSource.Create(ModelFile.Load(path, batch), batch, "Bitsmith.Bench", "BenchedModel", context.Hooks);
             using var code = InMemoryModel.Compile(generated);
             using var ort = OnnxRuntimeModel.Open(path, optimized: true, threads);
+            using var layerThreads = threads > 1 ? new LayerThreads(threads) : null;
             var input = RandomInputs.Create(asWritten, new Random(1));
-            code.Bind(input, code.NewOutputs());
+            code.Bind(input, code.NewOutputs(), layerThreads);
             ort.Bind(asWritten.Inputs, input, asWritten.Outputs, code.NewOutputs());
 
-            string ortName = $"ONNX Runtime ({threads} thread{(threads == 1 ? "" : "s")})";
+            string count = $"{threads} thread{(threads == 1 ? "" : "s")}";
+            string ortName = $"ONNX Runtime ({count})", bitsmithName = $"Bitsmith ({count})";
             var steps = new List<(string, Func<IProgress<double>, LatencySample>)>
             {
-                ("Bitsmith (1 thread)", p => LatencyTimer.Measure("Bitsmith (1 thread)", code.Run, duration, p)),
+                (bitsmithName, p => LatencyTimer.Measure(bitsmithName, code.Run, duration, p)),
                 (ortName, p => LatencyTimer.Measure(ortName, ort.Run, duration, p)),
             };
             var results = new ProgressDisplay(context.Error).Run(steps);

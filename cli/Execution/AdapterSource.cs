@@ -8,7 +8,8 @@ namespace Bitsmith.Cli.Execution
     /// <summary>
     /// A small class compiled beside the generated code: reflection cannot pass spans, so the
     /// adapter takes the input and output arrays once (<c>Bind</c>) and then calls the model's
-    /// <c>Run</c> on them with no argument (<c>Run</c>), which allocates nothing per call.
+    /// <c>Run</c> on them with no argument (<c>Run</c>), on the calling thread or with the bound
+    /// <c>LayerThreads</c>, which allocates nothing per call.
     /// </summary>
     internal static class AdapterSource
     {
@@ -26,12 +27,17 @@ namespace Bitsmith.Cli.Execution
             sb.Append("    public static class ").Append(ClassName).Append("\n    {\n");
             foreach (var p in ports)
                 sb.Append($"        private static {p.Type}[] {p.Field} = new {p.Type}[0];\n");
-            sb.Append("        public static void Bind(object[] i, object[] o)\n        {\n");
+            sb.Append("        private static global::Bitsmith.LayerThreads? _threads;\n");
+            sb.Append("        public static void Bind(object[] i, object[] o, global::Bitsmith.LayerThreads? threads)\n        {\n");
             foreach (var p in ports)
                 sb.Append($"            {p.Field} = ({p.Type}[]){p.Array}[{p.Index}];\n");
+            sb.Append("            _threads = threads;\n");
             sb.Append("        }\n");
-            sb.Append("        public static void Run() => global::").Append(generated.FullName).Append(".Run(")
-              .Append(string.Join(", ", ports.Select(p => p.Field))).Append(");\n");
+            string args = string.Join(", ", ports.Select(p => p.Field));
+            sb.Append("        public static void Run()\n        {\n");
+            sb.Append($"            if (_threads is null) global::{generated.FullName}.Run({args});\n");
+            sb.Append($"            else global::{generated.FullName}.Run({args}, _threads);\n");
+            sb.Append("        }\n");
             sb.Append("    }\n}\n");
             return sb.ToString();
         }

@@ -13,19 +13,19 @@ namespace Bitsmith.Cli.Execution
     /// <summary>
     /// The generated code compiled with Roslyn into an in-memory assembly (the weights as its
     /// manifest resource, as a build embeds them), loaded into a collectible context, and called
-    /// through <see cref="AdapterSource"/>: the same code an app would build, single-threaded.
+    /// through <see cref="AdapterSource"/>: the same code an app would build.
     /// </summary>
     public sealed class InMemoryModel : IDisposable
     {
         private readonly AssemblyLoadContext _context;
-        private readonly Action<object[], object[]> _bind;
+        private readonly Action<object[], object[], LayerThreads?> _bind;
         private readonly Action _run;
 
         private InMemoryModel(AssemblyLoadContext context, Type adapter, GeneratedSource generated)
         {
             _context = context;
             Generated = generated;
-            _bind = adapter.GetMethod("Bind", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Action<object[], object[]>>();
+            _bind = adapter.GetMethod("Bind", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Action<object[], object[], LayerThreads?>>();
             _run = adapter.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Action>();
         }
 
@@ -66,9 +66,12 @@ namespace Bitsmith.Cli.Execution
             return Generated.Plan.Outputs.Select(n => Tensor.Zeros(values[n].Type, values[n].Shape.ToArray())).ToArray();
         }
 
-        /// <summary>Makes the next <see cref="Run()"/> calls read <paramref name="inputs"/> and write <paramref name="outputs"/> (the arrays themselves, not copies).</summary>
-        public void Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs) =>
-            _bind(inputs.Select(t => (object)t.Data).ToArray(), outputs.Select(t => (object)t.Data).ToArray());
+        /// <summary>
+        /// Makes the next <see cref="Run()"/> calls read <paramref name="inputs"/> and write <paramref name="outputs"/>
+        /// (the arrays themselves, not copies), on the calling thread or split across <paramref name="threads"/>.
+        /// </summary>
+        public void Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, LayerThreads? threads = null) =>
+            _bind(inputs.Select(t => (object)t.Data).ToArray(), outputs.Select(t => (object)t.Data).ToArray(), threads);
 
         /// <summary>One call of the generated <c>Run</c> on the bound arrays.</summary>
         public void Run() => _run();

@@ -168,8 +168,8 @@ namespace Bitsmith.Compiler.Emit
             using (w.Block($"public static void Run({spans})"))
                 w.Line($"Run({args}, {(plan.ArenaBytes > 0 ? "t_scratch ??= new byte[ScratchBytes]" : "global::System.Span<byte>.Empty")}, null);");
             w.Line();
-            w.Line("/// <summary>Runs the model with its larger layers split across <paramref name=\"threads\"/>; the scratch memory is a per-thread buffer, grown on first need.</summary>");
-            using (w.Block($"public static void Run({spans}, {LayerThreads} threads)"))
+            w.Line("/// <summary>Runs the model with its larger layers split across <paramref name=\"threads\"/> (on the calling thread when null); the scratch memory is a per-thread buffer, grown on first need.</summary>");
+            using (w.Block($"public static void Run({spans}, {LayerThreads}? threads)"))
             {
                 if (plan.ArenaBytes > 0)
                 {

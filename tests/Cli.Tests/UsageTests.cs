@@ -54,6 +54,7 @@ namespace Bitsmith.Cli.Tests
         [InlineData(new[] { "compile", "m.onnx" }, "--output")]
         [InlineData(new[] { "verify", "m.onnx", "--cases", "0" }, "--cases must be a positive integer")]
         [InlineData(new[] { "bench", "m.onnx", "--threads", "0" }, "--threads must be a positive integer")]
+        [InlineData(new[] { "bench", "m.onnx", "--threads", "65" }, "--threads must be at most 64")]
         [InlineData(new[] { "bench", "m.onnx", "--seconds", "-1" }, "--seconds must be more than 0")]
         public void BadUsageExitsWithTwoAndSaysWhy(string[] args, string named)
         {

@@ -87,6 +87,7 @@ namespace Bitsmith.Emit.Tests
         {
             var failures = new List<string>();
             var split = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            int channelSplitRows = 0;
             using var two = new LayerThreads(2);
             using var three = new LayerThreads(3);
             foreach (var c in _models.SplitKernelProperties)
@@ -102,6 +103,8 @@ namespace Bitsmith.Emit.Tests
                     continue;
                 string implementation = model.Compiled.Plan.Steps.Single(s => s.Op != "Identity").Implementation;
                 split[implementation] = split.GetValueOrDefault(implementation) + 1;
+                if (implementation.StartsWith("qconv_u8s8_rows", StringComparison.Ordinal) && model.Source.Contains("int channels = n1 - n0", StringComparison.Ordinal))
+                    channelSplitRows++;
                 foreach (var inputs in c.InputSets)
                 {
                     var one = model.Run(inputs);
@@ -119,6 +122,7 @@ namespace Bitsmith.Emit.Tests
             int Split(params string[] implementations) => implementations.Sum(i => split.GetValueOrDefault(i));
             Assert.True(Split("qconv_u8s8_c4_4x64", "qconv_u8s8_c4_exact16_4x64") >= 8, "too few split c4 convs");
             Assert.True(Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few split im2col-rows convs");
+            Assert.True(channelSplitRows >= 1 && channelSplitRows < Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16"), $"{channelSplitRows} im2col-rows convs split their channels: both splits must be tested");
             Assert.True(Split("qgemv_u8s8_16c4", "qgemv_u8s8_16c4_exact16") >= 4, "too few split GEMVs");
             foreach (var family in new[] { "qdwconv_u8s8_f32fma_16", "qdwconv_u8s8_f32fma_c16", "qdwconv_u8s8_f32fma_masked16", "sconv_f32_8x32", "sgemm_f32_8x32" })
                 Assert.True(Split(family) >= 2, $"too few split {family} layers");

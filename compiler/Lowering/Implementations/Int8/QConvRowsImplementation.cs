@@ -113,14 +113,25 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         /// <summary>Pixels a tile computes: the kernel's register tile.</summary>
         private const int PixelsPerTile = 4;
 
-        /// <summary>One image: its rows are gathered once, and tiles of 4 pixels (all channels) run on any thread, each with its own sums and line.</summary>
+        /// <summary>
+        /// One image: its rows are gathered once; then tiles of 4 pixels (all channels, each thread
+        /// with its own sums and line), or, where the weights outweigh the rows (few pixels, many
+        /// channels: each thread would read all the weights), tiles of 16 output channels (a block
+        /// of the weights; the sums shared, each thread its own line).
+        /// </summary>
         public override TileSplit? Split(LayerContext c)
         {
             var g = GeometryOf(c);
             if (c.InShape(0)[0] != 1)
                 return null;
-            return new TileSplit((g.Pixels + PixelsPerTile - 1) / PixelsPerTile, PlaneBytes(g) + RowBytes(g), AccBytes(g) + PixelEpilogue.LineBytes(c.Out(0).Type, g.Filters));
+            long lineBytes = PixelEpilogue.LineBytes(c.Out(0).Type, g.Filters);
+            return SplitsChannels(g)
+                ? new TileSplit((g.Filters + 15) / 16, PlaneBytes(g) + RowBytes(g) + AccBytes(g), lineBytes)
+                : new TileSplit((g.Pixels + PixelsPerTile - 1) / PixelsPerTile, PlaneBytes(g) + RowBytes(g), AccBytes(g) + lineBytes);
         }
+
+        /// <summary>Whether threads split the output channels: the weights are larger than the rows.</summary>
+        private static bool SplitsChannels(RowsGeometry g) => (g.Filters + 15) / 16 * 16 > g.Pixels;
 
         public override void Emit(LayerContext c)
         {
@@ -171,12 +182,22 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            string own = tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)})";
+            bool channelTiles = tiled && SplitsChannels(g);
+            string own = tiled && !channelTiles ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(planeBytes + rowBytes)})";
             c.W.Line($"var {acc} = {M}.Cast<byte, int>({own}.Slice(0, {CSharp.Int(accBytes)}));");
-            string line = $"{own}.Slice({CSharp.Int(accBytes)}, {CSharp.Int(lineBytes)})";
+            string line = channelTiles ? c.TileWorkspace : $"{own}.Slice({CSharp.Int(accBytes)}, {CSharp.Int(lineBytes)})";
             using var batch = Affine.Loop(c, "b", loops.Batch);
             if (!tiled)
                 Gather(batch.Index);
+            if (c.Part == LayerPart.Tiles && channelTiles)
+            {
+                // Tiles [start, end) are blocks of 16 output channels, [n0, n1).
+                string n0 = c.Local("n0"), n1 = c.Local("n1");
+                c.W.Line($"int {n0} = {c.TileStart} * 16, {n1} = {RuntimeNames.Math}.Min({c.TileEnd} * 16, {g.Filters});");
+                c.W.Line($"{K8}.GemmKernel.Accumulate<{K8}.{Dot}>({rows}, {g.RowWords}, {g.Pixels}, {w}.Slice({c.TileStart} * {g.RowWords * 64}), {c.TileEnd} - {c.TileStart}, {acc}.Slice({n0}), {blocks * 16});");
+                PixelEpilogue.Emit(c, line, acc, blocks * 16, g.Filters, g.Pixels, batch.Index, offsets, scales, biases, firstChannel: n0, endChannel: n1);
+                return;
+            }
             if (c.Part == LayerPart.Tiles)
             {
                 // Tiles [start, end) are pixels [p0, p1).
