@@ -14,8 +14,8 @@ namespace Bitsmith.Cli
 
         public static Option<int> Batch() => PositiveInt("--batch", "The value of a symbolic batch dimension.", 1, "N");
 
-        /// <summary>An integer option that must be at least 1 (a wrong value is a usage error naming the option).</summary>
-        public static Option<int> PositiveInt(string name, string description, int defaultValue, string helpName) => new Option<int>(name)
+        /// <summary>An integer option that must be at least 1 and at most <paramref name="maximum"/> (a wrong value is a usage error naming the option).</summary>
+        public static Option<int> PositiveInt(string name, string description, int defaultValue, string helpName, int maximum = int.MaxValue) => new Option<int>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -23,7 +23,12 @@ namespace Bitsmith.Cli
             CustomParser = r =>
             {
                 if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1)
-                    return n;
+                {
+                    if (n <= maximum)
+                        return n;
+                    r.AddError($"{name} must be at most {maximum}, got '{Token(r)}'");
+                    return defaultValue;
+                }
                 r.AddError($"{name} must be a positive integer, got '{Token(r)}'");
                 return defaultValue;
             },

@@ -18,12 +18,8 @@ namespace Bitsmith.Cli.Commands
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
             var threads = CommonOptions.PositiveInt("--threads",
-                "Threads for both: the generated code splits its larger layers across N threads (Bitsmith.LayerThreads), and ONNX Runtime runs N intra-op threads.", 1, "N");
-            threads.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() > LayerThreads.MaxDegree)
-                    r.AddError($"--threads must be at most {LayerThreads.MaxDegree}, got {r.GetValueOrDefault<int>()}");
-            });
+                "Threads for both: the generated code splits its larger layers across N threads (Bitsmith.LayerThreads), and ONNX Runtime runs N intra-op threads.", 1, "N",
+                LayerThreads.MaxDegree);
             var seconds = CommonOptions.Seconds("--seconds",
                 "How long to time each of the two, after a warm-up of a fifth of that (at least a second).", 3.0, "S");
             var command = new Command("bench",

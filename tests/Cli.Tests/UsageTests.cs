@@ -37,10 +37,10 @@ namespace Bitsmith.Cli.Tests
         }
 
         [Fact]
-        public void BenchHelpSaysTheGeneratedCodeRunsOnOneThread()
+        public void BenchHelpSaysHowTheGeneratedCodeUsesThreads()
         {
             var run = CliRun.Of("bench", "--help");
-            Assert.Contains("one thread for now", run.Out);
+            Assert.Contains("LayerThreads", run.Out);
         }
 
         [Theory]
