@@ -32,7 +32,7 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>What this process can run: the vector widths the kernels pick from.</summary>
         public static string Isa => string.Create(CultureInfo.InvariantCulture,
-            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path};");
+            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path}; BitSerial={Bitsmith.Runtime.Kernels.BitSerial.BitSerialGemv.Form};");
 
         [Fact]
         public void ConformanceModelsMatchTheInterpreter()

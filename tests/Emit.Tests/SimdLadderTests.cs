@@ -29,6 +29,9 @@ namespace Bitsmith.Emit.Tests
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductSumsEveryElementOnce),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductIgnoresWhatLiesPastTheRows),
             typeof(Float32KernelTests).FullName + "." + nameof(Float32KernelTests.SgemmMatchesDoubleSumsOnEveryEdge),
+            typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.UnsignedProductsMatchNaiveDotsForEveryBitPair),
+            typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.XnorProductsMatchNaiveSignDots),
+            typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.PackedPlanesUnpackToTheCodesWithZeroPadding),
         };
 
         private readonly ITestOutputHelper _output;
@@ -43,10 +46,10 @@ namespace Bitsmith.Emit.Tests
         private static string[] ExpectedIsa(string variable) => variable switch
         {
             "DOTNET_EnableAVXVNNI" => new[] { "AvxVnni=False", Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Int8=Vector512;" : "Int8=Vector256;" },
-            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;" },
-            "DOTNET_EnableAVX512" => new[] { "Vector512=False" },
-            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;" },
-            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;" },
+            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;", "BitSerial=Nibble256;" },
+            "DOTNET_EnableAVX512" => new[] { "Vector512=False", "BitSerial=Nibble256;" },
+            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;", "BitSerial=Nibble128;" },
+            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;", "BitSerial=Scalar;" },
             _ => throw new ArgumentOutOfRangeException(nameof(variable)),
         };
 
