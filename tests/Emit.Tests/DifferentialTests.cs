@@ -149,6 +149,7 @@ namespace Bitsmith.Emit.Tests
             var failures = new List<string>();
             var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
             int singlePrecision = 0, compactRows = 0, lanesSinglePrecision = 0;
+            var bitSerialWidths = new HashSet<(long Weights, long Activations)>();
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -164,6 +165,8 @@ namespace Bitsmith.Emit.Tests
                     lanesSinglePrecision++;
                 foreach (var forced in c.Options.StrategyOverrides.Values)
                     Assert.Equal(forced, step.Implementation);
+                if (step.Implementation == KernelPropertyModels.BitSerialImplementation)
+                    bitSerialWidths.Add((step.Int("weight-bits"), step.Int("activation-bits")));
             }
             _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
             _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel), {lanesSinglePrecision} of them with channels in lanes");
@@ -183,6 +186,9 @@ namespace Bitsmith.Emit.Tests
             Assert.Equal(KernelPropertyModels.PoolCases, used.GetValueOrDefault("maxpool_8bit_2d"));
             Assert.Equal(KernelPropertyModels.AverageCases, used.GetValueOrDefault("gap_8bit_vec"));
             Assert.True(singlePrecision >= 5, $"only {singlePrecision} layers took the single-precision epilogue");
+            // Every pair of widths from 1 to 8 bits ran on the bit-serial GEMV, at the width the compiler proved.
+            Assert.Equal(KernelPropertyModels.BitSerialCases, used.GetValueOrDefault(KernelPropertyModels.BitSerialImplementation));
+            Assert.Equal(64, bitSerialWidths.Count(w => w.Weights is >= 1 and <= 8 && w.Activations is >= 1 and <= 8));
         }
 
         /// <summary>

@@ -34,6 +34,11 @@ namespace Bitsmith.Emit.Tests
         public const int PoolCases = 16;
         public const int AverageCases = 8;
 
+        /// <summary>One-row GEMVs forced onto the bit-serial kernel, one for each (weight bits, activation bits) from 1 to 8.</summary>
+        public const int BitSerialCases = 64;
+
+        public const string BitSerialImplementation = "qgemv_bitserial_popcount";
+
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
 
@@ -173,6 +178,82 @@ namespace Bitsmith.Emit.Tests
             }
             for (int i = 0; i < AverageCases; i++)
                 yield return GlobalAverage(i, Pools.Generate(pcg, null!, out _));
+            for (int i = 0; i < BitSerialCases; i++)
+                yield return BitSerialGemv(i, i / 8 + 1, i % 8 + 1, Gemms.Generate(pcg, null!, out _), Gen.Int[2, 200].Generate(pcg, null!, out _));
+        }
+
+        /// <summary>
+        /// A one-row GEMV whose weights span exactly <paramref name="weightBits"/> bits in some row
+        /// (each row from its own minimum, its ends at both extremes) and whose activation is declared
+        /// <paramref name="activationBits"/> wide (the width the front end proves from a clamp), with
+        /// codes over that range and at its ends, zero points at both ends, K rarely a multiple of 64.
+        /// </summary>
+        private static ModelCase BitSerialGemv(int index, int weightBits, int activationBits, GemmSpec s, int depth)
+        {
+            var l = s.Layer;
+            var random = new Random(l.Seed);
+            var g = new Graph($"bitserial_gemv_{index}", null);
+            var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
+            int half = 1 << (activationBits - 1), lo, hi, zero;
+            if (type == ElementType.UInt8)
+            {
+                (lo, hi) = (0, (1 << activationBits) - 1);
+                zero = l.InputZeroMode switch { 0 => 0, 1 => activationBits == 8 ? 255 : hi, _ => random.Next(0, 256) };
+            }
+            else if (activationBits == 8)
+            {
+                (lo, hi) = (-128, 127);
+                zero = l.InputZeroMode switch { 0 => -128, 1 => 127, _ => random.Next(-128, 128) };
+            }
+            else
+            {
+                // Signed codes of b bits lie within 2^(b-1) of the zero point.
+                zero = l.InputZeroMode switch { 0 => -128 + half, 1 => 128 - half, _ => random.Next(-128 + half, 129 - half) };
+                (lo, hi) = (zero - half, zero + half - 1);
+            }
+            var a = new Value("x", type, new[] { 1, depth }) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, activationBits) };
+            g.Inputs.Add(a);
+            bool transB = s.TransB && !s.Matmul;
+            int columns = s.Columns, span = (1 << weightBits) - 1;
+            var wtype = l.WeightType == ElementType.UInt8 ? ElementType.UInt8 : ElementType.Int8;
+            int channels = l.PerChannel ? columns : 1;
+            // A u8 weight spanning 8 bits centred in s8 needs the zero point 128.
+            var zeros = Enumerable.Range(0, channels).Select(_ => wtype == ElementType.UInt8 ? (weightBits == 8 ? 128 : random.Next(100, 156)) : 0).ToArray();
+            var t = Tensor.Zeros(wtype, transB ? new[] { columns, depth } : new[] { depth, columns });
+            for (int r = 0; r < columns; r++)
+            {
+                int zw = zeros[l.PerChannel ? r : 0];
+                // w - zw in [m, m + span] inside s8 and w inside its type, m at either end for some rows.
+                int cLo = Math.Max(-128, (int)wtype.MinValue() - zw), cHi = Math.Min(127, (int)wtype.MaxValue() - zw);
+                int m = (r % 3) switch { 0 => cLo, 1 => cHi - span, _ => random.Next(cLo, cHi - span + 1) };
+                for (int d = 0; d < depth; d++)
+                {
+                    int c = d == 0 ? m : d == depth - 1 ? m + span : l.WeightMode == 3 ? m + random.Next(2) * span : m + random.Next(span + 1);
+                    t.SetInt64(transB ? r * depth + d : d * columns + r, zw + c);
+                }
+            }
+            var b = Constant("w", t);
+            b.Quant = new QuantParams(Enumerable.Range(0, channels).Select(_ => 0.002f + (float)random.NextDouble() * 0.02f).ToArray(), zeros, l.PerChannel ? (transB ? 0 : 1) : 0, 0, 8);
+            var inputs = new List<Value> { a, b };
+            var bias = s.Matmul ? null : Bias(l, columns, b, a, random);
+            if (bias != null)
+                inputs.Add(bias);
+            var y = Output(l, random);
+            var node = s.Matmul
+                ? Node("gemm", "MatMul", inputs.ToArray(), y)
+                : Node("gemm", "Gemm", inputs.ToArray(), y, ("transB", transB ? 1L : 0L));
+            node.Activation = Activation(l);
+            g.Nodes.Add(node);
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var options = new CompileOptions();
+            options.StrategyOverrides[node.Name] = BitSerialImplementation;
+            var uniform = Ints(type, a.Shape, lo, hi, random);
+            var extreme = Tensor.Zeros(type, a.Shape);
+            for (int i = 0; i < extreme.Length; i++)
+                extreme.SetInt64(i, i % 3 == 0 ? lo : hi);
+            return new ModelCase(Prefix + g.Name, g, new[] { new[] { uniform }, new[] { extreme } }, options);
         }
 
         /// <param name="implementation">An implementation to force where it applies (else the cost model picks).</param>

@@ -20,6 +20,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QConvRowsImplementation(exact: true),
             new QGemvImplementation(exact: false),
             new QGemvImplementation(exact: true),
+            new QGemvBitSerialImplementation(),
             new SgemmImplementation(),
             new SconvImplementation(),
             new Elementwise.QuantizeImplementation(),

@@ -197,4 +197,49 @@ namespace Bitsmith.Compiler.Lowering.Implementations
 
         private int Index(int k, int j) => (j / Width * Depth + k) * Width + j % Width;
     }
+
+    /// <summary>
+    /// Matrix weights for <c>Runtime.Kernels.BitSerial.BitSerialGemv</c> (as its <c>WeightPlanes</c>
+    /// packs them): unsigned codes below <c>2^Bits</c>, row by row, each row <see cref="Bits"/>
+    /// planes of <see cref="WordsPerPlane"/> little-endian ulongs; bit <c>k % 64</c> of word
+    /// <c>k / 64</c> of plane j is bit j of code k, and the bits past the last k are zero.
+    /// Unpacks to <c>[rows, depth]</c>.
+    /// </summary>
+    public sealed record BitPlanes(int Rows, int Depth, int Bits) : PackedLayout
+    {
+        public int WordsPerPlane => (Depth + 63) / 64;
+
+        public override string Text => $"bit-planes rows={N(Rows)} depth={N(Depth)} bits={N(Bits)}";
+
+        /// <param name="codes">Codes as <c>[rows, depth]</c>, each in [0, 2^Bits).</param>
+        public byte[] Pack(int[] codes)
+        {
+            if (codes.Length != Rows * Depth)
+                throw new ArgumentException($"{codes.Length} codes for {Rows}x{Depth}");
+            var bytes = new byte[Rows * Bits * WordsPerPlane * 8];
+            for (int r = 0; r < Rows; r++)
+                for (int k = 0; k < Depth; k++)
+                {
+                    int code = codes[r * Depth + k];
+                    if (code < 0 || code >> Bits != 0)
+                        throw new ArgumentException($"code {code} at ({r}, {k}) has more than {Bits} bits");
+                    for (int j = 0; j < Bits; j++)
+                        bytes[Index(r, j, k)] |= (byte)((code >> j & 1) << k % 8);
+                }
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var codes = new int[Rows * Depth];
+            for (int r = 0; r < Rows; r++)
+                for (int k = 0; k < Depth; k++)
+                    for (int j = 0; j < Bits; j++)
+                        codes[r * Depth + k] |= (bytes[Index(r, j, k)] >> k % 8 & 1) << j;
+            return codes;
+        }
+
+        /// <summary>The byte holding bit j of code (r, k): little-endian words make bit k of a plane bit k % 8 of its byte k / 8.</summary>
+        private int Index(int r, int j, int k) => (r * Bits + j) * WordsPerPlane * 8 + k / 8;
+    }
 }

@@ -74,6 +74,30 @@ namespace Bitsmith.Compiler.Tests.Lowering
             Assert.Equal("f32-panels depth=3 columns=40 width=32", new F32Panels(3, 40, 32).Text);
         }
 
+        [Theory]
+        [InlineData(1, 1, 1)]
+        [InlineData(3, 64, 2)]
+        [InlineData(5, 65, 5)]
+        [InlineData(2, 200, 8)]
+        public void BitPlanesRoundTripAndPadWithZeros(int rows, int depth, int bits)
+        {
+            var layout = new BitPlanes(rows, depth, bits);
+            var random = new Random(rows * 1000 + depth * 10 + bits);
+            var codes = Enumerable.Range(0, rows * depth).Select(_ => random.Next(1 << bits)).ToArray();
+            codes[^1] = (1 << bits) - 1;
+            var bytes = layout.Pack(codes);
+            Assert.Equal(rows * bits * ((depth + 63) / 64) * 8, bytes.Length);
+            Assert.Equal(codes, layout.Unpack(bytes));
+            // Bit k of plane j of row r is bit k % 64 of little-endian word k / 64: the last code's top plane ends the stream.
+            var words = new ulong[bytes.Length / 8];
+            Buffer.BlockCopy(bytes, 0, words, 0, bytes.Length);
+            Assert.Equal(1UL << (depth - 1) % 64, words[^1] & 1UL << (depth - 1) % 64);
+            // The bits past the last k are zero, so they add nothing to a popcount.
+            Assert.Equal(0UL, depth % 64 == 0 ? 0UL : words[^1] >> depth % 64);
+            Assert.Equal("bit-planes rows=2 depth=3 bits=4", new BitPlanes(2, 3, 4).Text);
+            Assert.Throws<ArgumentException>(() => new BitPlanes(1, 1, 2).Pack(new[] { 4 }));
+        }
+
         [Fact]
         public void VectorsRoundTripAndSayTheirLayout()
         {

@@ -25,26 +25,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         public override string? WhyNot(Node node, LayerFacts facts)
         {
-            if (node.OpType != "Gemm" && node.OpType != "MatMul")
-                return "not a Gemm or MatMul";
-            Value a = node.Inputs[0]!, b = node.Inputs[1]!;
-            if (a.Rank != 2 || b.Rank != 2)
-                return "A and B must be matrices";
-            if (node.OpType == "Gemm")
-            {
-                if (node.GetInt("transA", 0) != 0)
-                    return "transA = 1";
-                if (node.GetFloat("alpha", 1f) != 1f)
-                    return "alpha is not 1 (the interpreter scales the product after summing)";
-                var c = node.Input(2);
-                if (c != null && (c.Constant == null || Shape.Size(c.Shape) != 1 && Shape.Size(c.Shape) != N(node) || c.Rank == 2 && c.Shape[0] != 1))
-                    return "C is not a constant with one value per output column";
-            }
-            var problem = Int8Operands.OutputProblem(node.Outputs[0]);
+            var problem = ShapeProblem(node);
             if (problem != null)
                 return problem;
-            if (b.Quant != null && !b.Quant.IsPerTensor && b.Quant.Axis != (TransB(node) ? 0 : 1))
-                return "B is not quantised per tensor or per output column";
             var ops = Operands(node, out string whyNot);
             if (ops == null)
                 return whyNot;
@@ -76,9 +59,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var weights = new C4Blocks16(n, ops.Depth);
             var ints = new Int32Vector(n);
             var doubles = new Float64Vector(n);
-            double beta = node.OpType == "Gemm" ? node.GetFloat("beta", 1f) : 1;
-            // The interpreter adds the bias to (0 + sum): a bias of -0 adds like +0.
-            var biases = Int8Operands.Biases(node.Input(2), n, beta).Select(v => v == 0 ? 0.0 : v).ToArray();
+            var biases = Biases(node);
             return new[]
             {
                 new PackedConstant("weights", weights, weights.Pack(ops.Centered)),
@@ -142,14 +123,47 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line(KernelEpilogue.Call("Lanes", c.Out(0), c.Step.Activation, $"{acc}.Slice(0, {n})", offsets, scales, biases, $"{c.OutName(0)}.Slice({Affine.Term(i, n)}, {n})"));
         }
 
+        /// <summary>Why a Gemm or MatMul is not a quantised product with a constant B the GEMV kernels can take (shapes, attributes, output), or null.</summary>
+        internal static string? ShapeProblem(Node node)
+        {
+            if (node.OpType != "Gemm" && node.OpType != "MatMul")
+                return "not a Gemm or MatMul";
+            Value a = node.Inputs[0]!, b = node.Inputs[1]!;
+            if (a.Rank != 2 || b.Rank != 2)
+                return "A and B must be matrices";
+            if (node.OpType == "Gemm")
+            {
+                if (node.GetInt("transA", 0) != 0)
+                    return "transA = 1";
+                if (node.GetFloat("alpha", 1f) != 1f)
+                    return "alpha is not 1 (the interpreter scales the product after summing)";
+                var c = node.Input(2);
+                if (c != null && (c.Constant == null || Shape.Size(c.Shape) != 1 && Shape.Size(c.Shape) != N(node) || c.Rank == 2 && c.Shape[0] != 1))
+                    return "C is not a constant with one value per output column";
+            }
+            var problem = Int8Operands.OutputProblem(node.Outputs[0]);
+            if (problem != null)
+                return problem;
+            if (b.Quant != null && !b.Quant.IsPerTensor && b.Quant.Axis != (TransB(node) ? 0 : 1))
+                return "B is not quantised per tensor or per output column";
+            return null;
+        }
+
+        /// <summary>C times beta per output column, as the interpreter adds it to (0 + sum): a bias of -0 adds like +0.</summary>
+        internal static double[] Biases(Node node)
+        {
+            double beta = node.OpType == "Gemm" ? node.GetFloat("beta", 1f) : 1;
+            return Int8Operands.Biases(node.Input(2), N(node), beta).Select(v => v == 0 ? 0.0 : v).ToArray();
+        }
+
         private static bool TransB(Node node) => node.OpType == "Gemm" && node.GetInt("transB", 0) != 0;
 
-        private static int K(Node node) => node.Inputs[0]!.Shape[1];
+        internal static int K(Node node) => node.Inputs[0]!.Shape[1];
 
-        private static int N(Node node) => TransB(node) ? node.Inputs[1]!.Shape[0] : node.Inputs[1]!.Shape[1];
+        internal static int N(Node node) => TransB(node) ? node.Inputs[1]!.Shape[0] : node.Inputs[1]!.Shape[1];
 
         /// <summary>B as [N, K] whatever its stored orientation.</summary>
-        private static Int8Operands? Operands(Node node, out string whyNot)
+        internal static Int8Operands? Operands(Node node, out string whyNot)
         {
             int k = K(node), n = N(node);
             bool transB = TransB(node);
