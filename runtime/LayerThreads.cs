@@ -9,10 +9,11 @@ namespace Bitsmith
 {
     /// <summary>
     /// Worker threads for a generated model's <c>Run(..., LayerThreads threads)</c>: each layer
-    /// above the compiler's work threshold splits its output tiles into <see cref="Degree"/>
-    /// contiguous ranges, runs the first on the calling thread and the others on the workers, and
-    /// returns when all are done. Results are identical to one thread, and a call allocates
-    /// nothing. Workers spin for a short while after each layer (the next one usually follows
+    /// above the compiler's work threshold shares its output tiles out between the calling thread
+    /// and the workers, which claim contiguous chunks of them from one counter until none are
+    /// left, and returns when all are done. A thread the OS stops for a while holds up at most the
+    /// chunk it claimed: the others take the rest. Results are identical to one thread (a tile's
+    /// bytes do not depend on who computes it), and a call allocates nothing. Workers spin for a short while after each layer (the next one usually follows
     /// within microseconds) and then sleep until the next call. One <c>Run</c> at a time may use
     /// an instance; create one per thread that runs models in parallel, and dispose it when done.
     /// </summary>
@@ -28,7 +29,8 @@ namespace Bitsmith
         private readonly SemaphoreSlim[] _wake;
         private readonly int[] _sleeping;
         private int _generation;
-        private int _remaining;
+        private int _open;
+        private int _entered;
         private int _busy;
         private volatile bool _disposed;
         private void* _job;
@@ -72,11 +74,15 @@ namespace Bitsmith
         {
             public void* Body;
             public int Tiles;
-            public int Degree;
+            public int Chunk;
+            public int Next;
             public Span<byte> Workspace;
             public Span<byte> Workers;
             public int Stride;
         }
+
+        /// <summary>Chunks a thread would claim if all kept pace: small enough to even out a late thread, few enough to keep claims rare.</summary>
+        private const int ChunksPerThread = 4;
 
         /// <summary>Splits tiles <c>[0, tiles)</c> across the threads (see <see cref="TileLoop.Run"/>).</summary>
         internal void Split<T>(ref T body, int tiles, Span<byte> workspace, Span<byte> workers)
@@ -91,11 +97,15 @@ namespace Bitsmith
             ExceptionDispatchInfo? failure;
             try
             {
-                var job = new Job { Body = Unsafe.AsPointer(ref body), Tiles = tiles, Degree = Degree, Workspace = workspace, Workers = workers, Stride = workers.Length / helpers };
+                var job = new Job
+                {
+                    Body = Unsafe.AsPointer(ref body), Tiles = tiles, Chunk = Math.Max(1, tiles / (Degree * ChunksPerThread)),
+                    Workspace = workspace, Workers = workers, Stride = workers.Length / helpers,
+                };
                 _job = Unsafe.AsPointer(ref job);
                 _invoke = &Invoke<T>;
                 _failure = null;
-                Volatile.Write(ref _remaining, helpers);
+                Volatile.Write(ref _open, 1);
                 // The increment is a full fence: a worker that sees the new generation sees the job.
                 Interlocked.Increment(ref _generation);
                 for (int k = 0; k < helpers; k++)
@@ -107,8 +117,11 @@ namespace Bitsmith
                 }
                 finally
                 {
-                    // The job lives in this frame: never leave before every worker is done with it.
-                    while (Volatile.Read(ref _remaining) != 0)
+                    // Every tile is claimed. Close the job (a full fence: a worker that enters from
+                    // now on sees it closed and leaves it alone), then wait for those inside it: the
+                    // job lives in this frame.
+                    Interlocked.Exchange(ref _open, 0);
+                    while (Volatile.Read(ref _entered) != 0)
                         Thread.SpinWait(1);
                     _job = null;
                 }
@@ -121,16 +134,16 @@ namespace Bitsmith
             failure?.Throw();
         }
 
-        /// <summary>Runs thread <paramref name="thread"/>'s contiguous share of the tiles.</summary>
+        /// <summary>Claims chunks of tiles for thread <paramref name="thread"/> (0: the caller) and runs them with its workspace until none are left.</summary>
         private static void Invoke<T>(void* jobAddress, int thread)
             where T : ITileRange, allows ref struct
         {
             ref Job job = ref Unsafe.AsRef<Job>(jobAddress);
-            int start = (int)((long)job.Tiles * thread / job.Degree), end = (int)((long)job.Tiles * (thread + 1) / job.Degree);
-            if (start == end)
-                return;
             var workspace = thread == 0 ? job.Workspace : job.Workers.Slice((thread - 1) * job.Stride, job.Workspace.Length);
-            Unsafe.AsRef<T>(job.Body).Run(start, end, workspace);
+            ref T body = ref Unsafe.AsRef<T>(job.Body);
+            int start;
+            while ((start = Interlocked.Add(ref job.Next, job.Chunk) - job.Chunk) < job.Tiles)
+                body.Run(start, Math.Min(start + job.Chunk, job.Tiles), workspace);
         }
 
         private void Work(int worker)
@@ -141,15 +154,22 @@ namespace Bitsmith
                 seen = WaitForJob(worker, seen);
                 if (_disposed)
                     return;
-                try
+                // Enter, then look (the increment is a full fence): the caller either waits for
+                // this thread or has closed the job, and then this thread must not touch it. A
+                // thread that enters late may find the next layer's job open; it helps with that.
+                Interlocked.Increment(ref _entered);
+                if (Volatile.Read(ref _open) == 1)
                 {
-                    _invoke(_job, worker + 1);
+                    try
+                    {
+                        _invoke(_job, worker + 1);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                    }
                 }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-                }
-                Interlocked.Decrement(ref _remaining);
+                Interlocked.Decrement(ref _entered);
             }
         }
 

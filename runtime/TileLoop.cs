@@ -3,8 +3,8 @@ using System;
 namespace Bitsmith.Runtime
 {
     /// <summary>
-    /// How a generated layer runs its tiles: all on the calling thread, or split across
-    /// <see cref="LayerThreads"/> in contiguous ranges, each thread with its own workspace.
+    /// How a generated layer runs its tiles: all on the calling thread, or shared out across
+    /// <see cref="LayerThreads"/> in contiguous chunks, each thread with its own workspace.
     /// Splitting never changes a result: a tile's bytes do not depend on who computes it.
     /// </summary>
     public static class TileLoop
