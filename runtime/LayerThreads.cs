@@ -13,9 +13,10 @@ namespace Bitsmith
     /// and the workers, which claim contiguous chunks of them from one counter until none are
     /// left, and returns when all are done. A thread the OS stops for a while holds up at most the
     /// chunk it claimed: the others take the rest. Results are identical to one thread (a tile's
-    /// bytes do not depend on who computes it), and a call allocates nothing. Workers spin for a short while after each layer (the next one usually follows
-    /// within microseconds) and then sleep until the next call. One <c>Run</c> at a time may use
-    /// an instance; create one per thread that runs models in parallel, and dispose it when done.
+    /// bytes do not depend on who computes it), and a call allocates nothing. Workers spin for a
+    /// short while after each layer (the next one usually follows within microseconds) and then
+    /// sleep until the next call. One <c>Run</c> at a time may use an instance; create one per
+    /// thread that runs models in parallel, and dispose it when no call uses it.
     /// </summary>
     public sealed unsafe class LayerThreads : IDisposable
     {
