@@ -41,22 +41,23 @@ namespace Bitsmith.Compiler.Emit
 
     /// <summary>
     /// A convolution's per-channel epilogue in generated code: the exact double-precision form
-    /// (packed <c>scales</c> and <c>biases</c>) and, where the compiler proved it equal for some
-    /// channels, the single-precision one (packed <c>multipliers</c>, <c>addends</c>, <c>bounds</c>;
-    /// a channel without the proof has bounds (1, 0) and takes the exact form).
+    /// (packed <c>scales</c> and <c>biases</c>) and, for the channels the compiler gave one, the
+    /// single-precision one (packed <c>multipliers</c>, <c>addends</c>, <c>guards</c>, <c>bounds</c>;
+    /// a channel without one has bounds (1, 0) and takes the exact form).
     /// </summary>
     internal sealed class ChannelEpilogue
     {
         private readonly LayerContext _c;
-        private readonly string _scales, _biases, _multipliers, _addends, _bounds;
+        private readonly string _scales, _biases, _multipliers, _addends, _guards, _bounds;
 
-        private ChannelEpilogue(LayerContext c, string scales, string biases, string multipliers, string addends, string bounds)
+        private ChannelEpilogue(LayerContext c, string scales, string biases, string multipliers, string addends, string guards, string bounds)
         {
             _c = c;
             _scales = scales;
             _biases = biases;
             _multipliers = multipliers;
             _addends = addends;
+            _guards = guards;
             _bounds = bounds;
         }
 
@@ -68,12 +69,13 @@ namespace Bitsmith.Compiler.Emit
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
             if (!c.HasPacked("multipliers"))
-                return new ChannelEpilogue(c, scales, biases, "", "", "");
-            string m = c.Local("multipliers"), a = c.Local("addends"), bounds = c.Local("bounds");
+                return new ChannelEpilogue(c, scales, biases, "", "", "", "");
+            string m = c.Local("multipliers"), a = c.Local("addends"), guards = c.Local("guards"), bounds = c.Local("bounds");
             c.W.Line($"var {m} = {M}.Cast<byte, float>({c.Packed("multipliers")});");
             c.W.Line($"var {a} = {M}.Cast<byte, float>({c.Packed("addends")});");
+            c.W.Line($"var {guards} = {M}.Cast<byte, float>({c.Packed("guards")});");
             c.W.Line($"var {bounds} = {M}.Cast<byte, int>({c.Packed("bounds")});");
-            return new ChannelEpilogue(c, scales, biases, m, a, bounds);
+            return new ChannelEpilogue(c, scales, biases, m, a, guards, bounds);
         }
 
         /// <summary>The statement finishing <paramref name="rows"/> rows of <paramref name="width"/> sums, <paramref name="stride"/> apart, of one channel.</summary>
@@ -85,8 +87,8 @@ namespace Bitsmith.Compiler.Emit
                 return exact;
             string bytes = output.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({destination})" : destination;
             string lo = $"{_bounds}[2 * {channel}]", hi = $"{_bounds}[2 * {channel} + 1]";
-            return $"if ({lo} <= {hi}) {RuntimeNames.Int8}.Requantize.RowsToCodes({acc}, {stride}, {rows}, {width}, {offset}, {_multipliers}[{channel}], {_addends}[{channel}], " +
-                $"{CSharp.Int(output.Quant!.ZeroPoint[0])}, {lo}, {hi}, {bytes}); else {exact}";
+            return $"if ({lo} <= {hi}) {RuntimeNames.Int8}.Requantize.RowsToCodes({acc}, {stride}, {rows}, {width}, {offset}, {_multipliers}[{channel}], {_addends}[{channel}], {_guards}[{channel}], " +
+                $"{_scales}[{channel}], {_biases}[{channel}], {CSharp.Float(output.Quant!.Scale[0])}, {CSharp.Int(output.Quant.ZeroPoint[0])}, {lo}, {hi}, {bytes}); else {exact}";
         }
     }
 }

@@ -3,10 +3,11 @@ using System.Linq;
 namespace Bitsmith.Compiler.Emit
 {
     /// <summary>
-    /// The epilogue of kernels that leave their sums channels-last (<c>acc[pixel · stride + channel]</c>):
-    /// each pixel's channels requantised together (the exact "Lanes" form) into a line of the
-    /// workspace, then scattered to the NCHW output. Shared by every channels-in-lanes implementation.
-    /// Where every channel's single-precision form was proven, the lanes take it.
+    /// The epilogue of kernels that leave their sums channels-last (<c>acc[pixel · stride + channel]</c>),
+    /// shared by every channels-in-lanes implementation. Where every channel has a single-precision
+    /// form, <c>LanesToPlanes</c> requantises blocks of pixels and channels and writes them
+    /// to the NCHW output transposed; otherwise each pixel's channels are requantised together (the
+    /// exact "Lanes" form) into a line of the workspace, then scattered to the output.
     /// </summary>
     internal static class PixelEpilogue
     {
@@ -24,10 +25,25 @@ namespace Bitsmith.Compiler.Emit
             string firstPixel = "0", string? endPixel = null, string firstChannel = "0", string? endChannel = null)
         {
             var y = c.Out(0);
-            string outType = CSharp.ElementType(y.Type), line = c.Local("line");
+            string? fast = c.HasPacked("lows") ? DeclareSinglePrecision(c, firstChannel) : null;
+            string image = Affine.Sum2(Affine.Term(batch, channels * pixels), Affine.Term(firstChannel, pixels));
+            string outType = CSharp.ElementType(y.Type);
+            if (fast != null)
+            {
+                // Requantised and transposed in registers, straight into the channel planes (codes as bytes).
+                string planes = outType == "byte" ? c.OutName(0) : $"{RuntimeNames.Marshal}.Cast<{outType}, byte>({c.OutName(0)})";
+                string pixelCount = endPixel == null ? CSharp.Int(pixels) : firstPixel == "0" ? endPixel : $"{endPixel} - {firstPixel}";
+                string channelCount = endChannel == null ? CSharp.Int(channels) : $"{endChannel} - {firstChannel}";
+                string sums = firstChannel == "0" ? acc : $"{acc}.Slice({firstChannel})";
+                string from = firstChannel == "0" ? offsets : $"{offsets}.Slice({firstChannel})";
+                string exact = firstChannel == "0" ? $"{scales}, {biases}" : $"{scales}.Slice({firstChannel}), {biases}.Slice({firstChannel})";
+                c.W.Line($"{RuntimeNames.Int8}.LanesToPlanes.Codes({sums}, {accStride}, {pixelCount}, {channelCount}, {from}, {fast}, {exact}, " +
+                    $"{CSharp.Float(y.Quant!.Scale[0])}, {CSharp.Int(y.Quant.ZeroPoint[0])}, {Sliced(planes, Affine.Sum2(image, firstPixel))}, {pixels});");
+                return;
+            }
+            string line = c.Local("line");
             c.W.Line($"var {line} = {(outType == "byte" ? lineBytes : $"{RuntimeNames.Marshal}.Cast<byte, {outType}>({lineBytes})")};");
             string p = c.Local("p");
-            string? fast = c.HasPacked("lows") ? DeclareSinglePrecision(c, firstChannel) : null;
             string count = CSharp.Int(channels);
             if (endChannel != null)
             {
@@ -42,22 +58,18 @@ namespace Bitsmith.Compiler.Emit
             {
                 string pixel = firstPixel == "0" ? p : $"({p} - {firstPixel})";
                 string sums = $"{acc}.Slice({Affine.Sum2($"{pixel} * {accStride}", firstChannel)}, {count})";
-                if (fast != null)
-                {
-                    string codes = y.Type == Ir.ElementType.Int8 ? $"{RuntimeNames.Marshal}.Cast<sbyte, byte>({line})" : line;
-                    c.W.Line($"{RuntimeNames.Int8}.Requantize.LanesToCodes({sums}, {offsets}, {fast}, {CSharp.Int(y.Quant!.ZeroPoint[0])}, {codes});");
-                }
-                else
-                    c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, sums, offsets, scales, biases, line));
-                string at = Affine.Sum2(Affine.Sum2(Affine.Term(batch, channels * pixels), Affine.Term(firstChannel, pixels)), p);
+                c.W.Line(KernelEpilogue.Call("Lanes", y, c.Step.Activation, sums, offsets, scales, biases, line));
+                string at = Affine.Sum2(image, p);
                 c.W.Line($"{RuntimeNames.Kernels}.Strided.Scatter<{outType}>({line}, {c.OutName(0)}.Slice({at}), {pixels});");
             }
         }
 
-        /// <summary>The single-precision constants every channel was proven for (<c>Int8Operands.PackLanesEpilogue</c>), as the call's arguments.</summary>
+        private static string Sliced(string span, string start) => start == "0" ? span : $"{span}.Slice({start})";
+
+        /// <summary>The single-precision constants, which every channel has (<c>Int8Operands.PackLanesEpilogue</c>), as the call's arguments.</summary>
         private static string DeclareSinglePrecision(LayerContext c, string firstChannel)
         {
-            var names = new[] { "multipliers", "addends", "lows", "highs" }.Select(n => (Name: n, Local: c.Local(n))).ToArray();
+            var names = new[] { "multipliers", "addends", "guards", "lows", "highs" }.Select(n => (Name: n, Local: c.Local(n))).ToArray();
             foreach (var (name, local) in names)
                 c.W.Line($"var {local} = {RuntimeNames.Marshal}.Cast<byte, float>({c.Packed(name)});");
             return string.Join(", ", names.Select(n => firstChannel == "0" ? n.Local : $"{n.Local}.Slice({firstChannel})"));

@@ -161,7 +161,7 @@ namespace Bitsmith.Emit.Tests
                     singlePrecision++;
                 if (_models.Assembly.Model(c.Name).Source.Contains("PatchPacker.GatherKernelRows", StringComparison.Ordinal))
                     compactRows++;
-                if (_models.Assembly.Model(c.Name).Source.Contains("Requantize.LanesToCodes", StringComparison.Ordinal))
+                if (_models.Assembly.Model(c.Name).Source.Contains("LanesToPlanes.Codes", StringComparison.Ordinal))
                     lanesSinglePrecision++;
                 foreach (var forced in c.Options.StrategyOverrides.Values)
                     Assert.Equal(forced, step.Implementation);

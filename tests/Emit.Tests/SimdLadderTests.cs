@@ -32,6 +32,8 @@ namespace Bitsmith.Emit.Tests
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.UnsignedProductsMatchNaiveDotsForEveryBitPair),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.XnorProductsMatchNaiveSignDots),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.PackedPlanesUnpackToTheCodesWithZeroPadding),
+            typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.RowsTakeTheExactFormNearEveryBoundary),
+            typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.LanesTakeTheExactFormNearEveryBoundary),
         };
 
         private readonly ITestOutputHelper _output;

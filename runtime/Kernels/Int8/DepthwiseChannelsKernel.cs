@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bitsmith.Runtime.Kernels.Int8
 {
@@ -18,38 +19,105 @@ namespace Bitsmith.Runtime.Kernels.Int8
         public const int LaneBlock = 16;
 
         /// <summary>
-        /// <c>plane[((h + padTop) · planeWidth + w + padLeft) · lanes + c] = x[c, h, w] - zero</c>;
-        /// the padding must already hold 0 (the caller clears the plane).
+        /// <c>plane[((h + padTop) · planeWidth + w + padLeft) · lanes + c] = x[c, h, w] - zero</c>, and 0
+        /// everywhere else in the <paramref name="planeHeight"/> rows: the padding rows and columns and
+        /// the lanes past the last channel. With AVX2, eight channels of eight pixels a step: each
+        /// channel's eight bytes widened to floats, then transposed in registers.
         /// </summary>
         public static void Pack(ReadOnlySpan<byte> x, bool signed, int zero, int channels, int height, int width, int padTop, int padLeft,
-            int planeWidth, int lanes, Span<float> plane)
+            int planeHeight, int planeWidth, int lanes, Span<float> plane)
         {
             if (lanes % LaneBlock != 0 || channels > lanes || x.Length < channels * height * width || padLeft + width > planeWidth
-                || (long)(padTop + height) * planeWidth * lanes > plane.Length)
+                || padTop + height > planeHeight || (long)planeHeight * planeWidth * lanes > plane.Length)
                 throw new ArgumentException("the input or the plane do not fit the shapes");
-            // Bounds checked above; the transpose is a scatter with stride lanes, one element at a time.
+            int rowFloats = planeWidth * lanes;
+            plane.Slice(0, padTop * rowFloats).Clear();
+            plane.Slice((padTop + height) * rowFloats, (planeHeight - padTop - height) * rowFloats).Clear();
+            for (int h = 0; h < height; h++)
+            {
+                var row = plane.Slice((padTop + h) * rowFloats, rowFloats);
+                row.Slice(0, padLeft * lanes).Clear();
+                row.Slice((padLeft + width) * lanes).Clear();
+                if (lanes > channels)
+                    for (int w = 0; w < width; w++)
+                        row.Slice((padLeft + w) * lanes + channels, lanes - channels).Clear();
+            }
+            // Bounds checked above; from here on by reference.
             ref byte px = ref MemoryMarshal.GetReference(x);
             ref float pp = ref MemoryMarshal.GetReference(plane);
+            int pixels = height * width;
+            if (Avx2.IsSupported && channels >= 8 && pixels >= 8)
+            {
+                var z = Vector256.Create(zero);
+                // The last block of channels and of pixels overlaps the one before: the same values again.
+                for (int c0 = 0; c0 < channels; c0 = NextBlock(c0, channels))
+                    for (int p0 = 0; p0 < pixels; p0 = NextBlock(p0, pixels))
+                    {
+                        ref byte source = ref Unsafe.Add(ref px, c0 * pixels + p0);
+                        var r0 = Widen(ref source, signed, z);
+                        var r1 = Widen(ref Unsafe.Add(ref source, pixels), signed, z);
+                        var r2 = Widen(ref Unsafe.Add(ref source, 2 * pixels), signed, z);
+                        var r3 = Widen(ref Unsafe.Add(ref source, 3 * pixels), signed, z);
+                        var r4 = Widen(ref Unsafe.Add(ref source, 4 * pixels), signed, z);
+                        var r5 = Widen(ref Unsafe.Add(ref source, 5 * pixels), signed, z);
+                        var r6 = Widen(ref Unsafe.Add(ref source, 6 * pixels), signed, z);
+                        var r7 = Widen(ref Unsafe.Add(ref source, 7 * pixels), signed, z);
+                        Transpose8x8.Apply(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                        int h = p0 / width, w = p0 - h * width;
+                        ref float target = ref Unsafe.Add(ref pp, c0);
+                        Store(r0, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r1, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r2, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r3, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r4, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r5, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r6, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        Store(r7, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                    }
+                return;
+            }
             for (int c = 0; c < channels; c++)
             {
-                ref byte source = ref Unsafe.Add(ref px, c * height * width);
+                ref byte source = ref Unsafe.Add(ref px, c * pixels);
                 for (int h = 0; h < height; h++)
                 {
                     ref byte row = ref Unsafe.Add(ref source, h * width);
                     ref float target = ref Unsafe.Add(ref pp, ((h + padTop) * planeWidth + padLeft) * lanes + c);
-                    if (signed)
-                        for (int w = 0; w < width; w++)
-                            Unsafe.Add(ref target, w * lanes) = (sbyte)Unsafe.Add(ref row, w) - zero;
-                    else
-                        for (int w = 0; w < width; w++)
-                            Unsafe.Add(ref target, w * lanes) = Unsafe.Add(ref row, w) - zero;
+                    for (int w = 0; w < width; w++)
+                        Unsafe.Add(ref target, w * lanes) = (signed ? (sbyte)Unsafe.Add(ref row, w) : Unsafe.Add(ref row, w)) - zero;
                 }
+            }
+        }
+
+        /// <summary>The start of the next block of eight after <paramref name="at"/>: the last one ends at <paramref name="count"/>, overlapping the one before.</summary>
+        internal static int NextBlock(int at, int count) => at + 8 >= count ? count : Math.Min(at + 8, count - 8);
+
+        /// <summary>Eight bytes as <c>value - zero</c> floats.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Widen(ref byte source, bool signed, Vector256<int> zero)
+        {
+            var bytes = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref source)).AsByte();
+            var ints = signed ? Avx2.ConvertToVector256Int32(bytes.AsSByte()) : Avx2.ConvertToVector256Int32(bytes);
+            return Vector256.ConvertToSingle(ints - zero);
+        }
+
+        /// <summary>One pixel's eight channels at its place in the plane, then on to the next pixel of the input.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store(Vector256<float> channels, ref float plane, ref int h, ref int w, int width, int padTop, int padLeft, int planeWidth, int lanes)
+        {
+            channels.StoreUnsafe(ref plane, (nuint)(((h + padTop) * planeWidth + w + padLeft) * lanes));
+            if (++w == width)
+            {
+                w = 0;
+                h++;
             }
         }
 
         /// <summary>
         /// <c>acc[(oy · outWidth + ox) · lanes + c] = Σ_t plane[((oy · strideH) · planeWidth + ox · strideW + taps[t]) · lanes + c] · w[t · lanes + c]</c>,
-        /// <paramref name="taps"/> in pixels of the plane.
+        /// <paramref name="taps"/> in pixels of the plane. Two output pixels at a time share each
+        /// weight load, and their lanes make four or eight independent chains of fused
+        /// multiply-adds (to cover the FMA latency at any channel count).
         /// </summary>
         public static void Accumulate(ReadOnlySpan<float> plane, int lanes, int planeWidth, ReadOnlySpan<int> taps, ReadOnlySpan<float> w,
             int outHeight, int outWidth, int strideH, int strideW, Span<int> acc)
@@ -65,100 +133,133 @@ namespace Bitsmith.Runtime.Kernels.Int8
             ref int pa = ref MemoryMarshal.GetReference(acc);
             ref int pt = ref MemoryMarshal.GetReference(taps);
             int tapCount = taps.Length;
-            for (int oy = 0, pixel = 0; oy < outHeight; oy++)
-                for (int ox = 0; ox < outWidth; ox++, pixel++)
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                int ox = 0;
+                for (; ox + 2 <= outWidth; ox += 2)
                 {
-                    int origin = oy * strideH * planeWidth + ox * strideW;
-                    ref int a = ref Unsafe.Add(ref pa, pixel * lanes);
-                    int c = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        // Four blocks of 16 channels at once: independent chains cover the FMA latency.
-                        for (; c + 64 <= lanes; c += 64)
-                        {
-                            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                            for (int t = 0; t < tapCount; t++)
-                            {
-                                ref float xt = ref Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c);
-                                ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
-                                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt), Vector512.LoadUnsafe(ref wt), a0);
-                                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 16), Vector512.LoadUnsafe(ref wt, 16), a1);
-                                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 32), Vector512.LoadUnsafe(ref wt, 32), a2);
-                                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xt, 48), Vector512.LoadUnsafe(ref wt, 48), a3);
-                            }
-                            Vector512.ConvertToInt32(a0).StoreUnsafe(ref a, (nuint)c);
-                            Vector512.ConvertToInt32(a1).StoreUnsafe(ref a, (nuint)c + 16);
-                            Vector512.ConvertToInt32(a2).StoreUnsafe(ref a, (nuint)c + 32);
-                            Vector512.ConvertToInt32(a3).StoreUnsafe(ref a, (nuint)c + 48);
-                        }
-                        for (; c < lanes; c += 16)
-                        {
-                            Vector512<float> a0 = default;
-                            for (int t = 0; t < tapCount; t++)
-                                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c)),
-                                    Vector512.LoadUnsafe(ref Unsafe.Add(ref pw, t * lanes + c)), a0);
-                            Vector512.ConvertToInt32(a0).StoreUnsafe(ref a, (nuint)c);
-                        }
-                    }
-                    else if (Vector256.IsHardwareAccelerated)
-                    {
-                        // Four chains of 8 channels where there are 32: the FMA latency covered as at 512 bits.
-                        for (; c + 32 <= lanes; c += 32)
-                        {
-                            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                            for (int t = 0; t < tapCount; t++)
-                            {
-                                ref float xt = ref Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c);
-                                ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
-                                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt), Vector256.LoadUnsafe(ref wt), a0);
-                                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt, 8), Vector256.LoadUnsafe(ref wt, 8), a1);
-                                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt, 16), Vector256.LoadUnsafe(ref wt, 16), a2);
-                                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt, 24), Vector256.LoadUnsafe(ref wt, 24), a3);
-                            }
-                            Vector256.ConvertToInt32(a0).StoreUnsafe(ref a, (nuint)c);
-                            Vector256.ConvertToInt32(a1).StoreUnsafe(ref a, (nuint)c + 8);
-                            Vector256.ConvertToInt32(a2).StoreUnsafe(ref a, (nuint)c + 16);
-                            Vector256.ConvertToInt32(a3).StoreUnsafe(ref a, (nuint)c + 24);
-                        }
-                        for (; c < lanes; c += 16)
-                        {
-                            Vector256<float> a0 = default, a1 = default;
-                            for (int t = 0; t < tapCount; t++)
-                            {
-                                ref float xt = ref Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c);
-                                ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
-                                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt), Vector256.LoadUnsafe(ref wt), a0);
-                                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xt, 8), Vector256.LoadUnsafe(ref wt, 8), a1);
-                            }
-                            Vector256.ConvertToInt32(a0).StoreUnsafe(ref a, (nuint)c);
-                            Vector256.ConvertToInt32(a1).StoreUnsafe(ref a, (nuint)c + 8);
-                        }
-                    }
-                    else if (Vector128.IsHardwareAccelerated)
-                    {
-                        for (; c < lanes; c += 8)
-                        {
-                            Vector128<float> a0 = default, a1 = default;
-                            for (int t = 0; t < tapCount; t++)
-                            {
-                                ref float xt = ref Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c);
-                                ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
-                                // Multiply and add apart: exact either way, and portable to targets without FMA.
-                                a0 += Vector128.LoadUnsafe(ref xt) * Vector128.LoadUnsafe(ref wt);
-                                a1 += Vector128.LoadUnsafe(ref xt, 4) * Vector128.LoadUnsafe(ref wt, 4);
-                            }
-                            Vector128.ConvertToInt32(a0).StoreUnsafe(ref a, (nuint)c);
-                            Vector128.ConvertToInt32(a1).StoreUnsafe(ref a, (nuint)c + 4);
-                        }
-                    }
-                    for (; c < lanes; c++)
-                    {
-                        float s = 0;
-                        for (int t = 0; t < tapCount; t++)
-                            s += Unsafe.Add(ref px, (origin + Unsafe.Add(ref pt, t)) * lanes + c) * Unsafe.Add(ref pw, t * lanes + c);
-                        Unsafe.Add(ref a, c) = (int)s;
-                    }
+                    int origin = oy * strideH * planeWidth + ox * strideW, pixel = oy * outWidth + ox;
+                    Pair(ref px, ref pt, tapCount, ref pw, lanes, origin, origin + strideW, ref Unsafe.Add(ref pa, pixel * lanes), ref Unsafe.Add(ref pa, (pixel + 1) * lanes));
                 }
+                if (ox < outWidth)
+                {
+                    int origin = oy * strideH * planeWidth + ox * strideW, pixel = oy * outWidth + ox;
+                    ref int a = ref Unsafe.Add(ref pa, pixel * lanes);
+                    Pair(ref px, ref pt, tapCount, ref pw, lanes, origin, origin, ref a, ref a);
+                }
+            }
+        }
+
+        /// <summary>The sums of the output pixels whose windows start at plane pixels <paramref name="origin0"/> and <paramref name="origin1"/> (the same pixel twice for a lone one).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Pair(ref float px, ref int pt, int tapCount, ref float pw, int lanes, int origin0, int origin1, ref int acc0, ref int acc1)
+        {
+            int c = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; c < lanes; c += 16)
+                {
+                    Vector512<float> a0 = default, a1 = default;
+                    for (int t = 0; t < tapCount; t++)
+                    {
+                        int tap = Unsafe.Add(ref pt, t);
+                        var wt = Vector512.LoadUnsafe(ref pw, (nuint)(t * lanes + c));
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((origin0 + tap) * lanes + c)), wt, a0);
+                        a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((origin1 + tap) * lanes + c)), wt, a1);
+                    }
+                    Vector512.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                    Vector512.ConvertToInt32(a1).StoreUnsafe(ref acc1, (nuint)c);
+                }
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 lanes of the pair: eight chains, twice the FMAs in flight of the 16-lane step below.
+                for (; c + 32 <= lanes; c += 32)
+                {
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+                    for (int t = 0; t < tapCount; t++)
+                    {
+                        int tap = Unsafe.Add(ref pt, t);
+                        ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
+                        ref float x0 = ref Unsafe.Add(ref px, (origin0 + tap) * lanes + c);
+                        ref float x1 = ref Unsafe.Add(ref px, (origin1 + tap) * lanes + c);
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref wt), w1 = Vector256.LoadUnsafe(ref wt, 8), w2 = Vector256.LoadUnsafe(ref wt, 16), w3 = Vector256.LoadUnsafe(ref wt, 24);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0), w0, a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, 8), w1, a1);
+                        a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, 16), w2, a2);
+                        a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, 24), w3, a3);
+                        b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1), w0, b0);
+                        b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, 8), w1, b1);
+                        b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, 16), w2, b2);
+                        b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, 24), w3, b3);
+                    }
+                    Vector256.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                    Vector256.ConvertToInt32(a1).StoreUnsafe(ref acc0, (nuint)c + 8);
+                    Vector256.ConvertToInt32(a2).StoreUnsafe(ref acc0, (nuint)c + 16);
+                    Vector256.ConvertToInt32(a3).StoreUnsafe(ref acc0, (nuint)c + 24);
+                    Vector256.ConvertToInt32(b0).StoreUnsafe(ref acc1, (nuint)c);
+                    Vector256.ConvertToInt32(b1).StoreUnsafe(ref acc1, (nuint)c + 8);
+                    Vector256.ConvertToInt32(b2).StoreUnsafe(ref acc1, (nuint)c + 16);
+                    Vector256.ConvertToInt32(b3).StoreUnsafe(ref acc1, (nuint)c + 24);
+                }
+                for (; c < lanes; c += 16)
+                {
+                    Vector256<float> a0 = default, a1 = default, b0 = default, b1 = default;
+                    for (int t = 0; t < tapCount; t++)
+                    {
+                        int tap = Unsafe.Add(ref pt, t);
+                        ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
+                        ref float x0 = ref Unsafe.Add(ref px, (origin0 + tap) * lanes + c);
+                        ref float x1 = ref Unsafe.Add(ref px, (origin1 + tap) * lanes + c);
+                        Vector256<float> w0 = Vector256.LoadUnsafe(ref wt), w1 = Vector256.LoadUnsafe(ref wt, 8);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0), w0, a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, 8), w1, a1);
+                        b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1), w0, b0);
+                        b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, 8), w1, b1);
+                    }
+                    Vector256.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                    Vector256.ConvertToInt32(a1).StoreUnsafe(ref acc0, (nuint)c + 8);
+                    Vector256.ConvertToInt32(b0).StoreUnsafe(ref acc1, (nuint)c);
+                    Vector256.ConvertToInt32(b1).StoreUnsafe(ref acc1, (nuint)c + 8);
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                for (; c < lanes; c += 8)
+                {
+                    Vector128<float> a0 = default, a1 = default, b0 = default, b1 = default;
+                    for (int t = 0; t < tapCount; t++)
+                    {
+                        int tap = Unsafe.Add(ref pt, t);
+                        ref float wt = ref Unsafe.Add(ref pw, t * lanes + c);
+                        ref float x0 = ref Unsafe.Add(ref px, (origin0 + tap) * lanes + c);
+                        ref float x1 = ref Unsafe.Add(ref px, (origin1 + tap) * lanes + c);
+                        Vector128<float> w0 = Vector128.LoadUnsafe(ref wt), w1 = Vector128.LoadUnsafe(ref wt, 4);
+                        // Multiply and add apart: exact either way, and portable to targets without FMA.
+                        a0 += Vector128.LoadUnsafe(ref x0) * w0;
+                        a1 += Vector128.LoadUnsafe(ref x0, 4) * w1;
+                        b0 += Vector128.LoadUnsafe(ref x1) * w0;
+                        b1 += Vector128.LoadUnsafe(ref x1, 4) * w1;
+                    }
+                    Vector128.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                    Vector128.ConvertToInt32(a1).StoreUnsafe(ref acc0, (nuint)c + 4);
+                    Vector128.ConvertToInt32(b0).StoreUnsafe(ref acc1, (nuint)c);
+                    Vector128.ConvertToInt32(b1).StoreUnsafe(ref acc1, (nuint)c + 4);
+                }
+            }
+            for (; c < lanes; c++)
+            {
+                float s0 = 0, s1 = 0;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    int tap = Unsafe.Add(ref pt, t);
+                    float wt = Unsafe.Add(ref pw, t * lanes + c);
+                    s0 += Unsafe.Add(ref px, (origin0 + tap) * lanes + c) * wt;
+                    s1 += Unsafe.Add(ref px, (origin1 + tap) * lanes + c) * wt;
+                }
+                Unsafe.Add(ref acc0, c) = (int)s0;
+                Unsafe.Add(ref acc1, c) = (int)s1;
+            }
         }
     }
 }

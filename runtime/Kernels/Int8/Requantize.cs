@@ -69,11 +69,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
         }
 
         /// <summary>
-        /// The single-precision form the compiler proved equal to the exact one for this channel
-        /// (every reachable sum gives the same code): <c>clamp(roundHalfEven((float)(acc + offset) · m + b)
-        /// + zero, lo, hi)</c>, the fused activation folded into the bounds. Codes as bytes (s8 in two's complement).
+        /// The single-precision form of one channel: <c>clamp(roundHalfEven((float)(acc + offset) · m + b)
+        /// + zero, lo, hi)</c>, the fused activation folded into the bounds. Codes as bytes (s8 in two's
+        /// complement). The compiler proved it equal to the exact form wherever <c>(float)(acc + offset) · m + b</c>
+        /// is more than <paramref name="guard"/> from an integer; a vector with a value nearer a rounding
+        /// boundary than that takes the exact form (<see cref="ExactCode"/>, with <paramref name="scale"/>,
+        /// <paramref name="bias"/> and <paramref name="outScale"/>) lane by lane.
         /// </summary>
-        public static void RowsToCodes(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, float m, float b, int zero, int lo, int hi, Span<byte> dst)
+        public static void RowsToCodes(ReadOnlySpan<int> acc, int stride, int rows, int width, int offset, float m, float b, float guard,
+            double scale, double bias, float outScale, int zero, int lo, int hi, Span<byte> dst)
         {
             if (stride == width)
                 (width, rows) = (width * rows, Math.Min(rows, 1)); // contiguous rows: one run
@@ -90,111 +94,89 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     run = Block;
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    Vector512<float> vm = Vector512.Create(m), vb = Vector512.Create(b), vz = Vector512.Create((float)zero), vlo = Vector512.Create((float)lo), vhi = Vector512.Create((float)hi);
+                    Vector512<float> vm = Vector512.Create(m), vb = Vector512.Create(b), vg = Vector512.Create(guard), vz = Vector512.Create((float)zero), vlo = Vector512.Create((float)lo), vhi = Vector512.Create((float)hi);
                     for (; i + 16 <= run; i += 16)
                     {
-                        var q = Vector512.Round(Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset)) * vm + vb) + vz;
+                        var v = Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset)) * vm + vb;
+                        var r = Vector512.Round(v);
+                        if (Vector512.GreaterThanAny(Vector512.Abs(v - r), vg))
+                        {
+                            for (int j = i; j < i + 16; j++)
+                                Unsafe.Add(ref d, j) = (byte)ExactCode(Unsafe.Add(ref a, j) + offset, scale, bias, outScale, zero, lo, hi);
+                            continue;
+                        }
+                        var q = r + vz;
                         q = Vector512.ConditionalSelect(Vector512.LessThan(q, vlo), vlo, q);
                         q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, vhi), vhi, q);
-                        QuantizeVectors.Narrow(Vector512.ConvertToInt32(q)).StoreUnsafe(ref d, (nuint)i);
+                        QuantizeVectors.Narrow(Vector512.ConvertToInt32Native(q)).StoreUnsafe(ref d, (nuint)i);
                     }
                 }
                 if (Vector256.IsHardwareAccelerated)
                 {
-                    Vector256<float> vm = Vector256.Create(m), vb = Vector256.Create(b), vz = Vector256.Create((float)zero), vlo = Vector256.Create((float)lo), vhi = Vector256.Create((float)hi);
+                    Vector256<float> vm = Vector256.Create(m), vb = Vector256.Create(b), vg = Vector256.Create(guard), vz = Vector256.Create((float)zero), vlo = Vector256.Create((float)lo), vhi = Vector256.Create((float)hi);
                     for (; i + 8 <= run; i += 8)
                     {
-                        var q = Vector256.Round(Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset)) * vm + vb) + vz;
+                        var v = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset)) * vm + vb;
+                        var r = Vector256.Round(v);
+                        if (Vector256.GreaterThanAny(Vector256.Abs(v - r), vg))
+                        {
+                            for (int j = i; j < i + 8; j++)
+                                Unsafe.Add(ref d, j) = (byte)ExactCode(Unsafe.Add(ref a, j) + offset, scale, bias, outScale, zero, lo, hi);
+                            continue;
+                        }
+                        var q = r + vz;
                         q = Vector256.ConditionalSelect(Vector256.LessThan(q, vlo), vlo, q);
                         q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, vhi), vhi, q);
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(Vector256.ConvertToInt32(q)));
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(Vector256.ConvertToInt32Native(q)));
                     }
                 }
                 if (Vector128.IsHardwareAccelerated)
                 {
-                    Vector128<float> vm = Vector128.Create(m), vb = Vector128.Create(b), vz = Vector128.Create((float)zero), vlo = Vector128.Create((float)lo), vhi = Vector128.Create((float)hi);
+                    Vector128<float> vm = Vector128.Create(m), vb = Vector128.Create(b), vg = Vector128.Create(guard), vz = Vector128.Create((float)zero), vlo = Vector128.Create((float)lo), vhi = Vector128.Create((float)hi);
                     for (; i + 4 <= run; i += 4)
                     {
-                        var q = Vector128.Round(Vector128.ConvertToSingle(Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.Create(offset)) * vm + vb) + vz;
+                        var v = Vector128.ConvertToSingle(Vector128.LoadUnsafe(ref a, (nuint)i) + Vector128.Create(offset)) * vm + vb;
+                        var r = Vector128.Round(v);
+                        if (Vector128.GreaterThanAny(Vector128.Abs(v - r), vg))
+                        {
+                            for (int j = i; j < i + 4; j++)
+                                Unsafe.Add(ref d, j) = (byte)ExactCode(Unsafe.Add(ref a, j) + offset, scale, bias, outScale, zero, lo, hi);
+                            continue;
+                        }
+                        var q = r + vz;
                         q = Vector128.ConditionalSelect(Vector128.LessThan(q, vlo), vlo, q);
                         q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, vhi), vhi, q);
-                        var codes = Vector128.ConvertToInt32(q);
+                        var codes = Vector128.ConvertToInt32Native(q); // clamped already: the plain conversion is exact
                         Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
                     }
                 }
                 for (; i < run; i++)
-                {
-                    int code = (int)Math.Round((double)(float)((float)((float)(Unsafe.Add(ref a, i) + offset) * m) + b), MidpointRounding.ToEven) + zero;
-                    Unsafe.Add(ref d, i) = (byte)Math.Max(lo, Math.Min(hi, code));
-                }
+                    Unsafe.Add(ref d, i) = (byte)SingleCode(Unsafe.Add(ref a, i) + offset, m, b, guard, scale, bias, outScale, zero, lo, hi);
             }
         }
 
-        /// <summary>
-        /// <see cref="RowsToCodes"/> for sums with a channel in each lane (one pixel's channels): each
-        /// channel its own offset, multiplier, addend and code bounds, which the compiler proved for
-        /// every channel. Codes as bytes (s8 in two's complement).
-        /// </summary>
-        public static void LanesToCodes(ReadOnlySpan<int> acc, ReadOnlySpan<int> offset, ReadOnlySpan<float> m, ReadOnlySpan<float> b,
-            ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, int zero, Span<byte> dst)
+        /// <summary>One value of the single-precision form, or of the exact one where it lands within the guard of a rounding boundary.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // no call in the vector loops: live vectors would be spilled around it
+        public static int SingleCode(int sum, float m, float b, float guard, double scale, double bias, float outScale, int zero, int lo, int hi)
         {
-            int count = acc.Length;
-            if (offset.Length < count || m.Length < count || b.Length < count || lo.Length < count || hi.Length < count || dst.Length < count)
-                throw new ArgumentException("fewer constants or destination bytes than sums");
-            ref int pa = ref MemoryMarshal.GetReference(acc);
-            ref int po = ref MemoryMarshal.GetReference(offset);
-            ref float pm = ref MemoryMarshal.GetReference(m);
-            ref float pb = ref MemoryMarshal.GetReference(b);
-            ref float pl = ref MemoryMarshal.GetReference(lo);
-            ref float ph = ref MemoryMarshal.GetReference(hi);
-            ref byte pd = ref MemoryMarshal.GetReference(dst);
-            int i = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var z = Vector512.Create((float)zero);
-                for (; i + 16 <= count; i += 16)
-                {
-                    var sum = Vector512.LoadUnsafe(ref pa, (nuint)i) + Vector512.LoadUnsafe(ref po, (nuint)i);
-                    var q = Vector512.Round(Vector512.ConvertToSingle(sum) * Vector512.LoadUnsafe(ref pm, (nuint)i) + Vector512.LoadUnsafe(ref pb, (nuint)i)) + z;
-                    Vector512<float> l = Vector512.LoadUnsafe(ref pl, (nuint)i), h = Vector512.LoadUnsafe(ref ph, (nuint)i);
-                    q = Vector512.ConditionalSelect(Vector512.LessThan(q, l), l, q);
-                    q = Vector512.ConditionalSelect(Vector512.GreaterThan(q, h), h, q);
-                    QuantizeVectors.Narrow(Vector512.ConvertToInt32(q)).StoreUnsafe(ref pd, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var z = Vector256.Create((float)zero);
-                for (; i + 8 <= count; i += 8)
-                {
-                    var sum = Vector256.LoadUnsafe(ref pa, (nuint)i) + Vector256.LoadUnsafe(ref po, (nuint)i);
-                    var q = Vector256.Round(Vector256.ConvertToSingle(sum) * Vector256.LoadUnsafe(ref pm, (nuint)i) + Vector256.LoadUnsafe(ref pb, (nuint)i)) + z;
-                    Vector256<float> l = Vector256.LoadUnsafe(ref pl, (nuint)i), h = Vector256.LoadUnsafe(ref ph, (nuint)i);
-                    q = Vector256.ConditionalSelect(Vector256.LessThan(q, l), l, q);
-                    q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, h), h, q);
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref pd, i), QuantizeVectors.Narrow(Vector256.ConvertToInt32(q)));
-                }
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                var z = Vector128.Create((float)zero);
-                for (; i + 4 <= count; i += 4)
-                {
-                    var sum = Vector128.LoadUnsafe(ref pa, (nuint)i) + Vector128.LoadUnsafe(ref po, (nuint)i);
-                    var q = Vector128.Round(Vector128.ConvertToSingle(sum) * Vector128.LoadUnsafe(ref pm, (nuint)i) + Vector128.LoadUnsafe(ref pb, (nuint)i)) + z;
-                    Vector128<float> l = Vector128.LoadUnsafe(ref pl, (nuint)i), h = Vector128.LoadUnsafe(ref ph, (nuint)i);
-                    q = Vector128.ConditionalSelect(Vector128.LessThan(q, l), l, q);
-                    q = Vector128.ConditionalSelect(Vector128.GreaterThan(q, h), h, q);
-                    var codes = Vector128.ConvertToInt32(q);
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref pd, i), QuantizeVectors.Narrow(codes, codes, codes, codes).AsUInt32().ToScalar());
-                }
-            }
-            for (; i < count; i++)
-            {
-                float f = (float)((float)(Unsafe.Add(ref pa, i) + Unsafe.Add(ref po, i)) * Unsafe.Add(ref pm, i)) + Unsafe.Add(ref pb, i);
-                int code = (int)Math.Round((double)f, MidpointRounding.ToEven) + zero;
-                Unsafe.Add(ref pd, i) = (byte)(int)Math.Max(Unsafe.Add(ref pl, i), Math.Min(Unsafe.Add(ref ph, i), code));
-            }
+            float v = (float)((float)sum * m) + b;
+            double r = Math.Round((double)v, MidpointRounding.ToEven);
+            if (Math.Abs(v - r) > guard)
+                return ExactCode(sum, scale, bias, outScale, zero, lo, hi);
+            return (int)Math.Max(lo, Math.Min(hi, r + zero));
+        }
+
+        /// <summary>
+        /// The interpreter's requantisation of one sum (with the offset added): <c>(float)(sum · scale + bias)</c>
+        /// quantised with <paramref name="outScale"/> and <paramref name="zero"/>, the fused activation
+        /// as the code bounds.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int ExactCode(int sum, double scale, double bias, float outScale, int zero, int lo, int hi)
+        {
+            float real = (float)((double)sum * scale + bias);
+            double q = Math.Round((double)(real / outScale), MidpointRounding.ToEven) + zero;
+            return (int)Math.Max(lo, Math.Min(hi, q));
         }
 
         /// <summary>Vector results a step where a row is narrower.</summary>

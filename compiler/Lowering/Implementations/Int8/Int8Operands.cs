@@ -70,8 +70,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         /// <summary>
         /// The single-precision requantisation of each row into a quantised <paramref name="output"/>
-        /// (<see cref="FastRequantization"/>; null entries where the proof fails), or null when the
-        /// output is float or no row's proof holds.
+        /// (<see cref="FastRequantization"/>; null entries where it has none), or null when the
+        /// output is float or no row has one.
         /// </summary>
         public FastChannel?[]? FastRequantization(Value output, double[] biases, FusedActivation? activation)
         {
@@ -89,8 +89,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         /// <summary>
         /// The epilogue's packed constants: the exact form's scales and biases, and where some
-        /// rows are proven, the single-precision multipliers, addends and code bounds (low, high)
-        /// per row; an unproven row gets bounds (1, 0), which sends it to the exact form.
+        /// rows have a single-precision form, its multipliers, addends, guards and code bounds
+        /// (low, high) per row; a row without one gets bounds (1, 0), which sends it to the exact form.
         /// </summary>
         public PackedConstant[] PackEpilogue(double[] biases, FastChannel?[]? fast)
         {
@@ -104,14 +104,15 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             {
                 new PackedConstant("multipliers", floats, floats.Pack(fast.Select(c => c?.Multiplier ?? 0f).ToArray())),
                 new PackedConstant("addends", floats, floats.Pack(fast.Select(c => c?.Addend ?? 0f).ToArray())),
+                new PackedConstant("guards", floats, floats.Pack(fast.Select(c => c?.Guard ?? 0f).ToArray())),
                 new PackedConstant("bounds", bounds, bounds.Pack(fast.SelectMany(c => c == null ? new[] { 1, 0 } : new[] { c.Lo, c.Hi }).ToArray())),
             }).ToArray();
         }
 
         /// <summary>
         /// The epilogue's packed constants for sums with channels in lanes: the exact form's scales
-        /// and biases, and where every row is proven, the single-precision multipliers, addends
-        /// and code bounds as floats (lows, highs), which the lanes requantise with at once.
+        /// and biases, and where every row has a single-precision form, its multipliers, addends,
+        /// guards and code bounds as floats (lows, highs), which the lanes requantise with at once.
         /// </summary>
         public PackedConstant[] PackLanesEpilogue(double[] biases, FastChannel?[]? fast)
         {
@@ -123,6 +124,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             {
                 new PackedConstant("multipliers", floats, floats.Pack(fast.Select(c => c!.Multiplier).ToArray())),
                 new PackedConstant("addends", floats, floats.Pack(fast.Select(c => c!.Addend).ToArray())),
+                new PackedConstant("guards", floats, floats.Pack(fast.Select(c => c!.Guard).ToArray())),
                 new PackedConstant("lows", floats, floats.Pack(fast.Select(c => (float)c!.Lo).ToArray())),
                 new PackedConstant("highs", floats, floats.Pack(fast.Select(c => (float)c!.Hi).ToArray())),
             }).ToArray();

@@ -38,8 +38,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             long inputs = Shape.Size(node.Inputs[0]!.Shape), outputs = Shape.Size(node.Outputs[0].Shape);
             long batch = node.Inputs[0]!.Shape[0], pixels = outputs / batch / g.Channels;
             long fmas = batch * pixels * (g.Lanes / 16) * g.Taps;
-            // Transposing ~0.7 ns an input, clearing the plane, ~0.5 ns a 16-lane FMA, the exact epilogue and scatter ~1 ns an output.
-            return inputs * 0.7 + batch * g.PlaneFloats * 0.02 + fmas * 0.5 + outputs * 1.0 + batch * pixels * 20 + 200;
+            // Transposing in registers ~0.15 ns an input (one at a time, ~0.7, below eight channels or
+            // pixels), ~0.35 ns a 16-lane FMA of a pixel pair, the epilogue ~0.2 ns an output where
+            // every channel's single-precision form holds (the exact form and a scatter ~1 ns otherwise).
+            bool blocks = g.Channels >= 8 && g.Height * g.Width >= 8;
+            bool fast = Operands(node, out _) is { } ops && ops.FastRequantization(node.Outputs[0], Int8Operands.Biases(node.Input(2), g.Channels, 1), node.Activation) is { } f && f.All(ch => ch != null);
+            return inputs * (blocks ? 0.15 : 0.7) + fmas * 0.35 + outputs * (fast ? 0.2 : 1.0) + batch * pixels * 3 + 200;
         }
 
         public override IReadOnlyList<PackedConstant> Pack(Node node)
@@ -96,12 +100,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             {
                 string input = signed ? $"{M}.Cast<sbyte, byte>({c.InName(0)})" : c.InName(0);
                 c.W.Line($"{K8}.DepthwiseChannelsKernel.Pack({(batch == "0" && loops.Batch == 1 ? input : $"{input}.Slice({Affine.Term(batch, inImage)}, {inImage})")}, {(signed ? "true" : "false")}, {x.Quant!.ZeroPoint[0]}, " +
-                    $"{g.Channels}, {g.Height}, {g.Width}, {win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneWidth}, {g.Lanes}, {plane});");
+                    $"{g.Channels}, {g.Height}, {g.Width}, {win.PadBegin[0]}, {win.PadBegin[1]}, {g.PlaneHeight}, {g.PlaneWidth}, {g.Lanes}, {plane});");
             }
             if (c.EmitsPrologue && tiled)
             {
-                // The padding stays zero: the pack writes the same positions every time.
-                c.W.Line($"{plane}.Clear();");
                 Pack("0");
                 if (!c.EmitsTiles)
                     return;
@@ -126,11 +128,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             }
             using var batch = Affine.Loop(c, "b", loops.Batch);
             if (!tiled)
-            {
-                // The padding stays zero: every image writes the same positions.
-                c.W.Line($"if ({batch.Index} == 0) {plane}.Clear();");
                 Pack(batch.Index);
-            }
             c.W.Line($"{K8}.DepthwiseChannelsKernel.Accumulate({plane}, {g.Lanes}, {g.PlaneWidth}, {taps}, {w}, {outHeight}, {outWidth}, {win.Strides[0]}, {win.Strides[1]}, {acc});");
             PixelEpilogue.Emit(c, line, acc, g.Lanes, g.Channels, pixels, batch.Index, offsets, scales, biases);
         }
@@ -148,7 +146,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             return new ChannelsPlane(x.Shape[1], x.Shape[2], x.Shape[3], win.Kernel, win.Dilations, win.PadBegin, win.PadEnd);
         }
 
-        /// <summary>The padded channels-last plane: <see cref="PlaneWidth"/> pixels a row, <see cref="Lanes"/> floats a pixel; taps in pixels, kernel row-major.</summary>
+        /// <summary>The padded channels-last plane: <see cref="PlaneHeight"/> rows of <see cref="PlaneWidth"/> pixels, <see cref="Lanes"/> floats a pixel; taps in pixels, kernel row-major.</summary>
         private sealed class ChannelsPlane
         {
             public ChannelsPlane(int channels, int height, int width, int[] kernel, int[] dilations, int[] padBegin, int[] padEnd)
@@ -157,8 +155,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 Height = height;
                 Width = width;
                 Lanes = (channels + 15) / 16 * 16;
+                PlaneHeight = height + padBegin[0] + padEnd[0];
                 PlaneWidth = width + padBegin[1] + padEnd[1];
-                PlaneFloats = (long)(height + padBegin[0] + padEnd[0]) * PlaneWidth * Lanes;
+                PlaneFloats = (long)PlaneHeight * PlaneWidth * Lanes;
                 Taps = kernel[0] * kernel[1];
                 TapOffsets = new int[Taps];
                 for (int ky = 0; ky < kernel[0]; ky++)
@@ -173,6 +172,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             public int Width { get; }
 
             public int Lanes { get; }
+
+            public int PlaneHeight { get; }
 
             public int PlaneWidth { get; }
 
