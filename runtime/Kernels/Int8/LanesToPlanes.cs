@@ -149,8 +149,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
         /// <summary>Eight channels' constants in registers, and the requantisation of one pixel's eight sums with them.</summary>
         private readonly struct Vectors256
         {
-            private readonly Vector256<int> _offset;
-            private readonly Vector256<float> _m, _b, _guard, _lo, _hi, _zero;
+            private readonly Vector256<int> _offset, _zero, _lo, _hi;
+            private readonly Vector256<float> _m, _b, _guard;
 
             public Vectors256(in Constants k, int c)
             {
@@ -158,25 +158,27 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 _m = Vector256.Create(k.M.Slice(c, 8));
                 _b = Vector256.Create(k.B.Slice(c, 8));
                 _guard = Vector256.Create(k.Guard.Slice(c, 8));
-                _lo = Vector256.Create(k.Lo.Slice(c, 8));
-                _hi = Vector256.Create(k.Hi.Slice(c, 8));
-                _zero = Vector256.Create((float)k.Zero);
+                _lo = Vector256.ConvertToInt32(Vector256.Create(k.Lo.Slice(c, 8)));
+                _hi = Vector256.ConvertToInt32(Vector256.Create(k.Hi.Slice(c, 8)));
+                _zero = Vector256.Create(k.Zero);
+                Checks = Vector256.LessThanAny(_guard, Vector256.Create(0.5f));
             }
 
+            /// <summary>Whether some channel of the eight has a guard to check (one whose single-precision form is not proven).</summary>
+            public bool Checks { get; }
+
             /// <summary>
-            /// The codes as int lanes, carried in a float register for the transpose; lanes whose value
-            /// lies within its guard of a rounding boundary are marked in <paramref name="near"/>.
+            /// The codes as int lanes, carried in a float register for the transpose; where <see cref="Checks"/>,
+            /// lanes whose value lies within its guard of a rounding boundary are marked in <paramref name="near"/>.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<float> Codes(ref int sums, ref Vector256<float> near)
             {
                 var v = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sums) + _offset) * _m + _b;
-                var r = Vector256.Round(v);
-                near |= Vector256.GreaterThan(Vector256.Abs(v - r), _guard);
-                var q = r + _zero;
-                q = Vector256.ConditionalSelect(Vector256.LessThan(q, _lo), _lo, q);
-                q = Vector256.ConditionalSelect(Vector256.GreaterThan(q, _hi), _hi, q);
-                return Vector256.ConvertToInt32Native(q).AsSingle();
+                var r = Avx.ConvertToVector256Int32(v); // rounds half to even
+                if (Checks)
+                    near |= Vector256.GreaterThan(Vector256.Abs(v - Vector256.ConvertToSingle(r)), _guard);
+                return Vector256.Min(Vector256.Max(r + _zero, _lo), _hi).AsSingle();
             }
         }
     }

@@ -18,6 +18,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// </summary>
     internal static class FastRequantization
     {
+        /// <summary>Whether a layer's channels get a single-precision form (all but those with huge sums, which a cost estimate can ignore).</summary>
+        public static bool Applies(Value output, FusedActivation? activation) => output.Quant != null && activation?.Kind != ActivationKind.HardSwish;
+
         public static FastChannel? Prove(double scale, double bias, FusedActivation? activation, float outScale, int outZero, int qmin, int qmax, long accLo, long accHi)
         {
             if (activation?.Kind == ActivationKind.HardSwish || !IsFinite(scale) || !IsFinite(bias) || !IsFinite(outScale) || outScale == 0)

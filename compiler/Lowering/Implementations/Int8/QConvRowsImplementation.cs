@@ -66,10 +66,11 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             long paddedMacs = batch * g.Pixels * ((g.Filters + 15) / 16 * 16) * g.RowWords * 4L;
             // ~110 G MAC/s with four rows a weight load (90 exact); transposing ~0.7 ns an input byte,
             // the row copies (a span copy a tap, ~10 ns; a few words a compact kernel row, ~2 ns),
-            // and the epilogue with its scatter ~0.8 ns an output.
+            // and the epilogue ~0.2 ns an output in single precision (with the exact form's scatter ~0.8).
             double copy = g.Compact ? 2 + g.KernelRowWords * 0.3 : 10 + g.Quads * 0.1;
+            double epilogue = FastRequantization.Applies(node.Outputs[0], node.Activation) ? 0.2 : 0.8;
             return paddedMacs / (_exact ? 90.0 : 110.0) + batch * ((double)g.Channels * g.Height * g.Width * 0.7 + g.Pixels * g.Copies * copy
-                + (double)g.Pixels * g.Filters * 0.8 + g.Pixels * 30) + 150;
+                + (double)g.Pixels * g.Filters * epilogue + g.Pixels * 30) + 150;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node) => ConvEmitter.Lowered(node, node.Inputs[0]!, node.Inputs[1]!);

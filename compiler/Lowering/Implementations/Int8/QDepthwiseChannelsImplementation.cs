@@ -38,12 +38,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             long inputs = Shape.Size(node.Inputs[0]!.Shape), outputs = Shape.Size(node.Outputs[0].Shape);
             long batch = node.Inputs[0]!.Shape[0], pixels = outputs / batch / g.Channels;
             long fmas = batch * pixels * (g.Lanes / 16) * g.Taps;
-            // Transposing in registers ~0.15 ns an input (one at a time, ~0.7, below eight channels or
-            // pixels), ~0.35 ns a 16-lane FMA of a pixel pair, the epilogue ~0.2 ns an output where
-            // every channel's single-precision form holds (the exact form and a scatter ~1 ns otherwise).
+            // Measured on a 48-channel 24x24 layer (and scaled like the other estimates): transposing in
+            // registers ~0.15 ns an input (one at a time, ~0.7, below eight channels or pixels), ~0.7 ns
+            // a 16-lane FMA of a pixel pair, the epilogue ~0.2 ns an output in single precision (the
+            // exact form and a scatter ~1 ns where it has none).
             bool blocks = g.Channels >= 8 && g.Height * g.Width >= 8;
-            bool fast = Operands(node, out _) is { } ops && ops.FastRequantization(node.Outputs[0], Int8Operands.Biases(node.Input(2), g.Channels, 1), node.Activation) is { } f && f.All(ch => ch != null);
-            return inputs * (blocks ? 0.15 : 0.7) + fmas * 0.35 + outputs * (fast ? 0.2 : 1.0) + batch * pixels * 3 + 200;
+            bool single = FastRequantization.Applies(node.Outputs[0], node.Activation);
+            return inputs * (blocks ? 0.15 : 0.7) + fmas * 0.7 + outputs * (single ? 0.2 : 1.0) + batch * pixels * 3 + 200;
         }
 
         public override IReadOnlyList<PackedConstant> Pack(Node node)
