@@ -114,18 +114,21 @@ internal static class BitBudget
     /// <summary>
     /// HAWQ-V2's allocation over {2, 3, 4, 8} within the W4 budget, from the trained fp32 model's Hessian
     /// traces on a calibration batch of <paramref name="images"/> (eval mode: BatchNorm's running
-    /// statistics). As <see cref="HawqV2.Allocate"/>, but with the traces' magnitudes: Hutchinson's
-    /// estimate of a small trace can come out negative, which would make the quantisation error look
-    /// like a gain and send that layer to 2 bits.
+    /// statistics), as <see cref="HawqV2.Allocate"/>; a negative trace estimate counts as 0, with a warning.
     /// </summary>
     public static int[] HawqBits(QuantSequential fp32, Tensor images, Tensor labels, int samples, int seed)
     {
         fp32.eval();
         var weights = HawqV2.LayerWeights(fp32);
-        double[] traces = HutchinsonTrace.Estimate(() => nn.functional.cross_entropy(fp32.forward(images), labels), weights, samples,
+        double[] estimates = HutchinsonTrace.Estimate(() => nn.functional.cross_entropy(fp32.forward(images), labels), weights, samples,
             new Generator((ulong)seed));
-        Console.WriteLine("  Hessian traces per layer: " + string.Join(", ", traces.Select(t => t.ToString("G4", CultureInfo.InvariantCulture))));
-        double[][] cost = HawqSensitivity.Table(traces.Select(Math.Abs).ToArray(), weights, HawqV2.DefaultCandidates);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine("  Hessian traces per layer: " + string.Join(", ", estimates.Select(t => t.ToString("G4", inv))));
+        var (traces, negative) = HawqSensitivity.ClampNegative(estimates);
+        foreach (int i in negative)
+            Console.WriteLine(string.Format(inv, "  warning: layer {0}'s trace estimate {1:G4} is negative, estimator noise around a flat layer " +
+                "(more --hawq-samples average it out): counted as 0", i, estimates[i]));
+        double[][] cost = HawqSensitivity.Table(traces, weights, HawqV2.DefaultCandidates);
         return BitAllocation.Solve(cost, weights.Select(w => w.numel()).ToArray(), HawqV2.DefaultCandidates, WeightBits(fp32));
     }
 

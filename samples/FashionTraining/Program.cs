@@ -62,12 +62,15 @@ public static class Program
     private static void Run(Options options)
     {
         torch.set_num_threads(options.Threads);
-        var trainImages = FashionMnist.LoadTrain(options.DataPath).Take(options.TrainLimit);
+        var (trainImages, validationImages) = ValidationSplit.Split(FashionMnist.LoadTrain(options.DataPath), options.ValidationImages, Options.ValidationSeed);
+        trainImages = trainImages.Take(options.TrainLimit);
         var testImages = FashionMnist.LoadTest(options.DataPath).Take(options.TestLimit);
-        Console.WriteLine($"Fashion-MNIST: {trainImages.Count} training, {testImages.Count} test images from {options.DataPath}");
+        Console.WriteLine($"Fashion-MNIST: {trainImages.Count} training, {validationImages.Count} validation (held out of the training set), " +
+            $"{testImages.Count} test images from {options.DataPath}");
         using var train = new TensorData(trainImages);
+        using var validation = new TensorData(validationImages);
         using var test = new TensorData(testImages);
-        var trainer = new Trainer(options, train, test);
+        var trainer = new Trainer(options, train, validation);
 
         // fp32 first: the quantised variants start from its weights.
         var names = options.Variants.ToList();
@@ -87,7 +90,7 @@ public static class Program
             if (!options.Resume && Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
             Directory.CreateDirectory(dir);
-            RunVariant(variant, dir, trainer, options, train, test);
+            RunVariant(variant, dir, trainer, options, train, validation, test);
         }
 
         var results = Catalog.All
@@ -97,22 +100,27 @@ public static class Program
         Report.Write(options.ResultsPath, results, options);
     }
 
-    private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData test)
+    private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData validation,
+        TensorData test)
     {
         Console.WriteLine($"{variant.Name}: {variant.Description}");
         torch.manual_seed(options.Seed);
         string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
         var allocation = Stopwatch.StartNew();
-        using var net = variant.Method == Method.Hawq ? HawqNetwork(fp32Dir, train, options) : variant.Build!();
+        using var net = variant.Method == Method.Hawq ? HawqNetwork(fp32Dir, validation, options) : variant.Build!();
         double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
         if (variant.StartsFromFp32)
             CopyFloatWeights(fp32Dir, net);
 
-        double seconds = allocationSeconds + trainer.Train(variant, net, dir);
+        var (trainSeconds, bestEpoch) = trainer.Train(variant.Name, variant.Method, net, dir);
+        double seconds = allocationSeconds + trainSeconds;
         if (variant.Method == Method.Ipq)
-            seconds += trainer.QuantizeProduct(net);
+            seconds += trainer.QuantizeProduct(net, dir);
         if (variant.Method == Method.Ebs)
-            seconds += trainer.SelectAndFineTune(net);
+        {
+            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant.Name, net, dir);
+            seconds += fineTuneSeconds;
+        }
         if (variant.Method == Method.Mixed)
         {
             BitBudget.FinishMixed(net);
@@ -122,7 +130,9 @@ public static class Program
         }
         net.RoundOffsetsToStep();
 
+        // Every choice is made; the test images are read once, here.
         var watch = Stopwatch.StartNew();
+        double validationAccuracy = Evaluation.Accuracy(net, validation);
         long[] predictions = Evaluation.Predict(net, test.Images, test.Count);
         double accuracy = Evaluation.Accuracy(predictions, test.Labels);
         string onnx = Path.Combine(dir, "model.onnx");
@@ -131,24 +141,26 @@ public static class Program
         var (interpreterAccuracy, agreement) = InterpreterCheck.Run(onnx, test.Images, test.Labels, predictions, checkedImages);
         double torchOnChecked = Evaluation.Accuracy(predictions.Take(checkedImages).ToArray(), test.Labels);
 
-        var result = new VariantResult(variant.Name, accuracy, test.Count, ModelSize.WeightBytes(net), ModelSize.WeightCount(net),
-            seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
+        var result = new VariantResult(variant.Name, accuracy, test.Count, validationAccuracy, validation.Count, bestEpoch,
+            ModelSize.WeightBytes(net), ModelSize.WeightCount(net), seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
             "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine);
         result.Save(dir);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "{0}: test {1:P2} on {2}; {3:N0} weight bytes; interpreter on {4}: {5:P2} (TorchSharp {6:P2}), same class {7:P2}; exported to {8} ({9})",
-            variant.Name, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked, agreement, onnx,
-            Trainer.Format(watch.Elapsed.TotalSeconds)));
+            "{0}: validation {1:P2} on {2}, test {3:P2} on {4}; {5:N0} weight bytes; interpreter on {6}: {7:P2} (TorchSharp {8:P2}), same class {9:P2}; exported to {10} ({11})",
+            variant.Name, validationAccuracy, validation.Count, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked,
+            agreement, onnx, Trainer.Format(watch.Elapsed.TotalSeconds)));
     }
 
-    // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch (the first 512 training images).
-    private static QuantSequential HawqNetwork(string fp32Dir, TensorData train, Options options)
+    // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch: the first
+    // 512 validation images, since the allocation is a choice made on held-out data.
+    private static QuantSequential HawqNetwork(string fp32Dir, TensorData validation, Options options)
     {
         using var fp32 = LoadFloatModel(fp32Dir);
-        int calibration = Math.Min(512, train.Count);
+        int calibration = Math.Min(512, validation.Count);
         int[] bits;
         using (var scope = NewDisposeScope())
-            bits = BitBudget.HawqBits(fp32, train.Images.narrow(0, 0, calibration), train.Labels.narrow(0, 0, calibration), options.HawqSamples, options.Seed);
+            bits = BitBudget.HawqBits(fp32, validation.Images.narrow(0, 0, calibration), validation.Labels.narrow(0, 0, calibration),
+                options.HawqSamples, options.Seed);
         var net = Catalog.Hawq(bits);
         Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits)}");
         return net;
@@ -156,7 +168,7 @@ public static class Program
 
     private static QuantSequential LoadFloatModel(string fp32Dir)
     {
-        string path = Checkpoint.ModelPath(fp32Dir);
+        string path = Checkpoint.BestModelPath(fp32Dir);
         if (!File.Exists(path))
             throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
         var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();

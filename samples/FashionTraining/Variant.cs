@@ -7,15 +7,15 @@ internal enum Method
 {
     /// <summary>Epochs of (quantisation-aware) training.</summary>
     Plain,
-    /// <summary>Epochs with block-drop noise, then iPQ layer by layer with centroid fine-tuning.</summary>
+    /// <summary>Epochs (with Quant-Noise where the variant has it), then iPQ layer by layer with centroid fine-tuning.</summary>
     Ipq,
     /// <summary>Epochs with the cubic sparsity schedule driving the pruners.</summary>
     Pruning,
-    /// <summary>Epochs with the memory penalties of learned mixed precision; bits capped at 8, ranges snapped to the grid.</summary>
+    /// <summary>Epochs with the memory penalties of learned mixed precision; bits capped at 8; the last epoch trains with the ranges snapped to the grid.</summary>
     Mixed,
     /// <summary>HAWQ-V2 allocates the bits from the fp32 model (the network is built from them), then epochs of LSQ+.</summary>
     Hawq,
-    /// <summary>Epochs of EBS search with the size penalty, then argmax and fine-tuning at the chosen bits.</summary>
+    /// <summary>Epochs of EBS search with the size penalty, then the bits within the budget and as many epochs of fine-tuning at them.</summary>
     Ebs,
 }
 
