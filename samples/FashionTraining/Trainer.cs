@@ -40,7 +40,7 @@ internal sealed class Trainer
     public (double Seconds, int BestEpoch) Train(string name, Method method, QuantSequential net, string dir)
     {
         using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
-        var state = new Checkpoint(0, 0, 0, double.NegativeInfinity);
+        var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
         if (_options.Resume && Checkpoint.Load(dir) is { } checkpoint)
         {
             net.load(Checkpoint.ModelPath(dir));
