@@ -15,6 +15,7 @@ internal sealed record Options
     public double QuantizerLearningRate { get; init; } = 0.01;
     public double SearchLearningRate { get; init; } = 2e-3;
     public int Seed { get; init; } = 1;
+    public string Net { get; init; } = Networks.Cnn;
     public string DataPath { get; init; } = FashionMnist.DefaultDirectory;
     public string OutputPath { get; init; } = "runs/fashion";
     public string ResultsPath { get; init; } = "docs/results.md";
@@ -50,6 +51,8 @@ internal sealed record Options
           --search-lr X          Adam learning rate of mixed-precision step and range, EBS strengths and
                                  movement scores, cosine-decayed (default 0.002)
           --seed N               seed of initialisation and shuffling (default 1)
+          --net NAME             the network every variant of the run is built on: cnn (3 conv + linear,
+                                 default) or mobile (12 weighted layers: depthwise-separable blocks)
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
           --results FILE         the results table; the chart is written beside it (default docs/results.md)
@@ -95,6 +98,7 @@ internal sealed record Options
                 "--search-lr" => o with { SearchLearningRate = Rate() },
                 "--validation" => o with { ValidationImages = Int() },
                 "--seed" => o with { Seed = Int(0) },
+                "--net" => o with { Net = Networks.Names.Contains(Next()) ? args[i] : throw new ArgumentException($"--net: '{args[i]}' is not one of {string.Join(", ", Networks.Names)}.") },
                 "--data" => o with { DataPath = Next() },
                 "--out" => o with { OutputPath = Next() },
                 "--results" => o with { ResultsPath = Next() },

@@ -107,25 +107,27 @@ public static class Program
         torch.manual_seed(options.Seed);
         string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
         var allocation = Stopwatch.StartNew();
-        using var net = variant.Method == Method.Hawq ? HawqNetwork(fp32Dir, validation, options) : variant.Build!();
+        using var net = variant.Method == Method.Hawq
+            ? HawqNetwork(fp32Dir, validation, options, variant.AverageBits)
+            : Networks.Build(options.Net, variant.Scheme!());
         double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
         if (variant.StartsFromFp32)
-            CopyFloatWeights(fp32Dir, net);
+            CopyFloatWeights(fp32Dir, options.Net, net);
 
-        var (trainSeconds, bestEpoch) = trainer.Train(variant.Name, variant.Method, net, dir);
+        var (trainSeconds, bestEpoch) = trainer.Train(variant.Name, variant.Method, variant.AverageBits, net, dir);
         double seconds = allocationSeconds + trainSeconds;
         if (variant.Method == Method.Ipq)
             seconds += trainer.QuantizeProduct(net, dir);
         if (variant.Method == Method.Ebs)
         {
-            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant.Name, net, dir);
+            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant.Name, variant.AverageBits, net, dir);
             seconds += fineTuneSeconds;
         }
         if (variant.Method == Method.Mixed)
         {
             BitBudget.FinishMixed(net);
             var quantizers = net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
-            Console.WriteLine($"  learned {BitBudget.Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits))}; " +
+            Console.WriteLine($"  learned {BitBudget.Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits), variant.AverageBits)}; " +
                 $"activation bits [{string.Join(", ", quantizers.Where(q => q.Target == QuantTarget.Activations).Select(q => q.Bits))}]");
         }
         net.RoundOffsetsToStep();
@@ -153,33 +155,33 @@ public static class Program
 
     // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch: the first
     // 512 validation images, since the allocation is a choice made on held-out data.
-    private static QuantSequential HawqNetwork(string fp32Dir, TensorData validation, Options options)
+    private static QuantSequential HawqNetwork(string fp32Dir, TensorData validation, Options options, double? averageBits)
     {
-        using var fp32 = LoadFloatModel(fp32Dir);
+        using var fp32 = LoadFloatModel(fp32Dir, options.Net);
         int calibration = Math.Min(512, validation.Count);
         int[] bits;
         using (var scope = NewDisposeScope())
             bits = BitBudget.HawqBits(fp32, validation.Images.narrow(0, 0, calibration), validation.Labels.narrow(0, 0, calibration),
-                options.HawqSamples, options.Seed);
-        var net = Catalog.Hawq(bits);
-        Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits)}");
+                options.HawqSamples, options.Seed, averageBits);
+        var net = Networks.Build(options.Net, Catalog.HawqScheme(bits));
+        Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits, averageBits)}");
         return net;
     }
 
-    private static QuantSequential LoadFloatModel(string fp32Dir)
+    private static QuantSequential LoadFloatModel(string fp32Dir, string network)
     {
         string path = Checkpoint.BestModelPath(fp32Dir);
         if (!File.Exists(path))
             throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
-        var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();
+        var fp32 = Networks.Build(network, Catalog.Find(Catalog.Fp32)!.Scheme!());
         fp32.load(path);
         return fp32;
     }
 
     // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
-    private static void CopyFloatWeights(string fp32Dir, QuantSequential target)
+    private static void CopyFloatWeights(string fp32Dir, string network, QuantSequential target)
     {
-        using var fp32 = LoadFloatModel(fp32Dir);
+        using var fp32 = LoadFloatModel(fp32Dir, network);
         static IEnumerable<nn.Module> Weighted(QuantSequential net) =>
             net.modules().Where(m => m is QuantConv2d or QuantLinear or TorchSharp.Modules.BatchNorm2d);
         using var noGrad = no_grad();

@@ -24,10 +24,11 @@ internal static class Report
         md.AppendLine("of the test set (\"interpreter\": its accuracy there / agreement with TorchSharp's class). Weight bytes: see");
         md.AppendLine("samples/FashionTraining/ModelSize.cs (weights at their bits, codebooks, masks, biases and folded BatchNorm).").AppendLine();
         long budget;
-        using (var w4 = Catalog.Find(Catalog.W4a4)!.Build!())
+        using (var w4 = Networks.Build(options.Net, Catalog.Find(Catalog.W4a4)!.Scheme!()))
             budget = ModelSize.WeightBytes(w4);
         md.AppendLine(string.Format(inv, "The W4 byte budget of mixed, hawq and ebs is the uniform W4A4 variant's weight bytes, {0:N0} (4-bit weights,", budget));
-        md.AppendLine("first and last layer 8-bit); their weight bytes column shows the share of it they use.").AppendLine();
+        md.AppendLine("first and last layer 8-bit); their weight bytes column shows the share of it they use. The -b3 and -b2.5 variants");
+        md.AppendLine(string.Format(inv, "allocate within an average of 3 and 2.5 bits per weight instead. Network: {0}.", options.Net)).AppendLine();
         md.AppendLine("| variant | method | validation accuracy | test accuracy | test images | kept epoch | weight bytes | compression | bits / weight | bits / activation | interpreter | training time | command |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var v in Catalog.All)

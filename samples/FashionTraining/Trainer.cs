@@ -34,10 +34,11 @@ internal sealed class Trainer
 
     /// <summary>
     /// Trains <paramref name="net"/> for the configured epochs with <paramref name="method"/>'s
-    /// objective, checkpointing in <paramref name="dir"/>, and leaves the best validated epoch's model
+    /// objective (its penalties against the budget of <paramref name="averageBits"/>, see
+    /// <see cref="BitBudget"/>), checkpointing in <paramref name="dir"/>, and leaves the best validated epoch's model
     /// in it. Returns the training seconds (including earlier runs when resumed) and that epoch.
     /// </summary>
-    public (double Seconds, int BestEpoch) Train(string name, Method method, QuantSequential net, string dir)
+    public (double Seconds, int BestEpoch) Train(string name, Method method, double? averageBits, QuantSequential net, string dir)
     {
         using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
         var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
@@ -80,8 +81,8 @@ internal sealed class Trainer
                 Tensor loss = nn.functional.cross_entropy(logits, labels);
                 Tensor objective = method switch
                 {
-                    Method.Mixed => loss + BitBudget.MixedPenalty(net),
-                    Method.Ebs => loss + BitBudget.EbsPenalty(net),
+                    Method.Mixed => loss + BitBudget.MixedPenalty(net, averageBits),
+                    Method.Ebs => loss + BitBudget.EbsPenalty(net, averageBits),
                     _ => loss,
                 };
                 objective.backward();
@@ -164,11 +165,11 @@ internal sealed class Trainer
     /// then as many epochs of training at them as the other allocators get (in <c>finetune/</c>).
     /// Returns the seconds and the kept epoch of the fine-tuning.
     /// </summary>
-    public (double Seconds, int BestEpoch) SelectAndFineTune(string name, QuantSequential net, string dir)
+    public (double Seconds, int BestEpoch) SelectAndFineTune(string name, double? averageBits, QuantSequential net, string dir)
     {
-        int[] bits = BitBudget.SelectEbs(net);
-        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits)}");
-        return Train(name + " fine-tuning", Method.Plain, net, Path.Combine(dir, "finetune"));
+        int[] bits = BitBudget.SelectEbs(net, averageBits);
+        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits, averageBits)}");
+        return Train(name + " fine-tuning", Method.Plain, null, net, Path.Combine(dir, "finetune"));
     }
 
     // Random mini-batches: the float weights at a tenth of the learning rate, the centroids at the quantiser rate

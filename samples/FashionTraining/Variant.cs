@@ -1,4 +1,3 @@
-using Bitsmith.Training.Model;
 
 namespace Bitsmith.Samples.FashionTraining;
 
@@ -20,9 +19,10 @@ internal enum Method
 }
 
 /// <summary>
-/// One row of the results: a network (<see cref="Build"/>), how it is trained, and its nominal bits
-/// per weight and activation (<see cref="Build"/> is null for HAWQ-V2, whose
-/// network depends on the trained fp32 model).
+/// One row of the results: how it quantises (<see cref="Scheme"/>, applied to the network of
+/// <c>--net</c>), how it is trained, its nominal bits per weight and activation, and for the bit
+/// allocators their budget (<see cref="AverageBits"/>). <see cref="Scheme"/> is null for HAWQ-V2,
+/// whose scheme depends on the trained fp32 model.
 /// </summary>
 internal sealed record Variant(
     string Name,
@@ -30,11 +30,12 @@ internal sealed record Variant(
     string WeightBits,
     string ActivationBits,
     Method Method,
-    System.Func<QuantSequential>? Build)
+    System.Func<Scheme>? Scheme,
+    double? AverageBits = null)
 {
     /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
     public bool StartsFromFp32 => Name != Catalog.Fp32;
 
     /// <summary>Whether the variant's weights are held to the W4 byte budget (<see cref="BitBudget"/>).</summary>
-    public bool AtW4Budget => Method is Method.Mixed or Method.Hawq or Method.Ebs;
+    public bool AtW4Budget => (Method is Method.Mixed or Method.Hawq or Method.Ebs) && AverageBits is null;
 }
