@@ -9,7 +9,7 @@ namespace Bitsmith.Samples.FashionTraining;
 /// <summary>The variants (issue 4 item 4 and issue 10), in the order of the results table.</summary>
 internal static class Catalog
 {
-    public const string Fp32 = "fp32", W4a4 = "w4a4";
+    public const string Fp32 = "fp32", W4a4 = "w4a4", Source = "source";
 
     public static readonly IReadOnlyList<Variant> All = new Variant[]
     {
@@ -25,6 +25,13 @@ internal static class Catalog
         Ipq.Variant("ipq10-qn", 128, 8, 256, Ipq.NoiseRate), Ipq.Variant("ipq10", 128, 8, 256, 0),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => Pruned(movement: true)),
         new("magnitude", "magnitude pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => Pruned(movement: false)),
+        // Movement pruning's transfer setting: pretrain on classes 0-4, fine-tune and prune on 5-9 (test on 5-9).
+        new(Source, "float, pretrained on classes 0-4 (the transfer variants start from it)", "32", "32", Method.Plain,
+            () => new Scheme(_ => null, _ => null)) { Classes = ClassSplit.Source },
+        new("target-dense", "float, fine-tuned on classes 5-9 without pruning (tested on 5-9)", "32", "32", Method.Plain,
+            () => new Scheme(_ => null, _ => null)) { Classes = ClassSplit.Target },
+        Transfer(PrunerKind.Movement, 0.10), Transfer(PrunerKind.Movement, 0.05), Transfer(PrunerKind.Movement, 0.03),
+        Transfer(PrunerKind.Magnitude, 0.10), Transfer(PrunerKind.Magnitude, 0.05), Transfer(PrunerKind.Magnitude, 0.03),
         new("w1a1", "binary weights ±mean|w| (XNOR-Net's weights) with unsigned 1-bit LSQ activations {0, s} after ReLU, not XNOR-Net's sign activations; first and last layer 8-bit LSQ",
             "1 (8 first/last)", "1 (8 first/last)", Method.Plain, Binary),
     };
@@ -89,6 +96,20 @@ internal static class Catalog
     private static Scheme Binary() => new(
         slot => slot.Role == LayerRole.Middle ? Quant.BinaryWeights() : Quant.Lsq(8, QuantTarget.Weights),
         role => Quant.Lsq(role == LayerRole.Middle ? 1 : 8, QuantTarget.Activations));
+
+    private enum PrunerKind { Movement, Magnitude }
+
+    // Float weights pruned while fine-tuning on classes 5-9, the cubic schedule down to finalKeep.
+    private static Variant Transfer(PrunerKind kind, double finalKeep)
+    {
+        string name = kind == PrunerKind.Movement ? "movement" : "magnitude";
+        int sparsity = (int)System.Math.Round(100 * (1 - finalKeep));
+        return new Variant($"{name}-t{sparsity}",
+            $"{name} pruning to {sparsity}% sparsity (cubic schedule) while fine-tuning on classes 5-9 from the source model; float weights, tested on 5-9",
+            $"32, {100 - sparsity}% kept", "32", Method.Pruning, () => new Scheme(
+                _ => kind == PrunerKind.Movement ? Quant.MovementPruning() : Quant.MagnitudePruning(),
+                _ => null)) { Classes = ClassSplit.Target, FinalKeep = finalKeep };
+    }
 
     private static Scheme Pruned(bool movement) => new(
         _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),

@@ -70,12 +70,14 @@ public static class Program
         using var train = new TensorData(trainImages);
         using var validation = new TensorData(validationImages);
         using var test = new TensorData(testImages);
-        var trainer = new Trainer(options, train, validation);
 
-        // fp32 first: the quantised variants start from its weights.
+        // The models others start from come first (fp32, the transfer setting's source model; the catalog orders them so).
         var names = options.Variants.ToList();
-        if (names.Any(n => Catalog.Find(n)!.StartsFromFp32) && !names.Contains(Catalog.Fp32))
-            names.Insert(0, Catalog.Fp32);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (Catalog.Find(names[i])!.StartsFrom is { } start && !names.Contains(start))
+                names.Add(start);
+        }
         names = Catalog.All.Select(v => v.Name).Where(names.Contains).ToList();
 
         foreach (string name in names)
@@ -90,7 +92,10 @@ public static class Program
             if (!options.Resume && Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
             Directory.CreateDirectory(dir);
-            RunVariant(variant, dir, trainer, options, train, validation, test);
+            using var variantTrain = train.Of(variant.Classes);
+            using var variantValidation = validation.Of(variant.Classes);
+            using var variantTest = test.Of(variant.Classes);
+            RunVariant(variant, dir, new Trainer(options, variantTrain, variantValidation), options, variantTrain, variantValidation, variantTest);
         }
 
         var results = Catalog.All
@@ -106,21 +111,22 @@ public static class Program
         Console.WriteLine($"{variant.Name}: {variant.Description}");
         torch.manual_seed(options.Seed);
         string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
+        string? startDir = variant.StartsFrom is { } start ? Path.Combine(options.OutputPath, start) : null;
         var allocation = Stopwatch.StartNew();
         using var net = variant.Method == Method.Hawq
             ? HawqNetwork(fp32Dir, validation, options, variant.AverageBits)
             : Networks.Build(options.Net, variant.Scheme!());
         double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
-        if (variant.StartsFromFp32)
-            CopyFloatWeights(fp32Dir, options.Net, net);
+        if (startDir is not null)
+            CopyFloatWeights(startDir, options.Net, net);
 
-        var (trainSeconds, bestEpoch) = trainer.Train(variant.Name, variant.Method, variant.AverageBits, net, dir);
+        var (trainSeconds, bestEpoch) = trainer.Train(variant, variant.Method, variant.Name, net, dir);
         double seconds = allocationSeconds + trainSeconds;
         if (variant.Method == Method.Ipq)
             seconds += trainer.QuantizeProduct(net, dir);
         if (variant.Method == Method.Ebs)
         {
-            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant.Name, variant.AverageBits, net, dir);
+            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant, net, dir);
             seconds += fineTuneSeconds;
         }
         if (variant.Method == Method.Mixed)
@@ -168,9 +174,10 @@ public static class Program
         return net;
     }
 
-    private static QuantSequential LoadFloatModel(string fp32Dir, string network)
+    // The trained float model in dir (fp32's, or the transfer setting's source model).
+    private static QuantSequential LoadFloatModel(string dir, string network)
     {
-        string path = Checkpoint.BestModelPath(fp32Dir);
+        string path = Checkpoint.BestModelPath(dir);
         if (!File.Exists(path))
             throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
         var fp32 = Networks.Build(network, Catalog.Find(Catalog.Fp32)!.Scheme!());
@@ -179,9 +186,9 @@ public static class Program
     }
 
     // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
-    private static void CopyFloatWeights(string fp32Dir, string network, QuantSequential target)
+    private static void CopyFloatWeights(string startDir, string network, QuantSequential target)
     {
-        using var fp32 = LoadFloatModel(fp32Dir, network);
+        using var fp32 = LoadFloatModel(startDir, network);
         static IEnumerable<nn.Module> Weighted(QuantSequential net) =>
             net.modules().Where(m => m is QuantConv2d or QuantLinear or TorchSharp.Modules.BatchNorm2d);
         using var noGrad = no_grad();

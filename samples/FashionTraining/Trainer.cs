@@ -34,11 +34,11 @@ internal sealed class Trainer
 
     /// <summary>
     /// Trains <paramref name="net"/> for the configured epochs with <paramref name="method"/>'s
-    /// objective (its penalties against the budget of <paramref name="averageBits"/>, see
-    /// <see cref="BitBudget"/>), checkpointing in <paramref name="dir"/>, and leaves the best validated epoch's model
+    /// objective (its penalties against <paramref name="variant"/>'s budget, see <see cref="BitBudget"/>;
+    /// pruning down to its final keep), checkpointing in <paramref name="dir"/>, and leaves the best validated epoch's model
     /// in it. Returns the training seconds (including earlier runs when resumed) and that epoch.
     /// </summary>
-    public (double Seconds, int BestEpoch) Train(string name, Method method, double? averageBits, QuantSequential net, string dir)
+    public (double Seconds, int BestEpoch) Train(Variant variant, Method method, string name, QuantSequential net, string dir)
     {
         using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
         var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
@@ -53,7 +53,7 @@ internal sealed class Trainer
 
         int epochs = _options.Epochs;
         long totalSteps = (long)epochs * StepsPerEpoch;
-        var schedule = method == Method.Pruning ? SparsitySchedule(totalSteps) : null;
+        var schedule = method == Method.Pruning ? SparsitySchedule(totalSteps, variant.FinalKeep) : null;
         var mixed = net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
         for (int epoch = state.Epoch; epoch < epochs; epoch++)
         {
@@ -81,8 +81,8 @@ internal sealed class Trainer
                 Tensor loss = nn.functional.cross_entropy(logits, labels);
                 Tensor objective = method switch
                 {
-                    Method.Mixed => loss + BitBudget.MixedPenalty(net, averageBits),
-                    Method.Ebs => loss + BitBudget.EbsPenalty(net, averageBits),
+                    Method.Mixed => loss + BitBudget.MixedPenalty(net, variant.AverageBits),
+                    Method.Ebs => loss + BitBudget.EbsPenalty(net, variant.AverageBits),
                     _ => loss,
                 };
                 objective.backward();
@@ -165,11 +165,11 @@ internal sealed class Trainer
     /// then as many epochs of training at them as the other allocators get (in <c>finetune/</c>).
     /// Returns the seconds and the kept epoch of the fine-tuning.
     /// </summary>
-    public (double Seconds, int BestEpoch) SelectAndFineTune(string name, double? averageBits, QuantSequential net, string dir)
+    public (double Seconds, int BestEpoch) SelectAndFineTune(Variant variant, QuantSequential net, string dir)
     {
-        int[] bits = BitBudget.SelectEbs(net, averageBits);
-        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits, averageBits)}");
-        return Train(name + " fine-tuning", Method.Plain, null, net, Path.Combine(dir, "finetune"));
+        int[] bits = BitBudget.SelectEbs(net, variant.AverageBits);
+        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits, variant.AverageBits)}");
+        return Train(variant, Method.Plain, variant.Name + " fine-tuning", net, Path.Combine(dir, "finetune"));
     }
 
     // Random mini-batches: the float weights at a tenth of the learning rate, the centroids at the quantiser rate
@@ -188,12 +188,12 @@ internal sealed class Trainer
         }
     }
 
-    // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to 20% kept by 70%, then fine-tuning at 20%.
-    private static CubicSparsitySchedule SparsitySchedule(long totalSteps)
+    // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to finalKeep by 70%, then fine-tuning there.
+    private static CubicSparsitySchedule SparsitySchedule(long totalSteps, double finalKeep)
     {
         int updates = (int)Math.Clamp(totalSteps * 6 / 10, 1, 50);
         int interval = (int)Math.Max(1, totalSteps * 6 / 10 / updates);
-        return new CubicSparsitySchedule(1.0, 0.2, startStep: totalSteps / 10, updates, interval);
+        return new CubicSparsitySchedule(1.0, finalKeep, startStep: totalSteps / 10, updates, interval);
     }
 
     public static string Format(double seconds)

@@ -33,8 +33,19 @@ internal sealed record Variant(
     System.Func<Scheme>? Scheme,
     double? AverageBits = null)
 {
-    /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
-    public bool StartsFromFp32 => Name != Catalog.Fp32;
+    /// <summary>The classes trained and measured on.</summary>
+    public ClassSplit Classes { get; init; } = ClassSplit.All;
+
+    /// <summary>The fraction of weights the pruning schedule ends at (pruning variants).</summary>
+    public double FinalKeep { get; init; } = 0.2;
+
+    /// <summary>
+    /// The variant whose trained float weights this one starts from: fp32 for the quantised variants
+    /// (as LSQ, iPQ and pruning do), the pretrained source model for the transfer variants; null for
+    /// the float models trained from scratch.
+    /// </summary>
+    public string? StartsFrom => Name is Catalog.Fp32 or Catalog.Source ? null
+        : Classes == ClassSplit.Target ? Catalog.Source : Catalog.Fp32;
 
     /// <summary>Whether the variant's weights are held to the W4 byte budget (<see cref="BitBudget"/>).</summary>
     public bool AtW4Budget => (Method is Method.Mixed or Method.Hawq or Method.Ebs) && AverageBits is null;
