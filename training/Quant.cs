@@ -68,6 +68,9 @@ public static class Quant
     public static MovementPruner MovementPruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)
         => new(RequireUniform(weightQuantizer));
 
+    /// <summary>Soft movement pruning: a threshold on the scores and a regulariser decide the sparsity; float weights.</summary>
+    public static SoftMovementPruner SoftMovementPruning() => new();
+
     /// <summary>Magnitude pruning, optionally followed by a weight quantiser.</summary>
     public static MagnitudePruner MagnitudePruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)
         => new(RequireUniform(weightQuantizer));

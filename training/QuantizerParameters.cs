@@ -41,6 +41,7 @@ public static class QuantizerParameters
         MixedPrecisionQuantizer q => new[] { (q.step, ParameterKind.Search), (q.range, ParameterKind.Search) },
         EbsQuantizer q => new[] { (q.alpha, ParameterKind.Search) },
         MovementPruner q => new[] { (q.scores, ParameterKind.Search) },
+        SoftMovementPruner q => new[] { (q.scores, ParameterKind.Search) },
         _ => System.Array.Empty<(Parameter, ParameterKind)>(),
     };
 }

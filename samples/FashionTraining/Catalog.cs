@@ -32,6 +32,7 @@ internal static class Catalog
             () => new Scheme(_ => null, _ => null)) { Classes = ClassSplit.Target },
         Transfer(PrunerKind.Movement, 0.10), Transfer(PrunerKind.Movement, 0.05), Transfer(PrunerKind.Movement, 0.03),
         Transfer(PrunerKind.Magnitude, 0.10), Transfer(PrunerKind.Magnitude, 0.05), Transfer(PrunerKind.Magnitude, 0.03),
+        SoftTransfer(100, 90), SoftTransfer(200, 95), SoftTransfer(400, 97),
         new("w1a1", "binary weights ±mean|w| (XNOR-Net's weights) with unsigned 1-bit LSQ activations {0, s} after ReLU, not XNOR-Net's sign activations; first and last layer 8-bit LSQ",
             "1 (8 first/last)", "1 (8 first/last)", Method.Plain, Binary),
     };
@@ -110,6 +111,20 @@ internal static class Catalog
                 _ => kind == PrunerKind.Movement ? Quant.MovementPruning() : Quant.MagnitudePruning(),
                 _ => null)) { Classes = ClassSplit.Target, FinalKeep = finalKeep };
     }
+
+    /// <summary>The final threshold on σ(S) of soft movement pruning (the scores start at σ = 0.5).</summary>
+    private const double SoftThreshold = 0.1;
+
+    // Soft movement pruning while fine-tuning on classes 5-9: λ decides the sparsity, which is measured, not set.
+    private static Variant SoftTransfer(double lambda, int aim) => new($"soft-movement-l{lambda}",
+        string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "soft movement pruning (threshold σ(S) > τ rising cubically to {0}, regulariser λ = {1} · mean σ(S)) while fine-tuning on classes 5-9 " +
+            "from the source model, λ aimed at about {2}% sparsity (the kept fraction is learned: see the log); float weights, tested on 5-9",
+            SoftThreshold, lambda, aim),
+        "32, learned mask", "32", Method.Pruning, () => new Scheme(_ => Quant.SoftMovementPruning(), _ => null))
+    {
+        Classes = ClassSplit.Target, Soft = (SoftThreshold, lambda),
+    };
 
     private static Scheme Pruned(bool movement) => new(
         _ => movement ? Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Weights)) : Quant.MagnitudePruning(Quant.Lsq(8, QuantTarget.Weights)),

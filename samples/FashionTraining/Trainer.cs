@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Bitsmith.Training;
 using Bitsmith.Training.Model;
 using Bitsmith.Training.Modules;
 using TorchSharp;
@@ -71,7 +72,7 @@ internal sealed class Trainer
                 using var scope = NewDisposeScope();
                 long globalStep = (long)epoch * StepsPerEpoch + step;
                 if (schedule is not null)
-                    Pruning.Apply(net, schedule, globalStep);
+                    Pruning.Apply(net, schedule, globalStep, variant.Soft.Threshold);
                 optimizer.Scale(0.5 * (1 + Math.Cos(Math.PI * globalStep / totalSteps)));
                 int start = step * _options.BatchSize;
                 Tensor batch = order.narrow(0, start, Math.Min(_options.BatchSize, _train.Count - start));
@@ -83,6 +84,7 @@ internal sealed class Trainer
                 {
                     Method.Mixed => loss + BitBudget.MixedPenalty(net, variant.AverageBits),
                     Method.Ebs => loss + BitBudget.EbsPenalty(net, variant.AverageBits),
+                    Method.Pruning when variant.Soft.Lambda > 0 => loss + variant.Soft.Lambda * Pruning.SoftPenalty(net),
                     _ => loss,
                 };
                 objective.backward();
@@ -94,7 +96,7 @@ internal sealed class Trainer
             }
             long end = (long)(epoch + 1) * StepsPerEpoch;
             if (schedule is not null)
-                Pruning.Apply(net, schedule, end);
+                Pruning.Apply(net, schedule, end, variant.Soft.Threshold);
             double validation = Evaluation.Accuracy(net, _validation);
             double epochSeconds = watch.Elapsed.TotalSeconds;
 
@@ -117,7 +119,7 @@ internal sealed class Trainer
             state.Save(dir);
 
             var inv = CultureInfo.InvariantCulture;
-            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P0}", schedule.KeepAt(end));
+            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P1}", KeptFraction(net));
             Console.WriteLine(string.Format(inv,
                 "  {0} epoch {1}/{2}  loss {3:F4}  train {4:P2}  validation {5:P2}{6}{7}  {8}  ETA {9}",
                 name, epoch + 1, epochs, lossSum / _train.Count, (double)correct / _train.Count, validation, keep, best ? " (best)" : "",
@@ -186,6 +188,23 @@ internal sealed class Trainer
             nn.functional.cross_entropy(net.forward(_train.Images.index_select(0, batch)), _train.Labels.index_select(0, batch)).backward();
             optimizer.Step();
         }
+    }
+
+    // The fraction of the pruned layers' weights their masks keep.
+    private static double KeptFraction(QuantSequential net)
+    {
+        long kept = 0, total = 0;
+        foreach (var (weight, pruner) in net.modules().Select(m => m switch
+        {
+            QuantConv2d { WeightTransform: IPrunedWeight p } c => ((Tensor)c.weight, p),
+            QuantLinear { WeightTransform: IPrunedWeight p } l => ((Tensor)l.weight, p),
+            _ => ((Tensor, IPrunedWeight)?)null,
+        }).OfType<(Tensor, IPrunedWeight)>())
+        {
+            total += weight.numel();
+            kept += (long)Math.Round(pruner.KeepFraction * weight.numel());
+        }
+        return total == 0 ? 1 : (double)kept / total;
     }
 
     // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to finalKeep by 70%, then fine-tuning there.

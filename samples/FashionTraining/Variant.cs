@@ -39,6 +39,9 @@ internal sealed record Variant(
     /// <summary>The fraction of weights the pruning schedule ends at (pruning variants).</summary>
     public double FinalKeep { get; init; } = 0.2;
 
+    /// <summary>Soft movement pruning: the final threshold τ on σ(S) and the regulariser's λ (0: no soft pruner).</summary>
+    public (double Threshold, double Lambda) Soft { get; init; }
+
     /// <summary>
     /// The variant whose trained float weights this one starts from: fp32 for the quantised variants
     /// (as LSQ, iPQ and pruning do), the pretrained source model for the transfer variants; null for
