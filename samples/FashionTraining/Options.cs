@@ -56,8 +56,8 @@ internal sealed record Options
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
           --results FILE         the results table; the chart is written beside it (default docs/results.md)
-          --variants A,B,...     which variants (default: all trainable; fp32 is trained first when a
-                                 quantised variant needs it and it is not in the list)
+          --variants A,B,...     which variants (default: all; the model a variant starts from, fp32 or
+                                 the transfer setting's source, is trained first when it is not in the list)
           --resume               continue from the last checkpoint of each variant in --out
           --validation N         training images held out (a fixed seeded draw) for every choice: the
                                  kept epoch, iPQ's progress; the test images are read once per variant

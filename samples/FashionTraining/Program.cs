@@ -37,7 +37,7 @@ public static class Program
         {
             Console.WriteLine(Options.Usage);
             foreach (var v in Catalog.All)
-                Console.WriteLine($"  {v.Name,-10} {v.Description}");
+                Console.WriteLine($"  {v.Name,-18} {v.Description}");
             return 0;
         }
         try
