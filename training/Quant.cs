@@ -55,13 +55,11 @@ public static class Quant
     public static QuantNoise QuantNoise(nn.Module<Tensor, Tensor> weightQuantizer, double rate, int blockSize = 8, ulong seed = 0)
         => new(weightQuantizer, rate, blockSize, seed);
 
-    /// <summary>Block dropping at rate <paramref name="rate"/> (iPQ's training noise), identity in eval.</summary>
-    public static BlockDropNoise BlockDrop(double rate, int blockSize = 8, ulong seed = 0) => new(rate, blockSize, seed);
-
     /// <summary>
     /// An iPQ codebook for one layer: K = <paramref name="centroids"/> centroids of
-    /// <paramref name="blockSize"/> values, fitted by <paramref name="iterations"/> Lloyd rounds;
-    /// block-drop noise at <paramref name="noiseRate"/> before it is fitted.
+    /// <paramref name="blockSize"/> values (9 for a 3×3 kernel), fitted by <paramref name="iterations"/>
+    /// Lloyd rounds; before it is fitted, Quant-Noise at <paramref name="noiseRate"/>: that share of the
+    /// blocks replaced by their current centroid.
     /// </summary>
     public static ProductQuantizer ProductQuantizer(int blockSize = 8, int centroids = 256, int iterations = 20, double noiseRate = 0, int seed = 0)
         => new(blockSize, centroids, iterations, noiseRate, seed);
@@ -69,6 +67,9 @@ public static class Quant
     /// <summary>Movement pruning (learned scores), optionally followed by a weight quantiser.</summary>
     public static MovementPruner MovementPruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)
         => new(RequireUniform(weightQuantizer));
+
+    /// <summary>Soft movement pruning: a threshold on the scores and a regulariser decide the sparsity; float weights.</summary>
+    public static SoftMovementPruner SoftMovementPruning() => new();
 
     /// <summary>Magnitude pruning, optionally followed by a weight quantiser.</summary>
     public static MagnitudePruner MagnitudePruning(nn.Module<Tensor, Tensor>? weightQuantizer = null)

@@ -11,17 +11,23 @@ using static TorchSharp.torch;
 namespace Bitsmith.Samples.FashionTraining;
 
 /// <summary>
-/// The W4 byte budget shared by the mixed-precision variants (learned mixed precision, HAWQ-V2,
-/// EBS) and what each needs to meet it: the budget is what the uniform W4A4 variant's weights take,
-/// <c>Σ N_l · b_l</c> bits with the first and last layer at 8 bits and the others at 4.
+/// The weight budget of the mixed-precision variants (learned mixed precision, HAWQ-V2, EBS) and
+/// what each needs to meet it: by default what the uniform W4A4 variant's weights take,
+/// <c>Σ N_l · b_l</c> bits with the first and last layer at 8 bits and the others at 4; or, for the
+/// variants with an average, that many bits for every weight (<c>averageBits · Σ N_l</c>).
 /// </summary>
 internal static class BitBudget
 {
-    /// <summary>Bits of the uniform W4A4 variant's weights, for the layers of <paramref name="net"/> (first and last at 8).</summary>
-    public static long WeightBits(QuantSequential net)
+    /// <summary>
+    /// The budget in bits for the layers of <paramref name="net"/>: W4A4's weights (first and last at 8)
+    /// when <paramref name="averageBits"/> is null, else that average over every weight.
+    /// </summary>
+    public static long WeightBits(QuantSequential net, double? averageBits = null)
     {
         var weights = HawqV2.LayerWeights(net);
-        return weights.Select((w, i) => w.numel() * (i == 0 || i == weights.Count - 1 ? 8 : 4)).Sum();
+        return averageBits is { } b
+            ? (long)Math.Floor(b * weights.Sum(w => w.numel()))
+            : weights.Select((w, i) => w.numel() * (i == 0 || i == weights.Count - 1 ? 8 : 4)).Sum();
     }
 
     /// <summary>
@@ -38,13 +44,13 @@ internal static class BitBudget
     private static double Lambda(double budget) => 100 / (budget * budget);
 
     /// <summary>
-    /// Learned mixed precision's memory penalties (Uhlich et al.): weight memory against the W4 byte
+    /// Learned mixed precision's memory penalties (Uhlich et al.): weight memory against the weight
     /// budget, activation memory against W4A4's.
     /// </summary>
-    public static Tensor MixedPenalty(QuantSequential net)
+    public static Tensor MixedPenalty(QuantSequential net, double? averageBits)
     {
         var quantizers = MixedQuantizers(net);
-        double weightBudget = WeightBits(net) / 8.0, activationBudget = ActivationBytes(net);
+        double weightBudget = WeightBits(net, averageBits) / 8.0, activationBudget = ActivationBytes(net);
         using var scope = NewDisposeScope();
         Tensor weights = MemoryRegularizer.Penalty(MemoryRegularizer.WeightBytes(quantizers), weightBudget, Lambda(weightBudget));
         Tensor activations = MemoryRegularizer.Penalty(MemoryRegularizer.ActivationBytes(quantizers), activationBudget, Lambda(activationBudget));
@@ -69,10 +75,10 @@ internal static class BitBudget
             q.SnapRangeToGrid();
     }
 
-    /// <summary>EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> against the W4 byte budget.</summary>
-    public static Tensor EbsPenalty(QuantSequential net)
+    /// <summary>EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> against the weight budget.</summary>
+    public static Tensor EbsPenalty(QuantSequential net, double? averageBits)
     {
-        double budget = WeightBits(net) / 8.0;
+        double budget = WeightBits(net, averageBits) / 8.0;
         using var scope = NewDisposeScope();
         Tensor bytes = EbsLayers(net).Select(l => l.Quantizer.expectedBitwidth() * (l.Weights / 8.0)).Aggregate((a, b) => a + b);
         return MemoryRegularizer.Penalty(bytes, budget, Lambda(budget)).MoveToOuterDisposeScope();
@@ -80,12 +86,12 @@ internal static class BitBudget
 
     /// <summary>
     /// Ends the EBS search: per layer the candidate of the largest strength, as
-    /// <see cref="EbsQuantizer.Select"/> takes it, but within the W4 budget — the assignment of the
+    /// <see cref="EbsQuantizer.Select"/> takes it, but within the budget — the assignment of the
     /// highest joint probability <c>Π_l softmax(α_l)_b</c> whose <c>Σ N_l · b_l</c> fits (exact, by
     /// <see cref="BitAllocation.Solve"/> on the costs <c>-log p</c>); the argmax itself when it fits.
     /// Returns the chosen weight bitwidths in layer order.
     /// </summary>
-    public static int[] SelectEbs(QuantSequential net)
+    public static int[] SelectEbs(QuantSequential net, double? averageBits)
     {
         var layers = EbsLayers(net).ToArray();
         int[] candidates = layers[0].Quantizer.Bitwidths.ToArray();
@@ -93,7 +99,7 @@ internal static class BitBudget
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
             cost = layers.Select(l => l.Quantizer.probabilities().to_type(ScalarType.Float64).data<double>().Select(p => -Math.Log(p)).ToArray()).ToArray();
-        int[] bits = BitAllocation.Solve(cost, layers.Select(l => l.Weights).ToArray(), candidates, WeightBits(net));
+        int[] bits = BitAllocation.Solve(cost, layers.Select(l => l.Weights).ToArray(), candidates, WeightBits(net, averageBits));
         using (var noGrad = no_grad())
         {
             for (int i = 0; i < layers.Length; i++)
@@ -112,21 +118,24 @@ internal static class BitBudget
     }
 
     /// <summary>
-    /// HAWQ-V2's allocation over {2, 3, 4, 8} within the W4 budget, from the trained fp32 model's Hessian
+    /// HAWQ-V2's allocation over {2, 3, 4, 8} within the budget, from the trained fp32 model's Hessian
     /// traces on a calibration batch of <paramref name="images"/> (eval mode: BatchNorm's running
-    /// statistics). As <see cref="HawqV2.Allocate"/>, but with the traces' magnitudes: Hutchinson's
-    /// estimate of a small trace can come out negative, which would make the quantisation error look
-    /// like a gain and send that layer to 2 bits.
+    /// statistics), as <see cref="HawqV2.Allocate"/>; a negative trace estimate counts as 0, with a warning.
     /// </summary>
-    public static int[] HawqBits(QuantSequential fp32, Tensor images, Tensor labels, int samples, int seed)
+    public static int[] HawqBits(QuantSequential fp32, Tensor images, Tensor labels, int samples, int seed, double? averageBits)
     {
         fp32.eval();
         var weights = HawqV2.LayerWeights(fp32);
-        double[] traces = HutchinsonTrace.Estimate(() => nn.functional.cross_entropy(fp32.forward(images), labels), weights, samples,
+        double[] estimates = HutchinsonTrace.Estimate(() => nn.functional.cross_entropy(fp32.forward(images), labels), weights, samples,
             new Generator((ulong)seed));
-        Console.WriteLine("  Hessian traces per layer: " + string.Join(", ", traces.Select(t => t.ToString("G4", CultureInfo.InvariantCulture))));
-        double[][] cost = HawqSensitivity.Table(traces.Select(Math.Abs).ToArray(), weights, HawqV2.DefaultCandidates);
-        return BitAllocation.Solve(cost, weights.Select(w => w.numel()).ToArray(), HawqV2.DefaultCandidates, WeightBits(fp32));
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine("  Hessian traces per layer: " + string.Join(", ", estimates.Select(t => t.ToString("G4", inv))));
+        var (traces, negative) = HawqSensitivity.ClampNegative(estimates);
+        foreach (int i in negative)
+            Console.WriteLine(string.Format(inv, "  warning: layer {0}'s trace estimate {1:G4} is negative, estimator noise around a flat layer " +
+                "(more --hawq-samples average it out): counted as 0", i, estimates[i]));
+        double[][] cost = HawqSensitivity.Table(traces, weights, HawqV2.DefaultCandidates);
+        return BitAllocation.Solve(cost, weights.Select(w => w.numel()).ToArray(), HawqV2.DefaultCandidates, WeightBits(fp32, averageBits));
     }
 
     /// <summary>Σ N_l · b_l of the weight quantisers' current bitwidths, in bits (for the log).</summary>
@@ -139,8 +148,8 @@ internal static class BitBudget
         });
 
     /// <summary>A line for the log: the weight bitwidths per layer and the bits against the budget.</summary>
-    public static string Describe(QuantSequential net, IEnumerable<int> bits) => string.Format(CultureInfo.InvariantCulture,
-        "weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits", string.Join(", ", bits), QuantizedWeightBits(net), WeightBits(net));
+    public static string Describe(QuantSequential net, IEnumerable<int> bits, double? averageBits) => string.Format(CultureInfo.InvariantCulture,
+        "weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits", string.Join(", ", bits), QuantizedWeightBits(net), WeightBits(net, averageBits));
 
     private static MixedPrecisionQuantizer[] MixedQuantizers(QuantSequential net) => net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
 

@@ -1,17 +1,8 @@
 using System.Collections.Generic;
-using Bitsmith.Training;
 using Bitsmith.Training.Model;
 using static TorchSharp.torch;
 
 namespace Bitsmith.Samples.FashionTraining;
-
-/// <summary>How a variant quantises: a factory per weighted layer and per activation point (null = float).</summary>
-internal sealed record Scheme(
-    System.Func<LayerRole, nn.Module<Tensor, Tensor>?> Weight,
-    System.Func<LayerRole, nn.Module<Tensor, Tensor>?> Activation);
-
-/// <summary>Where a layer sits: LSQ and most methods keep the first and last layer at 8 bits.</summary>
-internal enum LayerRole { First, Middle, Last }
 
 /// <summary>
 /// The CNN for 28×28 grey images, 10 classes: three conv(3×3)-BN-ReLU-maxpool(2) blocks of 32, 64
@@ -34,7 +25,8 @@ internal static class FashionCnn
         void Block(int inputs, int outputs, LayerRole role)
         {
             Act(role);
-            layers.Add(Layers.Conv2d(inputs, outputs, 3, padding: 1, bias: false, weightQuantizer: scheme.Weight(role)));
+            layers.Add(Layers.Conv2d(inputs, outputs, 3, padding: 1, bias: false,
+                weightQuantizer: scheme.Weight(new WeightSlot(role, 9, (long)inputs * outputs * 9))));
             layers.Add(Layers.BatchNorm2d(outputs));
             layers.Add(Layers.ReLU());
             layers.Add(Layers.MaxPool2d(2));
@@ -44,7 +36,8 @@ internal static class FashionCnn
         Block(64, 64, LayerRole.Middle);
         layers.Add(Layers.Flatten());
         Act(LayerRole.Last);
-        layers.Add(Layers.Linear(64 * 3 * 3, Classes, weightQuantizer: scheme.Weight(LayerRole.Last)));
+        layers.Add(Layers.Linear(64 * 3 * 3, FashionCnn.Classes,
+            weightQuantizer: scheme.Weight(new WeightSlot(LayerRole.Last, 1, 64 * 3 * 3 * FashionCnn.Classes))));
         return Layers.Sequential(layers.ToArray());
     }
 }

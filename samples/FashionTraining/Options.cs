@@ -12,7 +12,10 @@ internal sealed record Options
     public int Epochs { get; init; } = 8;
     public int BatchSize { get; init; } = 128;
     public double LearningRate { get; init; } = 2e-3;
+    public double QuantizerLearningRate { get; init; } = 0.01;
+    public double SearchLearningRate { get; init; } = 2e-3;
     public int Seed { get; init; } = 1;
+    public string Net { get; init; } = Networks.Cnn;
     public string DataPath { get; init; } = FashionMnist.DefaultDirectory;
     public string OutputPath { get; init; } = "runs/fashion";
     public string ResultsPath { get; init; } = "docs/results.md";
@@ -20,9 +23,12 @@ internal sealed record Options
     public bool Resume { get; init; }
     public int TrainLimit { get; init; } = int.MaxValue;
     public int TestLimit { get; init; } = int.MaxValue;
+    public int ValidationImages { get; init; } = 5000;
+
+    /// <summary>The seed of the validation split: fixed, so every variant and every --seed is judged on the same images.</summary>
+    public const int ValidationSeed = 10;
     public int InterpreterImages { get; init; } = 200;
-    public int IpqFineTuneSteps { get; init; } = 200;
-    public int FineTuneSteps { get; init; } = 500;
+    public int IpqFineTuneSteps { get; init; } = 1000;
     public int HawqSamples { get; init; } = 64;
     public string? WriteSamplePath { get; init; }
     public int SampleImages { get; init; } = 1000;
@@ -39,19 +45,29 @@ internal sealed record Options
         usage: dotnet run --project samples/FashionTraining -c Release -- [options]
           --epochs N             epochs per variant (default 8)
           --batch-size N         mini-batch (default 128)
-          --lr X                 Adam learning rate, cosine-decayed (default 0.002)
+          --lr X                 Adam learning rate of the weights, cosine-decayed (default 0.002)
+          --quantizer-lr X       SGD (momentum 0.9) learning rate of LSQ/LSQ+ steps and offsets and iPQ
+                                 centroids, cosine-decayed (default 0.01)
+          --search-lr X          Adam learning rate of mixed-precision step and range, EBS strengths and
+                                 movement scores, cosine-decayed (default 0.002)
           --seed N               seed of initialisation and shuffling (default 1)
+          --net NAME             the network every variant of the run is built on: cnn (3 conv + linear,
+                                 default) or mobile (12 weighted layers: depthwise-separable blocks)
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
           --results FILE         the results table; the chart is written beside it (default docs/results.md)
-          --variants A,B,...     which variants (default: all trainable; fp32 is trained first when a
-                                 quantised variant needs it and it is not in the list)
+          --variants A,B,...     which variants (default: all; the model a variant starts from, fp32 or
+                                 the transfer setting's source, is trained first when it is not in the list)
           --resume               continue from the last checkpoint of each variant in --out
-          --train-limit N        use only the first N training images (smoke runs)
+          --validation N         training images held out (a fixed seeded draw) for every choice: the
+                                 kept epoch, iPQ's progress; the test images are read once per variant
+                                 at the end (default 5000)
+          --train-limit N        use only the first N of the remaining training images (smoke runs)
           --test-limit N         evaluate on the first N test images (smoke runs)
           --interpreter-images N images the reference interpreter checks per variant (default 200)
-          --ipq-finetune-steps N fine-tuning steps after each iPQ layer is quantised (default 200)
-          --finetune-steps N     EBS fine-tuning steps at the selected bitwidths (default 500)
+          --ipq-finetune-steps N fine-tuning steps after each iPQ layer is quantised (default 1000, about
+                                 2.3 epochs: the centroids move by their blocks' mean gradient, so
+                                 they need far longer than the float weights to settle)
           --hawq-samples N       Hutchinson draws per Hessian trace for HAWQ-V2 (default 64)
           --threads N            TorchSharp threads (default 2)
           --write-sample FILE    write the first --sample-images test images with labels to FILE and exit
@@ -71,12 +87,18 @@ internal sealed record Options
                 return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
                     ? n : throw new ArgumentException($"{a}: '{v}' is not an integer >= {min}.");
             }
+            double Rate() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r > 0
+                ? r : throw new ArgumentException($"{a} needs a positive number.");
             o = a switch
             {
                 "--epochs" => o with { Epochs = Int() },
                 "--batch-size" => o with { BatchSize = Int() },
-                "--lr" => o with { LearningRate = double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lr) && lr > 0 ? lr : throw new ArgumentException("--lr needs a positive number.") },
+                "--lr" => o with { LearningRate = Rate() },
+                "--quantizer-lr" => o with { QuantizerLearningRate = Rate() },
+                "--search-lr" => o with { SearchLearningRate = Rate() },
+                "--validation" => o with { ValidationImages = Int() },
                 "--seed" => o with { Seed = Int(0) },
+                "--net" => o with { Net = Networks.Names.Contains(Next()) ? args[i] : throw new ArgumentException($"--net: '{args[i]}' is not one of {string.Join(", ", Networks.Names)}.") },
                 "--data" => o with { DataPath = Next() },
                 "--out" => o with { OutputPath = Next() },
                 "--results" => o with { ResultsPath = Next() },
@@ -86,7 +108,6 @@ internal sealed record Options
                 "--test-limit" => o with { TestLimit = Int() },
                 "--interpreter-images" => o with { InterpreterImages = Int(0) },
                 "--ipq-finetune-steps" => o with { IpqFineTuneSteps = Int(0) },
-                "--finetune-steps" => o with { FineTuneSteps = Int(0) },
                 "--hawq-samples" => o with { HawqSamples = Int() },
                 "--threads" => o with { Threads = Int() },
                 "--write-sample" => o with { WriteSamplePath = Next() },

@@ -37,7 +37,7 @@ public static class Program
         {
             Console.WriteLine(Options.Usage);
             foreach (var v in Catalog.All)
-                Console.WriteLine($"  {v.Name,-10} {v.Description}");
+                Console.WriteLine($"  {v.Name,-18} {v.Description}");
             return 0;
         }
         try
@@ -62,17 +62,22 @@ public static class Program
     private static void Run(Options options)
     {
         torch.set_num_threads(options.Threads);
-        var trainImages = FashionMnist.LoadTrain(options.DataPath).Take(options.TrainLimit);
+        var (trainImages, validationImages) = ValidationSplit.Split(FashionMnist.LoadTrain(options.DataPath), options.ValidationImages, Options.ValidationSeed);
+        trainImages = trainImages.Take(options.TrainLimit);
         var testImages = FashionMnist.LoadTest(options.DataPath).Take(options.TestLimit);
-        Console.WriteLine($"Fashion-MNIST: {trainImages.Count} training, {testImages.Count} test images from {options.DataPath}");
+        Console.WriteLine($"Fashion-MNIST: {trainImages.Count} training, {validationImages.Count} validation (held out of the training set), " +
+            $"{testImages.Count} test images from {options.DataPath}");
         using var train = new TensorData(trainImages);
+        using var validation = new TensorData(validationImages);
         using var test = new TensorData(testImages);
-        var trainer = new Trainer(options, train, test);
 
-        // fp32 first: the quantised variants start from its weights.
+        // The models others start from come first (fp32, the transfer setting's source model; the catalog orders them so).
         var names = options.Variants.ToList();
-        if (names.Any(n => Catalog.Find(n)!.StartsFromFp32) && !names.Contains(Catalog.Fp32))
-            names.Insert(0, Catalog.Fp32);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (Catalog.Find(names[i])!.StartsFrom is { } start && !names.Contains(start))
+                names.Add(start);
+        }
         names = Catalog.All.Select(v => v.Name).Where(names.Contains).ToList();
 
         foreach (string name in names)
@@ -87,7 +92,10 @@ public static class Program
             if (!options.Resume && Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
             Directory.CreateDirectory(dir);
-            RunVariant(variant, dir, trainer, options, train, test);
+            using var variantTrain = train.Of(variant.Classes);
+            using var variantValidation = validation.Of(variant.Classes);
+            using var variantTest = test.Of(variant.Classes);
+            RunVariant(variant, dir, new Trainer(options, variantTrain, variantValidation), options, variantTrain, variantValidation, variantTest);
         }
 
         var results = Catalog.All
@@ -97,32 +105,42 @@ public static class Program
         Report.Write(options.ResultsPath, results, options);
     }
 
-    private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData test)
+    private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData validation,
+        TensorData test)
     {
         Console.WriteLine($"{variant.Name}: {variant.Description}");
         torch.manual_seed(options.Seed);
         string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
+        string? startDir = variant.StartsFrom is { } start ? Path.Combine(options.OutputPath, start) : null;
         var allocation = Stopwatch.StartNew();
-        using var net = variant.Method == Method.Hawq ? HawqNetwork(fp32Dir, train, options) : variant.Build!();
+        using var net = variant.Method == Method.Hawq
+            ? HawqNetwork(fp32Dir, validation, options, variant.AverageBits)
+            : Networks.Build(options.Net, variant.Scheme!());
         double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
-        if (variant.StartsFromFp32)
-            CopyFloatWeights(fp32Dir, net);
+        if (startDir is not null)
+            CopyFloatWeights(startDir, options.Net, net);
 
-        double seconds = allocationSeconds + trainer.Train(variant, net, dir);
+        var (trainSeconds, bestEpoch) = trainer.Train(variant, variant.Method, variant.Name, net, dir);
+        double seconds = allocationSeconds + trainSeconds;
         if (variant.Method == Method.Ipq)
-            seconds += trainer.QuantizeProduct(net);
+            seconds += trainer.QuantizeProduct(net, dir);
         if (variant.Method == Method.Ebs)
-            seconds += trainer.SelectAndFineTune(net);
+        {
+            (double fineTuneSeconds, bestEpoch) = trainer.SelectAndFineTune(variant, net, dir);
+            seconds += fineTuneSeconds;
+        }
         if (variant.Method == Method.Mixed)
         {
             BitBudget.FinishMixed(net);
             var quantizers = net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
-            Console.WriteLine($"  learned {BitBudget.Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits))}; " +
+            Console.WriteLine($"  learned {BitBudget.Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits), variant.AverageBits)}; " +
                 $"activation bits [{string.Join(", ", quantizers.Where(q => q.Target == QuantTarget.Activations).Select(q => q.Bits))}]");
         }
         net.RoundOffsetsToStep();
 
+        // Every choice is made; the test images are read once, here.
         var watch = Stopwatch.StartNew();
+        double validationAccuracy = Evaluation.Accuracy(net, validation);
         long[] predictions = Evaluation.Predict(net, test.Images, test.Count);
         double accuracy = Evaluation.Accuracy(predictions, test.Labels);
         string onnx = Path.Combine(dir, "model.onnx");
@@ -131,43 +149,46 @@ public static class Program
         var (interpreterAccuracy, agreement) = InterpreterCheck.Run(onnx, test.Images, test.Labels, predictions, checkedImages);
         double torchOnChecked = Evaluation.Accuracy(predictions.Take(checkedImages).ToArray(), test.Labels);
 
-        var result = new VariantResult(variant.Name, accuracy, test.Count, ModelSize.WeightBytes(net), ModelSize.WeightCount(net),
-            seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
+        var result = new VariantResult(variant.Name, accuracy, test.Count, validationAccuracy, validation.Count, bestEpoch,
+            ModelSize.WeightBytes(net), ModelSize.WeightCount(net), seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
             "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine);
         result.Save(dir);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "{0}: test {1:P2} on {2}; {3:N0} weight bytes; interpreter on {4}: {5:P2} (TorchSharp {6:P2}), same class {7:P2}; exported to {8} ({9})",
-            variant.Name, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked, agreement, onnx,
-            Trainer.Format(watch.Elapsed.TotalSeconds)));
+            "{0}: validation {1:P2} on {2}, test {3:P2} on {4}; {5:N0} weight bytes; interpreter on {6}: {7:P2} (TorchSharp {8:P2}), same class {9:P2}; exported to {10} ({11})",
+            variant.Name, validationAccuracy, validation.Count, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked,
+            agreement, onnx, Trainer.Format(watch.Elapsed.TotalSeconds)));
     }
 
-    // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch (the first 512 training images).
-    private static QuantSequential HawqNetwork(string fp32Dir, TensorData train, Options options)
+    // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch: the first
+    // 512 validation images, since the allocation is a choice made on held-out data.
+    private static QuantSequential HawqNetwork(string fp32Dir, TensorData validation, Options options, double? averageBits)
     {
-        using var fp32 = LoadFloatModel(fp32Dir);
-        int calibration = Math.Min(512, train.Count);
+        using var fp32 = LoadFloatModel(fp32Dir, options.Net);
+        int calibration = Math.Min(512, validation.Count);
         int[] bits;
         using (var scope = NewDisposeScope())
-            bits = BitBudget.HawqBits(fp32, train.Images.narrow(0, 0, calibration), train.Labels.narrow(0, 0, calibration), options.HawqSamples, options.Seed);
-        var net = Catalog.Hawq(bits);
-        Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits)}");
+            bits = BitBudget.HawqBits(fp32, validation.Images.narrow(0, 0, calibration), validation.Labels.narrow(0, 0, calibration),
+                options.HawqSamples, options.Seed, averageBits);
+        var net = Networks.Build(options.Net, Catalog.HawqScheme(bits));
+        Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits, averageBits)}");
         return net;
     }
 
-    private static QuantSequential LoadFloatModel(string fp32Dir)
+    // The trained float model in dir (fp32's, or the transfer setting's source model).
+    private static QuantSequential LoadFloatModel(string dir, string network)
     {
-        string path = Checkpoint.ModelPath(fp32Dir);
+        string path = Checkpoint.BestModelPath(dir);
         if (!File.Exists(path))
             throw new FileNotFoundException($"The fp32 model the quantised variants start from is missing: {path} (train the fp32 variant first).", path);
-        var fp32 = Catalog.Find(Catalog.Fp32)!.Build!();
+        var fp32 = Networks.Build(network, Catalog.Find(Catalog.Fp32)!.Scheme!());
         fp32.load(path);
         return fp32;
     }
 
     // The trained fp32 model's convolution, linear and BatchNorm parameters and statistics, layer by layer in order.
-    private static void CopyFloatWeights(string fp32Dir, QuantSequential target)
+    private static void CopyFloatWeights(string startDir, string network, QuantSequential target)
     {
-        using var fp32 = LoadFloatModel(fp32Dir);
+        using var fp32 = LoadFloatModel(startDir, network);
         static IEnumerable<nn.Module> Weighted(QuantSequential net) =>
             net.modules().Where(m => m is QuantConv2d or QuantLinear or TorchSharp.Modules.BatchNorm2d);
         using var noGrad = no_grad();

@@ -15,6 +15,23 @@ internal sealed class TensorData : System.IDisposable
         Count = images.Count;
     }
 
+    private TensorData(Tensor images, Tensor labels)
+    {
+        Images = images;
+        Labels = labels;
+        Count = (int)labels.shape[0];
+    }
+
+    /// <summary>The images of the classes of <paramref name="split"/>; for <see cref="ClassSplit.All"/> a view that shares this set's storage.</summary>
+    public TensorData Of(ClassSplit split)
+    {
+        if (split == ClassSplit.All) return new TensorData(Images.alias(), Labels.alias());
+        using var scope = NewDisposeScope();
+        Tensor keep = split == ClassSplit.Source ? Labels.lt(5) : Labels.ge(5);
+        Tensor index = keep.nonzero().flatten();
+        return new TensorData(Images.index_select(0, index).MoveToOuterDisposeScope(), Labels.index_select(0, index).MoveToOuterDisposeScope());
+    }
+
     public Tensor Images { get; }
     public Tensor Labels { get; }
     public int Count { get; }

@@ -3,54 +3,65 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Bitsmith.Training;
 using Bitsmith.Training.Model;
 using Bitsmith.Training.Modules;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Bitsmith.Samples.FashionTraining;
 
 /// <summary>
-/// The epoch loop of one variant: Adam with a cosine-decayed learning rate, a seeded shuffle per
-/// epoch (so a resumed run sees the same batches), a progress line per epoch, and a checkpoint
-/// (model, optimizer, epoch) after each.
+/// The epoch loop of one variant: one optimiser per parameter kind (<see cref="QuantAwareOptimizer"/>)
+/// with a cosine-decayed learning rate, a seeded shuffle per epoch (so a resumed run sees the same
+/// batches), the validation accuracy after each epoch, and a checkpoint (model, optimisers, epoch,
+/// best epoch) after each. The model kept is that of the epoch best on the validation images among
+/// those in final form; the test images are never read here.
 /// </summary>
 internal sealed class Trainer
 {
     private readonly Options _options;
     private readonly TensorData _train;
-    private readonly TensorData _test;
+    private readonly TensorData _validation;
 
-    public Trainer(Options options, TensorData train, TensorData test)
+    public Trainer(Options options, TensorData train, TensorData validation)
     {
         _options = options;
         _train = train;
-        _test = test;
+        _validation = validation;
     }
 
     private int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
 
-    /// <summary>Trains <paramref name="net"/> for the configured epochs; returns the training seconds (including earlier runs when resumed).</summary>
-    public double Train(Variant variant, QuantSequential net, string dir)
+    /// <summary>
+    /// Trains <paramref name="net"/> for the configured epochs with <paramref name="method"/>'s
+    /// objective (its penalties against <paramref name="variant"/>'s budget, see <see cref="BitBudget"/>;
+    /// pruning down to its final keep), checkpointing in <paramref name="dir"/>, and leaves the best validated epoch's model
+    /// in it. Returns the training seconds (including earlier runs when resumed) and that epoch.
+    /// </summary>
+    public (double Seconds, int BestEpoch) Train(Variant variant, Method method, string name, QuantSequential net, string dir)
     {
-        using var optimizer = optim.Adam(net.parameters(), lr: _options.LearningRate);
-        int firstEpoch = 0;
-        double seconds = 0;
+        using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
+        var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
         if (_options.Resume && Checkpoint.Load(dir) is { } checkpoint)
         {
             net.load(Checkpoint.ModelPath(dir));
-            optimizer.load_state_dict(Checkpoint.OptimizerPath(dir));
-            (firstEpoch, seconds) = (checkpoint.Epoch, checkpoint.Seconds);
-            Console.WriteLine($"  resuming {variant.Name} after epoch {firstEpoch}");
+            if (!optimizer.TryLoad(dir))
+                throw new IOException($"The optimiser state beside {Checkpoint.ModelPath(dir)} is missing; rerun without --resume.");
+            state = checkpoint;
+            Console.WriteLine($"  resuming {name} after epoch {state.Epoch}");
         }
 
         int epochs = _options.Epochs;
         long totalSteps = (long)epochs * StepsPerEpoch;
-        var schedule = variant.Method == Method.Pruning ? SparsitySchedule(totalSteps) : null;
-        for (int epoch = firstEpoch; epoch < epochs; epoch++)
+        var schedule = method == Method.Pruning ? SparsitySchedule(totalSteps, variant.FinalKeep) : null;
+        var mixed = net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
+        for (int epoch = state.Epoch; epoch < epochs; epoch++)
         {
             var watch = Stopwatch.StartNew();
+            // The last epoch trains the clip the exported grid will have, so the snap after it changes nothing.
+            foreach (var q in mixed)
+                q.SnapsToGrid = epoch == epochs - 1;
             torch.manual_seed(_options.Seed * 1000L + epoch);
             using var order = randperm(_train.Count);
             double lossSum = 0;
@@ -61,105 +72,147 @@ internal sealed class Trainer
                 using var scope = NewDisposeScope();
                 long globalStep = (long)epoch * StepsPerEpoch + step;
                 if (schedule is not null)
-                    Pruning.Apply(net, schedule, globalStep);
-                SetLearningRate(optimizer, _options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * globalStep / totalSteps)));
+                    Pruning.Apply(net, schedule, globalStep, variant.Soft.Threshold);
+                optimizer.Scale(0.5 * (1 + Math.Cos(Math.PI * globalStep / totalSteps)));
                 int start = step * _options.BatchSize;
                 Tensor batch = order.narrow(0, start, Math.Min(_options.BatchSize, _train.Count - start));
                 Tensor labels = _train.Labels.index_select(0, batch);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 Tensor logits = net.forward(_train.Images.index_select(0, batch));
                 Tensor loss = nn.functional.cross_entropy(logits, labels);
-                Tensor objective = variant.Method switch
+                Tensor objective = method switch
                 {
-                    Method.Mixed => loss + BitBudget.MixedPenalty(net),
-                    Method.Ebs => loss + BitBudget.EbsPenalty(net),
+                    Method.Mixed => loss + BitBudget.MixedPenalty(net, variant.AverageBits),
+                    Method.Ebs => loss + BitBudget.EbsPenalty(net, variant.AverageBits),
+                    Method.Pruning when variant.Soft.Lambda > 0 => loss + variant.Soft.Lambda * Pruning.SoftPenalty(net),
                     _ => loss,
                 };
                 objective.backward();
-                optimizer.step();
-                if (variant.Method == Method.Mixed)
+                optimizer.Step();
+                if (method == Method.Mixed)
                     BitBudget.CapMixed(net);
                 lossSum += loss.item<float>() * batch.shape[0];
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             }
+            long end = (long)(epoch + 1) * StepsPerEpoch;
             if (schedule is not null)
-                Pruning.Apply(net, schedule, (long)(epoch + 1) * StepsPerEpoch);
-            double testAccuracy = Evaluation.Accuracy(net, _test);
+                Pruning.Apply(net, schedule, end, variant.Soft.Threshold);
+            double validation = Evaluation.Accuracy(net, _validation);
             double epochSeconds = watch.Elapsed.TotalSeconds;
-            seconds += epochSeconds;
 
             Directory.CreateDirectory(dir);
             net.save(Checkpoint.ModelPath(dir));
-            optimizer.save_state_dict(Checkpoint.OptimizerPath(dir));
-            new Checkpoint(epoch + 1, seconds).Save(dir);
+            optimizer.Save(dir);
+            // Only an epoch whose model is the final form may be kept: pruning at its final sparsity,
+            // mixed precision after its snapped last epoch.
+            bool final = method switch
+            {
+                Method.Pruning => schedule!.KeepAt(end) <= schedule.KeepAt(totalSteps),
+                Method.Mixed => epoch == epochs - 1,
+                _ => true,
+            };
+            bool best = final && validation > state.BestValidation;
+            if (best)
+                net.save(Checkpoint.BestModelPath(dir));
+            state = new Checkpoint(epoch + 1, state.Seconds + epochSeconds, best ? epoch + 1 : state.BestEpoch,
+                best ? validation : state.BestValidation);
+            state.Save(dir);
 
             var inv = CultureInfo.InvariantCulture;
-            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P0}", schedule.KeepAt((long)(epoch + 1) * StepsPerEpoch));
+            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P1}", KeptFraction(net));
             Console.WriteLine(string.Format(inv,
-                "  {0} epoch {1}/{2}  loss {3:F4}  train {4:P2}  test {5:P2}{6}  {7}  ETA {8}",
-                variant.Name, epoch + 1, epochs, lossSum / _train.Count, (double)correct / _train.Count, testAccuracy, keep,
+                "  {0} epoch {1}/{2}  loss {3:F4}  train {4:P2}  validation {5:P2}{6}{7}  {8}  ETA {9}",
+                name, epoch + 1, epochs, lossSum / _train.Count, (double)correct / _train.Count, validation, keep, best ? " (best)" : "",
                 Format(epochSeconds), Format(epochSeconds * (epochs - epoch - 1))));
         }
-        return seconds;
+        foreach (var q in mixed)
+            q.SnapsToGrid = false;
+        if (state.BestEpoch != state.Epoch && File.Exists(Checkpoint.BestModelPath(dir)))
+        {
+            net.load(Checkpoint.BestModelPath(dir));
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0}: keeping epoch {1} (validation {2:P2})",
+                name, state.BestEpoch, state.BestValidation));
+        }
+        return (state.Seconds, state.BestEpoch);
     }
 
     /// <summary>
     /// iPQ: fits each layer's codebook in turn and fine-tunes the whole network (centroids included)
-    /// for the configured steps after each, at a tenth of the learning rate.
+    /// for <c>--ipq-finetune-steps</c> after each. The network is saved after each layer, so a
+    /// resumed run continues with the next one.
     /// </summary>
-    public double QuantizeProduct(QuantSequential net)
+    public double QuantizeProduct(QuantSequential net, string dir)
     {
         var watch = Stopwatch.StartNew();
+        string path = Path.Combine(dir, "ipq.bin");
+        if (_options.Resume && File.Exists(path))
+        {
+            net.load(path);
+            Console.WriteLine($"  resuming iPQ with {ProductQuantization.Layers(net).Count(l => l.Quantizer.IsFitted)} layers quantised");
+        }
         var layers = ProductQuantization.Layers(net);
         var generator = new Generator((ulong)_options.Seed);
         ProductQuantization.QuantizeLayers(net, layer =>
         {
             FineTune(net, _options.IpqFineTuneSteps, generator);
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  iPQ layer {0}/{1} quantised, test {2:P2}",
-                layer + 1, layers.Count, Evaluation.Accuracy(net, _test)));
+            net.save(path);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  iPQ layer {0}/{1} quantised, fine-tuned {2} steps, validation {3:P2}",
+                layer + 1, layers.Count, _options.IpqFineTuneSteps, Evaluation.Accuracy(net, _validation)));
         });
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>EBS after the search: the argmax bitwidths fixed, the network fine-tuned at them; returns the seconds.</summary>
-    public double SelectAndFineTune(QuantSequential net)
+    /// <summary>
+    /// EBS after the search: the bitwidths fixed within the budget (<see cref="BitBudget.SelectEbs"/>),
+    /// then as many epochs of training at them as the other allocators get (in <c>finetune/</c>).
+    /// Returns the seconds and the kept epoch of the fine-tuning.
+    /// </summary>
+    public (double Seconds, int BestEpoch) SelectAndFineTune(Variant variant, QuantSequential net, string dir)
     {
-        var watch = Stopwatch.StartNew();
-        int[] bits = BitBudget.SelectEbs(net);
-        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits)}");
-        FineTune(net, _options.FineTuneSteps, new Generator((ulong)_options.Seed));
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  EBS fine-tuned {0} steps, test {1:P2}",
-            _options.FineTuneSteps, Evaluation.Accuracy(net, _test)));
-        return watch.Elapsed.TotalSeconds;
+        int[] bits = BitBudget.SelectEbs(net, variant.AverageBits);
+        Console.WriteLine($"  EBS selected {BitBudget.Describe(net, bits, variant.AverageBits)}");
+        return Train(variant, Method.Plain, variant.Name + " fine-tuning", net, Path.Combine(dir, "finetune"));
     }
 
-    // Random mini-batches at a tenth of the learning rate.
+    // Random mini-batches: the float weights at a tenth of the learning rate, the centroids at the quantiser rate
+    // (their averaged gradients are small: a tenth of it would barely move them).
     private void FineTune(QuantSequential net, int steps, Generator generator)
     {
-        using var optimizer = optim.Adam(net.parameters(), lr: _options.LearningRate * 0.1);
+        using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate * 0.1, _options.QuantizerLearningRate, _options.SearchLearningRate * 0.1);
         net.train();
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
             Tensor batch = randint(0, _train.Count, new long[] { _options.BatchSize }, dtype: ScalarType.Int64, generator: generator);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             nn.functional.cross_entropy(net.forward(_train.Images.index_select(0, batch)), _train.Labels.index_select(0, batch)).backward();
-            optimizer.step();
+            optimizer.Step();
         }
     }
 
-    // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to 20% kept by 70%, then fine-tuning at 20%.
-    private static CubicSparsitySchedule SparsitySchedule(long totalSteps)
+    // The fraction of the pruned layers' weights their masks keep.
+    private static double KeptFraction(QuantSequential net)
+    {
+        long kept = 0, total = 0;
+        foreach (var (weight, pruner) in net.modules().Select(m => m switch
+        {
+            QuantConv2d { WeightTransform: IPrunedWeight p } c => ((Tensor)c.weight, p),
+            QuantLinear { WeightTransform: IPrunedWeight p } l => ((Tensor)l.weight, p),
+            _ => ((Tensor, IPrunedWeight)?)null,
+        }).OfType<(Tensor, IPrunedWeight)>())
+        {
+            total += weight.numel();
+            kept += (long)Math.Round(pruner.KeepFraction * weight.numel());
+        }
+        return total == 0 ? 1 : (double)kept / total;
+    }
+
+    // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to finalKeep by 70%, then fine-tuning there.
+    private static CubicSparsitySchedule SparsitySchedule(long totalSteps, double finalKeep)
     {
         int updates = (int)Math.Clamp(totalSteps * 6 / 10, 1, 50);
         int interval = (int)Math.Max(1, totalSteps * 6 / 10 / updates);
-        return new CubicSparsitySchedule(1.0, 0.2, startStep: totalSteps / 10, updates, interval);
-    }
-
-    private static void SetLearningRate(optim.Optimizer optimizer, double lr)
-    {
-        foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = lr;
+        return new CubicSparsitySchedule(1.0, finalKeep, startStep: totalSteps / 10, updates, interval);
     }
 
     public static string Format(double seconds)

@@ -1,4 +1,3 @@
-using Bitsmith.Training.Model;
 
 namespace Bitsmith.Samples.FashionTraining;
 
@@ -7,22 +6,23 @@ internal enum Method
 {
     /// <summary>Epochs of (quantisation-aware) training.</summary>
     Plain,
-    /// <summary>Epochs with block-drop noise, then iPQ layer by layer with centroid fine-tuning.</summary>
+    /// <summary>Epochs (with Quant-Noise where the variant has it), then iPQ layer by layer with centroid fine-tuning.</summary>
     Ipq,
     /// <summary>Epochs with the cubic sparsity schedule driving the pruners.</summary>
     Pruning,
-    /// <summary>Epochs with the memory penalties of learned mixed precision; bits capped at 8, ranges snapped to the grid.</summary>
+    /// <summary>Epochs with the memory penalties of learned mixed precision; bits capped at 8; the last epoch trains with the ranges snapped to the grid.</summary>
     Mixed,
     /// <summary>HAWQ-V2 allocates the bits from the fp32 model (the network is built from them), then epochs of LSQ+.</summary>
     Hawq,
-    /// <summary>Epochs of EBS search with the size penalty, then argmax and fine-tuning at the chosen bits.</summary>
+    /// <summary>Epochs of EBS search with the size penalty, then the bits within the budget and as many epochs of fine-tuning at them.</summary>
     Ebs,
 }
 
 /// <summary>
-/// One row of the results: a network (<see cref="Build"/>), how it is trained, and its nominal bits
-/// per weight and activation (<see cref="Build"/> is null for HAWQ-V2, whose
-/// network depends on the trained fp32 model).
+/// One row of the results: how it quantises (<see cref="Scheme"/>, applied to the network of
+/// <c>--net</c>), how it is trained, its nominal bits per weight and activation, and for the bit
+/// allocators their budget (<see cref="AverageBits"/>). <see cref="Scheme"/> is null for HAWQ-V2,
+/// whose scheme depends on the trained fp32 model.
 /// </summary>
 internal sealed record Variant(
     string Name,
@@ -30,11 +30,26 @@ internal sealed record Variant(
     string WeightBits,
     string ActivationBits,
     Method Method,
-    System.Func<QuantSequential>? Build)
+    System.Func<Scheme>? Scheme,
+    double? AverageBits = null)
 {
-    /// <summary>Quantised variants start from the trained fp32 weights (as LSQ, iPQ and pruning do).</summary>
-    public bool StartsFromFp32 => Name != Catalog.Fp32;
+    /// <summary>The classes trained and measured on.</summary>
+    public ClassSplit Classes { get; init; } = ClassSplit.All;
+
+    /// <summary>The fraction of weights the pruning schedule ends at (pruning variants).</summary>
+    public double FinalKeep { get; init; } = 0.2;
+
+    /// <summary>Soft movement pruning: the final threshold τ on σ(S) and the regulariser's λ (0: no soft pruner).</summary>
+    public (double Threshold, double Lambda) Soft { get; init; }
+
+    /// <summary>
+    /// The variant whose trained float weights this one starts from: fp32 for the quantised variants
+    /// (as LSQ, iPQ and pruning do), the pretrained source model for the transfer variants; null for
+    /// the float models trained from scratch.
+    /// </summary>
+    public string? StartsFrom => Name is Catalog.Fp32 or Catalog.Source ? null
+        : Classes == ClassSplit.Target ? Catalog.Source : Catalog.Fp32;
 
     /// <summary>Whether the variant's weights are held to the W4 byte budget (<see cref="BitBudget"/>).</summary>
-    public bool AtW4Budget => Method is Method.Mixed or Method.Hawq or Method.Ebs;
+    public bool AtW4Budget => (Method is Method.Mixed or Method.Hawq or Method.Ebs) && AverageBits is null;
 }

@@ -3,11 +3,18 @@ using System.Text.Json;
 
 namespace Bitsmith.Samples.FashionTraining;
 
-/// <summary>What a finished variant measured (saved as result.json in its folder, read back on --resume and for the report).</summary>
+/// <summary>
+/// What a finished variant measured (saved as result.json in its folder, read back on --resume and
+/// for the report): the accuracy on the validation images every choice was made on, the test
+/// accuracy measured once at the end, and the kept epoch (of EBS's fine-tuning for EBS).
+/// </summary>
 internal sealed record VariantResult(
     string Name,
     double TestAccuracy,
     int TestImages,
+    double ValidationAccuracy,
+    int ValidationImages,
+    int BestEpoch,
     long WeightBytes,
     long Weights,
     double TrainSeconds,

@@ -61,18 +61,42 @@ public sealed class HawqTests
     }
 
     [Fact]
-    public void SensitivityByHand()
+    public void SensitivityUsesLsqPlusInitialQuantizer()
     {
         using var scope = NewDisposeScope();
-        Tensor w = tensor(new[] { 0.3f, -1.0f, 0.55f, 0.1f });
-        // 2 bits: QP = 1, s = 1: Q = [0, -1, 1, 0], error² = 0.09 + 0.2025 + 0.01 = 0.3025; Tr/n = 2/4.
-        TensorAssert.Close(new[] { 0.0, -1, 1, 0 }, HawqSensitivity.QuantizeSymmetric(w, 2));
-        Assert.Equal(0.5 * 0.3025, HawqSensitivity.Omega(2.0, w, 2), 6);
-        // 3 bits: QP = 3, s = 1/3: w/s = [0.9, -3, 1.65, 0.3] → [1, -3, 2, 0].
-        double e3 = Math.Pow(1 / 3.0 - 0.3, 2) + Math.Pow(2 / 3.0 - 0.55, 2) + 0.01;
-        Assert.Equal(0.5 * e3, HawqSensitivity.Omega(2.0, w, 3), 6);
+        float[] values = { 0.3f, -1.0f, 0.55f, 0.1f, 0.02f, -0.2f };
+        Tensor w = tensor(values);
+        // LSQ+'s 3σ step at b bits, then round(clamp(w / s, -QN, QP)) · s: clipping included, unlike min-max.
+        double mu = values.Average(v => (double)v);
+        double sigma = Math.Sqrt(values.Sum(v => (v - mu) * (v - mu)) / (values.Length - 1));
+        double[] Expected(int bits)
+        {
+            double s = Math.Max(Math.Abs(mu - 3 * sigma), Math.Abs(mu + 3 * sigma)) / (1 << (bits - 1));
+            int qn = 1 << (bits - 1), qp = qn - 1;
+            return values.Select(v => Math.Clamp(Math.Round(v / s, MidpointRounding.ToEven), -qn, qp) * s).ToArray();
+        }
+        foreach (int bits in new[] { 2, 3, 4 })
+        {
+            double[] q = Expected(bits);
+            TensorAssert.Close(q, HawqSensitivity.Quantize(w, bits), 1e-5);
+            double error = q.Zip(values, (a, v) => (a - v) * (a - v)).Sum();
+            Assert.Equal(2.0 / values.Length * error, HawqSensitivity.Omega(2.0, w, bits), 5);
+        }
         var table = HawqSensitivity.Table(new[] { 2.0 }, new[] { w }, new[] { 2, 3 });
-        Assert.Equal(new[] { 0.5 * 0.3025, 0.5 * e3 }, table[0].Select(v => Math.Round(v, 9)).ToArray(), new ToleranceComparer(1e-6));
+        Assert.Equal(HawqSensitivity.Omega(2.0, w, 3), table[0][1], 9);
+        // At 2 bits the 3σ step clips the largest weight: the error is more than rounding's s/2 per weight.
+        Assert.True(HawqSensitivity.Omega(1.0, w, 2) > HawqSensitivity.Omega(1.0, w, 3));
+    }
+
+    [Fact]
+    public void NegativeTracesCountAsZeroAndAreReported()
+    {
+        var (traces, negative) = HawqSensitivity.ClampNegative(new[] { 1.5, -0.2, 0.0, -3.0 });
+
+        Assert.Equal(new[] { 1.5, 0.0, 0.0, 0.0 }, traces);
+        Assert.Equal(new[] { 1, 3 }, negative);
+        using var w = tensor(new[] { 0.5f, -0.5f });
+        Assert.Throws<ArgumentOutOfRangeException>(() => HawqSensitivity.Omega(-0.1, w, 2));
     }
 
     [Fact]

@@ -20,15 +20,15 @@ public sealed class LsqPlusQuantizerTests
     {
         using var scope = NewDisposeScope();
         using var q = Quant.LsqPlus(2, QuantTarget.Activations);   // unsigned: QN = 0, QP = 3
-        q.Initialize(0.5, -0.25);
-        Tensor x = tensor(new[] { -1.0f, -0.1f, 0.3f, 0.6f, 2.0f }, new long[] { 1, 5 }).requires_grad_();
+        q.Initialize(0.5, -0.5);
+        Tensor x = tensor(new[] { -1.25f, -0.35f, 0.05f, 0.35f, 1.75f }, new long[] { 1, 5 }).requires_grad_();
         Tensor upstream = arange(1, 6, dtype: ScalarType.Float32);
 
         Tensor y = q.call(x);
         (y * upstream).sum().backward();
 
-        // u = (x + 0.25) / 0.5 = [-1.5, 0.3, 1.1, 1.7, 4.5]; levels [0, 0, 1, 2, 3].
-        TensorAssert.Close(new[] { -0.25, -0.25, 0.25, 0.75, 1.25 }, y);
+        // u = (x + 0.5) / 0.5 = [-1.5, 0.3, 1.1, 1.7, 4.5]; levels [0, 0, 1, 2, 3].
+        TensorAssert.Close(new[] { -0.5, -0.5, 0.0, 0.5, 1.0 }, y);
         TensorAssert.Close(new[] { 0.0, 0, 1, 2, 3 }, q.quantize(x));
         TensorAssert.Close(new[] { 0.0, 2, 3, 4, 0 }, x.grad!);
         // ∂/∂s: -QN = 0, 0 - 0.3, 1 - 1.1, 2 - 1.7, QP = 3; weighted: -0.6 - 0.3 + 1.2 + 15 = 15.3.
@@ -42,15 +42,15 @@ public sealed class LsqPlusQuantizerTests
     {
         using var scope = NewDisposeScope();
         using var q = Quant.LsqPlus(3, QuantTarget.Activations, signed: true);   // QN = 4, QP = 3
-        q.Initialize(1.0, 0.5);
-        Tensor x = tensor(new[] { -5.0f, -1.2f, 0.5f, 2.0f, 9.0f }, new long[] { 1, 5 }).requires_grad_();
+        q.Initialize(1.0, 1.0);
+        Tensor x = tensor(new[] { -4.5f, -0.7f, 1.0f, 2.5f, 9.5f }, new long[] { 1, 5 }).requires_grad_();
         Tensor upstream = arange(1, 6, dtype: ScalarType.Float32);
 
         Tensor y = q.call(x);
         (y * upstream).sum().backward();
 
-        // u = x - 0.5 = [-5.5, -1.7, 0, 1.5, 8.5]; levels [-4, -2, 0, 2, 3] (1.5 rounds to even 2).
-        TensorAssert.Close(new[] { -3.5, -1.5, 0.5, 2.5, 3.5 }, y);
+        // u = x - 1 = [-5.5, -1.7, 0, 1.5, 8.5]; levels [-4, -2, 0, 2, 3] (1.5 rounds to even 2).
+        TensorAssert.Close(new[] { -3.0, -1.0, 1.0, 3.0, 4.0 }, y);
         TensorAssert.Close(new[] { 0.0, 2, 3, 4, 0 }, x.grad!);
         // ∂/∂s: -4, -2 + 1.7, 0, 2 - 1.5, 3; weighted: -4 - 0.6 + 0 + 2 + 15 = 12.4.
         TensorAssert.Close(12.4 / Math.Sqrt(5 * 3), q.step.grad!, 1e-5);
@@ -142,6 +142,42 @@ public sealed class LsqPlusQuantizerTests
         q.InitializeFrom(full(new long[] { 3, 3 }, 0.75f));
 
         TensorAssert.Close(Enumerable.Repeat(0.75, 9).ToArray(), q.call(full(new long[] { 3, 3 }, 0.75f)), 1e-7);
+    }
+
+    [Fact]
+    public void TheOffsetIsTrainedOnTheZeroPointGridSoRoundingItChangesNothing()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Quant.LsqPlus(4, QuantTarget.Activations);
+        q.Initialize(0.5, -0.8);   // β / s = -1.6: used as -2 steps, β̃ = -1.0
+        Tensor x = tensor(new[] { -1.2f, -0.3f, 0.1f, 2.0f, 7.5f }, new long[] { 1, 5 }).requires_grad_();
+
+        Tensor y = q.call(x);
+        y.sum().backward();
+
+        // u = (x + 1) / 0.5 = [-0.4, 1.4, 2.2, 6, 17] → levels [0, 1, 2, 6, 15]; x̂ = level · 0.5 - 1.
+        TensorAssert.Close(new[] { -1.0, -0.5, 0.0, 2.0, 6.5 }, y);
+        // Straight-through into β: 1 where clipped (the first and last element), scaled by g.
+        TensorAssert.Close(2.0 / Math.Sqrt(5 * 15), q.offset!.grad!, 1e-6);
+        TensorAssert.Close(new[] { 0.0, 1, 2, 6, 15 }, q.quantize(x));
+        q.RoundOffsetToStep();
+        Assert.Equal(-1.0, q.OffsetValue, 6);
+        TensorAssert.Close(new[] { -1.0, -0.5, 0.0, 2.0, 6.5 }, q.call(x));
+    }
+
+    [Fact]
+    public void ActivationInitSamplesTheWholeBatchNotAStride()
+    {
+        using var scope = NewDisposeScope();
+        // Every 4th value small, the rest 1: a stride of 4 (the batch is 4x the sample) would see only the small ones.
+        int n = 4 * (1 << 14);
+        Tensor x = tensor(Enumerable.Range(0, n).Select(i => i % 4 == 0 ? 0.1f * (i % 7) / 7 : 1f).ToArray(), new long[] { 1, n });
+        using var q = Quant.LsqPlus(4, QuantTarget.Activations);
+
+        q.InitializeFrom(x);
+        q.eval();
+
+        Assert.True((q.call(x) - x).square().mean().item<float>() < 1e-3);
     }
 
     private static double Mse(double[] x, double s, double beta, QuantRange range)

@@ -12,7 +12,7 @@ namespace Bitsmith.Training.Tests;
 
 /// <summary>
 /// Learned mixed precision (Uhlich et al.) against hand-computed numbers:
-/// x̂ = d·round(clip(x, -q_max, q_max)/d); b = ceil(log2(q_max/d + 1)) + 1; ∂/∂d = round(x/d) - x/d
+/// x̂ = d·round(clip(x, -q_max, q_max)/d); b = ceil(log2(round(q_max/d) + 1)) + 1; ∂/∂d = round(x/d) - x/d
 /// inside (round(±q_max/d) ∓ q_max/d outside), ∂/∂q_max = sign(x) outside.
 /// </summary>
 public sealed class MixedPrecisionQuantizerTests
@@ -125,6 +125,62 @@ public sealed class MixedPrecisionQuantizerTests
         Tensor x = tensor(new[] { -2.4f, -1.6f, 0.3f, 1.3f, 1.8f });
         TensorAssert.Close(new[] { -1.5, -1.5, 0.5, 1.5, 1.5 }, q.call(x));
         TensorAssert.Close(new[] { -3.0, -3, 1, 3, 3 }, q.quantize(x));
+    }
+
+    [Fact]
+    public void BitsCountTheLevelsOfTheRangeRoundedToTheStep()
+    {
+        using var scope = NewDisposeScope();
+        // q_max / d = 3.2: the forward's largest level is round(3.2) = 3, which 3 signed bits hold;
+        // log2(3.2 + 1) of the raw range would have said 4.
+        using var q = Make(0.5, 1.6);
+        Assert.Equal(3, q.Bits);
+        TensorAssert.Close(3.0, q.bitwidth());
+        TensorAssert.Close(new[] { -3.0, 3 }, q.quantize(tensor(new[] { -9f, 9f })));
+        Assert.Equal(3, MixedPrecisionQuantizer.DeriveBits(0.5, 1.6, signed: true));
+        Assert.Equal(4, MixedPrecisionQuantizer.DeriveBits(0.5, 1.8, signed: true));   // round(3.6) = 4 levels
+    }
+
+    [Fact]
+    public void TrainingWithTheSnapIsTheFunctionTheSnapFixes()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Make(0.5, 1.2);   // 3 bits: the grid's top is QP · d = 1.5
+        q.train();
+        Tensor x = tensor(Values).requires_grad_();
+        Tensor unsnapped = q.call(x).detach();
+        q.SnapsToGrid = true;
+        Tensor y = q.call(x);
+        (y * arange(1, 9, dtype: ScalarType.Float32)).sum().backward();
+        Assert.False(y.detach().eq(unsnapped).all().item<bool>());               // clips at 1.5, not 1.2
+        Assert.True(q.range.grad is not null && q.range.grad.item<float>() != 0);   // straight-through into q_max
+
+        Tensor trained = y.detach();
+        q.SnapRangeToGrid();
+        Assert.False(q.SnapsToGrid);
+        Assert.True(q.call(tensor(Values)).eq(trained).all().item<bool>());
+    }
+
+    [Fact]
+    public void GradientsAreClippedToTheStepAndParametersProjectedIntoTheirBounds()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Make(0.25, 1.0);
+        q.train();
+        (q.call(tensor(Values)) * arange(1, 9, dtype: ScalarType.Float32) * 1000).sum().backward();
+        Assert.True(q.range.grad!.abs().item<float>() > 0.25f);
+        q.ClipGradients();
+        Assert.InRange(q.step.grad!.item<float>(), -0.25f, 0.25f);
+        Assert.InRange(q.range.grad!.item<float>(), -0.25f, 0.25f);
+
+        using (no_grad())
+        {
+            q.step.fill_(1000);
+            q.range.fill_(-3);
+        }
+        q.ProjectToBounds();
+        Assert.Equal(MixedPrecisionQuantizer.MaxStep, q.step.item<float>());
+        Assert.Equal(MixedPrecisionQuantizer.MinRange, q.range.item<float>(), 6);
     }
 
     [Fact]

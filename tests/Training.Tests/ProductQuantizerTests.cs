@@ -114,4 +114,42 @@ public sealed class ProductQuantizerTests
         Assert.False(net.forward(x).eq(before).all().item<bool>());
         Assert.Contains(net.parameters(), p => ReferenceEquals(p, first.codebook));
     }
+
+    [Fact]
+    public void AHalfQuantisedNetworkResumesFromItsSavedState()
+    {
+        using var scope = NewDisposeScope();
+        QuantSequential Build() => Layers.Sequential(
+            Layers.Linear(8, 8, weightQuantizer: Quant.ProductQuantizer(blockSize: 4, centroids: 4, seed: 1)), Layers.ReLU(),
+            Layers.Linear(8, 4, weightQuantizer: Quant.ProductQuantizer(blockSize: 4, centroids: 4, seed: 2)));
+        torch.manual_seed(6);
+        using var saved = Build();
+        var layers = ProductQuantization.Layers(saved);
+        layers[0].Quantizer.Fit(layers[0].Weight);
+        string path = System.IO.Path.GetTempFileName();
+        try
+        {
+            saved.save(path);
+            using var resumed = Build();
+            resumed.load(path);
+            var again = ProductQuantization.Layers(resumed);
+            Assert.True(again[0].Quantizer.IsFitted);
+            Assert.False(again[1].Quantizer.IsFitted);
+            Assert.Equal(layers[0].Quantizer.Indices.data<long>().ToArray(), again[0].Quantizer.Indices.data<long>().ToArray());
+            saved.eval();
+            resumed.eval();
+            Tensor x = randn(3, 8);
+            Assert.True(resumed.forward(x).allclose(saved.forward(x)));
+
+            // Quantising the rest skips the fitted layer: its codes stay.
+            var fitted = new List<int>();
+            ProductQuantization.QuantizeLayers(resumed, fitted.Add);
+            Assert.Equal(new[] { 1 }, fitted);
+            Assert.Equal(layers[0].Quantizer.Indices.data<long>().ToArray(), again[0].Quantizer.Indices.data<long>().ToArray());
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
 }

@@ -83,4 +83,39 @@ public sealed class PruningTests
         Assert.Same(lsq, movement.Inner);
         Assert.Throws<ArgumentException>(() => Quant.MovementPruning(Quant.Lsq(8, QuantTarget.Activations)));
     }
+
+    [Fact]
+    public void SoftMovementKeepsWhatPassesTheScheduledThresholdAndItsScoresLearnStraightThrough()
+    {
+        using var scope = NewDisposeScope();
+        var soft = Quant.SoftMovementPruning();
+        using var net = Layers.Sequential(Layers.Linear(4, 2, bias: false, weightQuantizer: soft));
+        using (no_grad())
+        {
+            net.parameters().First().copy_(tensor(new float[] { 1, -2, 3, -4, 5, -6, 7, -8 }).reshape(2, 4));
+            soft.scores.copy_(tensor(new float[] { -3, -1, 0, 1, 2, 3, -0.5f, 0.5f }).reshape(2, 4));
+        }
+        var schedule = new CubicSparsitySchedule(1.0, 0.5, startStep: 0, updates: 2, interval: 1);
+
+        Pruning.Apply(net, schedule, 0, finalThreshold: 0.6);
+        Assert.Equal(0.0, soft.Threshold);                          // not started: τ = 0 keeps every σ(S) > 0
+        Assert.Equal(1.0, soft.KeepFraction);
+        Pruning.Apply(net, schedule, 2, finalThreshold: 0.6);
+        Assert.Equal(0.6, soft.Threshold, 12);                      // done: the final τ
+        // σ(S) > 0.6 ⇔ S > 0.405: the scores 1, 2, 3 and 0.5.
+        TensorAssert.Close(new double[] { 0, 0, 0, 1, 1, 1, 0, 1 }, soft.Mask().flatten());
+        Assert.Equal(0.5, soft.KeepFraction, 12);
+        Assert.Throws<InvalidOperationException>(() => soft.KeepFraction = 0.5);
+
+        Tensor x = ones(1, 4);
+        Tensor y = net.forward(x);
+        TensorAssert.Close(new double[] { -4, 5 - 6 - 8 }, y.flatten());
+        y.sum().backward();
+        // ∂L/∂S = ∂L/∂W' ⊙ W, kept or not: ∂L/∂W' = x for every weight here.
+        TensorAssert.Close(new double[] { 1, -2, 3, -4, 5, -6, 7, -8 }, soft.scores.grad!.flatten());
+
+        Tensor penalty = Pruning.SoftPenalty(net);
+        Assert.Equal(new[] { -3.0, -1, 0, 1, 2, 3, -0.5, 0.5 }.Average(v => 1 / (1 + Math.Exp(-v))), penalty.item<float>(), 5);
+        Assert.Contains(QuantizerParameters.OfKind(net, ParameterKind.Search), p => ReferenceEquals(p, soft.scores));
+    }
 }

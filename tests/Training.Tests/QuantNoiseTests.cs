@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Bitsmith.Training.Model;
 using Bitsmith.Training.Modules;
 using TorchSharp;
 using Xunit;
@@ -60,35 +61,47 @@ public sealed class QuantNoiseTests
     }
 
     [Fact]
-    public void BlockDropZeroesWholeBlocksAndScalesTheRest()
+    public void IpqNoiseReplacesWholeBlocksByTheirCentroidStraightThrough()
     {
         using var scope = NewDisposeScope();
-        using var drop = Quant.BlockDrop(rate: 0.25, blockSize: 4, seed: 3);
-        drop.train();
-        Tensor w = (arange(1, 4001, dtype: ScalarType.Float32)).reshape(100, 40);
-        float[] y = drop.forward(w).data<float>().ToArray(), x = w.data<float>().ToArray();
-        int dropped = 0;
-        for (int b = 0; b < 1000; b++)
-        {
-            bool zero = y[4 * b] == 0;
-            for (int j = 4 * b; j < 4 * b + 4; j++)
-                Assert.Equal(zero ? 0f : x[j] / 0.75f, y[j], 4);
-            if (zero) dropped++;
-        }
-        Assert.InRange(dropped, 200, 300);   // p = 0.25 of 1000 blocks, ±3.6 sigma
+        using var pq = Quant.ProductQuantizer(blockSize: 9, centroids: 8, iterations: 10, noiseRate: 0.25, seed: 3);
+        using var conv = Layers.Conv2d(4, 100, 3, weightQuantizer: pq);   // 400 blocks of one 3×3 kernel each
+        pq.train();
+        Tensor w = conv.weight;
+        Tensor y = pq.forward(w);
+        (y * arange(1, w.numel() + 1, dtype: ScalarType.Float32).reshape(w.shape)).sum().backward();
 
-        drop.eval();
-        Assert.True(drop.forward(w).eq(w).all().item<bool>());
+        float[] out_ = y.detach().data<float>().ToArray(), x = w.detach().data<float>().ToArray();
+        Tensor blocks = w.detach().reshape(-1, 9);
+        int replaced = 0;
+        for (int b = 0; b < 400; b++)
+        {
+            bool same = Enumerable.Range(9 * b, 9).All(j => out_[j] == x[j]);
+            if (!same)
+            {
+                replaced++;
+                // The whole kernel is changed, to a point nearer the block than most blocks are to each other.
+                Assert.All(Enumerable.Range(9 * b, 9), j => Assert.NotEqual(x[j], out_[j]));
+                Tensor centroid = tensor(out_.AsSpan(9 * b, 9).ToArray());
+                Assert.True((centroid - blocks[b]).pow(2).sum().item<float>() < (blocks - blocks[b]).pow(2).sum(1).mean().item<float>());
+            }
+        }
+        Assert.InRange(replaced, 60, 140);   // p = 0.25 of 400 blocks
+        // Straight-through: every weight gets its own gradient, replaced or not.
+        TensorAssert.Close(Enumerable.Range(1, (int)w.numel()).Select(i => (double)i).ToArray(), w.grad!.flatten(), 1e-3);
+        // The replacements take at most K distinct values.
+        Assert.True(y.detach().reshape(-1, 9).unique(dim: 0).Item1.shape[0] <= 400 - replaced + 8);
+
+        pq.eval();
+        Assert.True(pq.forward(w).eq(w).all().item<bool>());
     }
 
     [Fact]
     public void RowsThatAreNotAMultipleOfTheBlockAreRejected()
     {
         using var scope = NewDisposeScope();
-        using var drop = Quant.BlockDrop(0.1, blockSize: 3);
-        drop.train();
-        Assert.Throws<ArgumentException>(() => drop.forward(zeros(4, 8)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Quant.BlockDrop(1.0));
+        Assert.Throws<ArgumentException>(() => Layers.Conv2d(4, 8, 3, weightQuantizer: Quant.ProductQuantizer(blockSize: 5, centroids: 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Quant.ProductQuantizer(noiseRate: 1.0));
         Assert.Throws<ArgumentException>(() => Quant.QuantNoise(Quant.Lsq(4, QuantTarget.Activations), 0.1));
     }
 }

@@ -23,7 +23,9 @@ namespace Bitsmith.Training.Export;
 /// ONNX needs as an integer: LSQ+ offsets must be multiples of their step
 /// (<see cref="QuantSequential.RoundOffsetsToStep"/>), otherwise the export fails. Where z
 /// and the levels do not fit the storage type together (a positive offset on an unsigned grid), the
-/// codes are the levels shifted by a constant and the zero point shifted with them. This is the
+/// codes are the levels shifted by a constant and the zero point shifted with them; where no
+/// shift fits (a positive offset on a full 8-bit unsigned grid), the offset is taken off before a
+/// zero-point-0 QDQ and added back after it, by float Adds. This is the
 /// representable form of LSQ+, exact for every layer whatever its padding (folding <c>W · β</c>
 /// into the next bias would be wrong at a padded border).</item>
 /// <item>An iPQ weight (<see cref="ICodebookWeight"/>) is <c>Reshape(Gather(codebook[K, d] f32,

@@ -256,10 +256,22 @@ internal sealed class OnnxGraphWriter
         long shiftLow = Math.Max(type.MinValue() + range.QN, type.MinValue() - z);
         long shiftHigh = Math.Min(type.MaxValue() - range.QP, type.MaxValue() - z);
         if (shiftLow > shiftHigh)
-            throw new NotSupportedException(
-                $"Layer {name}: the zero point {z} (offset {beta}, step {s}) and the {range} levels do not fit one {type.ShortName()} range.");
+        {
+            // Levels and zero point need more than the type holds (a positive offset on a full 8-bit
+            // unsigned grid): the offset moves out into float Adds around a zero-point-0 QDQ,
+            // x̂ = DQ(Q(x - β)) + β, the same arithmetic as training's.
+            string centred = Node(name + "_unshift", "Add", new[] { x, Floats(name + "_minus_offset", new[] { (float)-beta }) });
+            string levels = QuantizeDequantize(name + "_centred", q, centred, s, 0, 0, type, range);
+            return Node(name, "Add", new[] { levels, Floats(name + "_offset", new[] { (float)beta }) });
+        }
         long shift = Math.Min(Math.Max(0, shiftLow), shiftHigh);
+        return QuantizeDequantize(name, q, x, s, z, shift, type, range);
+    }
 
+    // Clip (when the grid is narrower than the type, or symmetric), QuantizeLinear and DequantizeLinear
+    // with zero point z + shift.
+    private string QuantizeDequantize(string name, IUniformQuantizer q, string x, double s, long z, long shift, ElementType type, QuantRange range)
+    {
         // A symmetric grid (lowest level -QP) needs the Clip even at 8 bits: QuantizeLinear would reach -QN.
         long lowest = q.LowestLevel;
         if (range.Bits < 8 || lowest != -range.QN)

@@ -30,15 +30,20 @@ public static class HawqV2
     /// One bitwidth per weighted layer (in <see cref="LayerWeights"/> order) minimising
     /// <c>Σ Ω_i(b_i)</c> with <c>Σ n_i b_i ≤ <paramref name="budgetBits"/></c>.
     /// <paramref name="loss"/> evaluates the model on a calibration batch (its mode is the caller's).
+    /// A negative trace estimate counts as 0 (<see cref="HawqSensitivity.ClampNegative"/>) and is
+    /// reported to <paramref name="negativeTrace"/> (layer index, estimate).
     /// </summary>
     public static int[] Allocate(QuantSequential model, Func<Tensor> loss, long budgetBits, int samples = 64,
-        IReadOnlyList<int>? candidates = null, Generator? generator = null)
+        IReadOnlyList<int>? candidates = null, Generator? generator = null, Action<int, double>? negativeTrace = null)
     {
         candidates ??= DefaultCandidates;
         var weights = LayerWeights(model);
         if (weights.Count == 0)
             throw new ArgumentException("The model has no convolution or linear layer.", nameof(model));
-        double[] traces = HutchinsonTrace.Estimate(loss, weights, samples, generator);
+        double[] estimates = HutchinsonTrace.Estimate(loss, weights, samples, generator);
+        var (traces, negative) = HawqSensitivity.ClampNegative(estimates);
+        foreach (int i in negative)
+            negativeTrace?.Invoke(i, estimates[i]);
         double[][] cost = HawqSensitivity.Table(traces, weights, candidates);
         return BitAllocation.Solve(cost, weights.Select(w => w.numel()).ToArray(), candidates, budgetBits);
     }

@@ -19,7 +19,7 @@ namespace Bitsmith.Training.Modules;
 /// the error, so the refinement stops at a local minimum no worse than the best grid point.
 /// </para>
 /// <para>
-/// A batch of more than <see cref="MaxSamples"/> values is searched on an evenly strided sample of
+/// A batch of more than <see cref="MaxSamples"/> values is searched on a seeded random sample of
 /// that many (a 1.6M-value batch would take seconds; the optimum on the sample is as good an
 /// initial value). Minimum and maximum are always those of the whole batch.
 /// </para>
@@ -28,6 +28,7 @@ internal static class AffineMseSearch
 {
     public const int GridSteps = 32;
     public const int MaxSamples = 1 << 14;
+    private const ulong SampleSeed = 0x5eed;
     private const int GridBlock = 64;
     private const int MaxRefinements = 100;
 
@@ -43,13 +44,16 @@ internal static class AffineMseSearch
             throw new ArgumentException("The calibration tensor holds a NaN or an infinity.", nameof(calibration));
         if (!(hi > lo))
         {
-            // Every value equal: any step is exact once the value is a level.
-            double s0 = Math.Max(Math.Abs(lo), 1.0) / range.Steps;
-            return (s0, lo + range.QN * s0, 0.0);
+            // Every value equal: make it a level, with the offset a whole number of steps (LSQ+ trains it on that grid).
+            if (lo == 0) return (1.0 / range.Steps, 0.0, 0.0);
+            if (lo > 0) return (lo / range.QP, 0.0, 0.0);
+            return range.QN > 0 ? (-lo / range.QN, 0.0, 0.0) : (-lo / range.QP, lo, 0.0);
         }
 
+        // A seeded random sample: a stride could fall in step with a pattern of the batch (a spatial
+        // size it divides) and see only one position of each image.
         if (x.numel() > MaxSamples)
-            x = x[TensorIndex.Slice(0, null, (x.numel() + MaxSamples - 1) / MaxSamples)].contiguous();
+            x = x.index_select(0, randperm(x.numel(), generator: new Generator(SampleSeed)).narrow(0, 0, MaxSamples)).contiguous();
 
         // Stage 1: the grid, evaluated a block of candidates at a time ([candidates, values] tensors).
         var steps = new List<double>();

@@ -39,6 +39,27 @@ public static class KMeans
         return (centroids.MoveToOuterDisposeScope(), assignments.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// <paramref name="iterations"/> Lloyd rounds from the given <paramref name="centroids"/> [k, d]:
+    /// a warm start, to follow points that move a little between calls. Returns the new centroids
+    /// and each row's centroid index.
+    /// </summary>
+    public static (Tensor Centroids, Tensor Assignments) Refine(Tensor points, Tensor centroids, int iterations)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor x = points.detach().to_type(ScalarType.Float32).cpu().contiguous();
+        Tensor c = centroids.detach().to_type(ScalarType.Float32).cpu();
+        int k = (int)c.shape[0];
+        Tensor assignments = Assign(x, c).Index;
+        for (int it = 0; it < iterations; it++)
+        {
+            c = Update(x, c, assignments, k);
+            assignments = Assign(x, c).Index;
+        }
+        return (c.MoveToOuterDisposeScope(), assignments.MoveToOuterDisposeScope());
+    }
+
     /// <summary>Each point's nearest centroid and its squared distance.</summary>
     public static (Tensor Index, Tensor Distance) Assign(Tensor x, Tensor centroids)
     {

@@ -23,6 +23,12 @@ namespace Bitsmith.Training.Modules;
 /// of the weights); activations: the <c>s</c> and <c>β</c> minimising <c>‖x - x̂‖²</c> on that
 /// calibration batch.
 /// </para>
+/// <para>
+/// The offset is used on the zero-point grid, <c>β̃ = s · round(β / s)</c> (straight-through into
+/// <c>β</c>), in every forward pass: ONNX writes the zero point <c>-β / s</c> as an integer, so the
+/// trained function is the exported one and <see cref="RoundOffsetToStep"/> after training changes
+/// nothing.
+/// </para>
 /// A non-zero offset costs nothing at inference: it folds into the next layer's bias.
 /// </summary>
 public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
@@ -111,7 +117,7 @@ public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
     /// <summary>
     /// Moves the offset to the nearest integer multiple of the step (by at most s/2), so that the
     /// zero point <c>-β / s</c> is an integer: the form ONNX's QuantizeLinear can write exactly.
-    /// Call before exporting (and fine-tune afterwards if the shift matters).
+    /// The forward pass already uses the rounded offset, so this does not change the function.
     /// </summary>
     public void RoundOffsetToStep()
     {
@@ -127,7 +133,7 @@ public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
         RequireInitialized();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor shifted = _offset is null ? x : x - _offset;
+        Tensor shifted = _offset is null ? x : x - OnGrid(_offset, _step);
         return clamp(shifted / _step, -Range.QN, Range.QP).round().MoveToOuterDisposeScope();
     }
 
@@ -145,9 +151,16 @@ public sealed class LsqPlusQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
         if (_offset is null)
             return (StraightThrough.Round(clamp(x / s, -Range.QN, Range.QP)) * s).MoveToOuterDisposeScope();
 
-        Tensor beta = StraightThrough.ScaleGradient(_offset, g);
+        Tensor beta = OnGrid(StraightThrough.ScaleGradient(_offset, g), s);
         Tensor levels = StraightThrough.Round(clamp((x - beta) / s, -Range.QN, Range.QP));
         return (levels * s + beta).MoveToOuterDisposeScope();
+    }
+
+    // Forward s · round(β / s), backward the identity into β (none into s).
+    private static Tensor OnGrid(Tensor beta, Tensor s)
+    {
+        Tensor rounded = (beta.detach() / s.detach()).round() * s.detach();
+        return beta + (rounded - beta).detach();
     }
 
     private static double ToDouble(Tensor t) => t.detach().cpu().to_type(ScalarType.Float64).item<double>();

@@ -22,6 +22,9 @@ namespace Bitsmith.Training.Modules;
 /// </summary>
 public sealed class LsqQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
 {
+    /// <summary>The smallest step a training loop leaves (<see cref="QuantizerProjection"/>): a step must stay positive.</summary>
+    public const double MinStep = 1e-8;
+
     [ComponentName(Name = "step")]
     private Parameter _step;
 

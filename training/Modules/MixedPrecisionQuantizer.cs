@@ -13,19 +13,25 @@ namespace Bitsmith.Training.Modules;
 /// <code>
 ///   d ← clip(d, 2^-8, 2^8),  q_max ← clip(q_max, 0.001, 10)        (as the official implementation)
 ///   x̂ = d · round(clip(x, -q_max, q_max) / d)                     (unsigned: clip(x, 0, q_max))
-///   b = ceil(log2(q_max / d + 1)) + 1                              (unsigned: without the + 1)
+///   b = ceil(log2(round(q_max / d) + 1)) + 1                       (unsigned: without the + 1)
 /// </code>
+/// The bitwidth counts the levels the forward pass can produce, <c>round(q_max / d)</c> on each
+/// side, so a range just past a grid point does not cost a bit it never uses.
 /// Backward (straight-through round, otherwise exact): <c>∂x̂/∂x = 1</c> inside the range, 0 outside;
 /// <c>∂x̂/∂d = round(x/d) - x/d</c> inside, <c>round(q_max/d) - q_max/d</c> outside (the official
 /// autograd value); <c>∂x̂/∂q_max = 0</c> inside, <c>sign(x)</c> outside. A clipped parameter gets no
 /// gradient. <see cref="bitwidth"/> is the rounded <c>b</c> on the forward pass with the gradient of
 /// the real <c>log2(q_max / d + 1) + 1</c>, which is what the memory regularisers
-/// (<see cref="MemoryRegularizer"/>) differentiate.
+/// (<see cref="MemoryRegularizer"/>) differentiate. As in the official code, a training loop clips
+/// both gradients to <c>±d</c> (<see cref="ClipGradients"/>) and projects both parameters back into
+/// their bounds after each step (<see cref="ProjectToBounds"/>).
 /// <para>
 /// The levels <c>round(clip(x, -q_max, q_max)/d)</c> lie in <c>[-(2^(b-1) - 1), 2^(b-1) - 1]</c>, so
 /// <see cref="Range"/> (b bits) holds them: the exporter writes weights exactly. Activations: the
 /// exporter clips to the grid <c>[LowestLevel·d, QP·d]</c>, which equals this quantiser's clip only
-/// when <c>q_max = QP·d</c> — call <see cref="SnapRangeToGrid"/> before exporting.
+/// when <c>q_max = QP·d</c>. So that the snap does not change the trained function, train the last
+/// epoch with <see cref="SnapsToGrid"/> set (the forward pass clips at <c>QP·d</c>, straight-through
+/// to <c>q_max</c>), then call <see cref="SnapRangeToGrid"/> before exporting.
 /// </para>
 /// </summary>
 public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQuantizer
@@ -89,7 +95,13 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
         }
     }
 
-    /// <summary>The range in use (clipped).</summary>
+    /// <summary>
+    /// Whether the forward pass clips at the grid's top <c>QP·d</c> instead of <c>q_max</c>
+    /// (straight-through to <c>q_max</c>): the function <see cref="SnapRangeToGrid"/> will fix.
+    /// </summary>
+    public bool SnapsToGrid { get; set; }
+
+    /// <summary>The range in use (clipped; the grid's top while <see cref="SnapsToGrid"/>).</summary>
     public double RangeValue
     {
         get
@@ -103,7 +115,7 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     public double OffsetValue => 0.0;
 
     /// <summary>The current bitwidth <c>b</c> (rounded).</summary>
-    public int Bits => DeriveBits(StepValue, RangeValue, Signed);
+    public int Bits => DeriveBits(StepValue, ClippedRangeValue, Signed);
 
     /// <summary>The grid of the current bitwidth.</summary>
     public QuantRange Range => new(Bits, Signed);
@@ -111,14 +123,14 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     /// <summary>The grid is symmetric: <c>-QP</c> signed (Uhlich's 2^b - 1 levels), 0 unsigned.</summary>
     public long LowestLevel => Signed ? -Range.QP : 0;
 
-    // log2(q_max/d + 1) lands exactly on an integer when q_max is a grid point (SnapRangeToGrid);
-    // the float error of q_max/d must not add a bit there.
-    private const double BitsTolerance = 1e-6;
-
-    /// <summary><c>ceil(log2(q_max/d + 1)) (+1 signed)</c>, at least the smallest grid (2 signed, 1 unsigned).</summary>
+    /// <summary>
+    /// <c>ceil(log2(round(q_max/d) + 1)) (+1 signed)</c>: the bits of the largest level the forward
+    /// pass produces; at least the smallest grid (2 signed, 1 unsigned).
+    /// </summary>
     public static int DeriveBits(double step, double range, bool signed)
     {
-        int b = (int)Math.Ceiling(Math.Log2(range / step + 1) - BitsTolerance) + (signed ? 1 : 0);
+        double levels = Math.Round(range / step, MidpointRounding.ToEven);
+        int b = (int)Math.Ceiling(Math.Log2(levels + 1)) + (signed ? 1 : 0);
         return Math.Max(b, signed ? 2 : 1);
     }
 
@@ -130,9 +142,8 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     {
         RequireInitialized();
         using var scope = NewDisposeScope();
-        Tensor real = log2(EffectiveRange() / EffectiveStep() + 1) + (Signed ? 1 : 0);
-        Tensor rounded = (real.detach() - BitsTolerance).ceil().clamp_min(Signed ? 2 : 1);
-        return (rounded + (real - real.detach())).MoveToOuterDisposeScope();
+        Tensor real = log2(ClippedRange() / EffectiveStep() + 1) + (Signed ? 1 : 0);
+        return (full_like(real, Bits) + (real - real.detach())).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sets step and range explicitly.</summary>
@@ -170,6 +181,34 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     public void SnapRangeToGrid()
     {
         RequireInitialized();
+        Initialize(StepValue, GridRange());
+        SnapsToGrid = false;
+    }
+
+    /// <summary>
+    /// Official-code gradient clipping: the gradients of <c>d</c> and <c>q_max</c> each to
+    /// <c>[-d, d]</c>, so that one step moves neither by more than about the step itself.
+    /// </summary>
+    public void ClipGradients()
+    {
+        if (!IsInitialized) return;
+        double d = StepValue;
+        using var noGrad = no_grad();
+        _step.grad?.clamp_(-d, d);
+        _range.grad?.clamp_(-d, d);
+    }
+
+    /// <summary>Moves <c>d</c> and <c>q_max</c> back into their bounds after an optimiser step.</summary>
+    public void ProjectToBounds()
+    {
+        using var noGrad = no_grad();
+        _step.clamp_(MinStep, MaxStep);
+        _range.clamp_(MinRange, MaxRange);
+    }
+
+    // QP · d of the current bitwidth, the grid shrunk by bits while it exceeds the range bound.
+    private double GridRange()
+    {
         double d = StepValue;
         var grid = Range;
         while (grid.QP * d > MaxRange)
@@ -178,7 +217,7 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
                 throw new InvalidOperationException($"The step {d} exceeds the range bound {MaxRange}: no grid fits.");
             grid = new QuantRange(grid.Bits - 1, Signed);
         }
-        Initialize(d, grid.QP * d);
+        return grid.QP * d;
     }
 
     /// <summary>The integer levels <c>round(clip(x, -q_max, q_max) / d)</c> of <paramref name="x"/> (no gradient).</summary>
@@ -215,7 +254,26 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
         return pow2 + (d - d.detach());
     }
 
-    private Tensor EffectiveRange() => _range.clamp(MinRange, MaxRange);
+    private Tensor ClippedRange() => _range.clamp(MinRange, MaxRange);
+
+    private double ClippedRangeValue
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return ClippedRange().to_type(ScalarType.Float64).item<double>();
+        }
+    }
+
+    private Tensor EffectiveRange()
+    {
+        Tensor r = ClippedRange();
+        if (!SnapsToGrid) return r;
+        // Forward the grid's top, backward into q_max.
+        Tensor grid = full_like(r, GridRange());
+        return r + (grid - r).detach();
+    }
 
     private void RequireInitialized()
     {

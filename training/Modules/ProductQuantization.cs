@@ -9,7 +9,7 @@ namespace Bitsmith.Training.Modules;
 /// <summary>
 /// iPQ over a whole network: the layers with a <see cref="ProductQuantizer"/> are quantised one at
 /// a time, in order, with fine-tuning after each, so the later layers (still in float, with
-/// block-drop noise) and the centroids of the earlier ones adapt to each step's error.
+/// Quant-Noise) and the centroids of the earlier ones adapt to each step's error.
 /// </summary>
 public static class ProductQuantization
 {
@@ -25,6 +25,7 @@ public static class ProductQuantization
     /// <summary>
     /// Fits each iPQ layer's codebook in turn, calling <paramref name="fineTune"/> (with the index of
     /// the layer just quantised) after each: train the whole network there, the centroids included.
+    /// Layers already fitted (a resumed run) are skipped.
     /// </summary>
     public static void QuantizeLayers(nn.Module model, Action<int>? fineTune = null)
     {
@@ -33,6 +34,8 @@ public static class ProductQuantization
             throw new ArgumentException("The model has no layer with a ProductQuantizer.", nameof(model));
         for (int i = 0; i < layers.Count; i++)
         {
+            if (layers[i].Quantizer.IsFitted)
+                continue;
             layers[i].Quantizer.Fit(layers[i].Weight);
             fineTune?.Invoke(i);
         }

@@ -302,6 +302,7 @@ public sealed class OnnxExportParityTests
     [Theory]
     [InlineData(2, 1.0, 10)]     // positive offset on an unsigned grid: z = -2, codes shifted into u8
     [InlineData(4, -0.75, 100)]  // negative offset: z = 3, codes are the levels
+    [InlineData(8, 1.0, 11)]     // positive offset on the full u8 grid: z = -4 fits no shift, the offset goes to float Adds
     public void AffineActivationQuantiserMatchesExactly(int bits, double offset, int seed)
     {
         using var scope = NewDisposeScope();
@@ -311,7 +312,7 @@ public sealed class OnnxExportParityTests
         net.eval();
         torch.manual_seed(seed);
         // Values strictly between levels (and beyond both ends), so every path must agree exactly.
-        Tensor input = (randint(-24, 40, new long[] { 4, 16 }).to_type(ScalarType.Float32) + 0.3f) * 0.25f;
+        Tensor input = (randint(-24, (1 << bits) + 16, new long[] { 4, 16 }).to_type(ScalarType.Float32) + 0.3f) * 0.25f;
         float[] inputData = input.data<float>().ToArray();
         float[] torchOutput;
         using (no_grad())

@@ -1,0 +1,21 @@
+namespace Bitsmith.Training;
+
+/// <summary>How a parameter of a quantised network is trained (see <see cref="QuantizerParameters"/>).</summary>
+public enum ParameterKind
+{
+    /// <summary>The network's own weights, biases and BatchNorm parameters.</summary>
+    Weight,
+
+    /// <summary>
+    /// Quantiser parameters whose gradients carry a deliberate scale: LSQ/LSQ+ steps and offsets
+    /// (<c>g = 1/sqrt(N·QP)</c>) and iPQ centroids (the mean of their blocks' gradients). An
+    /// optimiser that normalises each gradient (Adam) would cancel that scale, so these want SGD.
+    /// </summary>
+    GradientScaled,
+
+    /// <summary>
+    /// Quantiser parameters with no such scale: learned mixed precision's step and range, EBS's
+    /// strengths, movement pruning's scores.
+    /// </summary>
+    Search,
+}
