@@ -55,10 +55,8 @@ namespace Bitsmith.Runtime.Kernels.Int8
                             var r7 = v.Codes(ref Unsafe.Add(ref s, 7 * accStride), ref near);
                             Transpose8x8.Apply(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                             ref byte at = ref Unsafe.Add(ref plane, p);
-                            StorePair(r0, r1, ref at, planeStride);
-                            StorePair(r2, r3, ref Unsafe.Add(ref at, 2 * planeStride), planeStride);
-                            StorePair(r4, r5, ref Unsafe.Add(ref at, 4 * planeStride), planeStride);
-                            StorePair(r6, r7, ref Unsafe.Add(ref at, 6 * planeStride), planeStride);
+                            StoreFour(r0, r1, r2, r3, ref at, planeStride, v.Unsigned);
+                            StoreFour(r4, r5, r6, r7, ref Unsafe.Add(ref at, 4 * planeStride), planeStride, v.Unsigned);
                             // Rarely: some value within its guard of a rounding boundary; the block again, one code at a time.
                             if (near != Vector256<float>.Zero)
                                 for (int j = 0; j < 8; j++)
@@ -107,14 +105,22 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     Unsafe.Add(ref pd, c * planeStride + p) = (byte)k.Code(c, Unsafe.Add(ref pa, p * accStride + c));
         }
 
-        /// <summary>Two channels' eight codes (int lanes) to their planes, eight bytes each.</summary>
+        /// <summary>
+        /// Four channels' eight codes (int lanes) to their planes, eight bytes each: two rounds of
+        /// saturating packs (exact, the codes being in range; unsigned where no code is negative)
+        /// and a dword permute put each channel's bytes in one quarter.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StorePair(Vector256<float> first, Vector256<float> second, ref byte at, int planeStride)
+        private static void StoreFour(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, ref byte at, int planeStride, bool unsigned)
         {
-            Vector256<int> a = first.AsInt32(), b = second.AsInt32();
-            var bytes = QuantizeVectors.Narrow(a.GetLower(), a.GetUpper(), b.GetLower(), b.GetUpper()).AsUInt64();
-            Unsafe.WriteUnaligned(ref at, bytes.GetElement(0));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, planeStride), bytes.GetElement(1));
+            var words01 = Avx2.PackSignedSaturate(r0.AsInt32(), r1.AsInt32());
+            var words23 = Avx2.PackSignedSaturate(r2.AsInt32(), r3.AsInt32());
+            var bytes = unsigned ? Avx2.PackUnsignedSaturate(words01, words23) : Avx2.PackSignedSaturate(words01, words23).AsByte();
+            var runs = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsUInt64();
+            Unsafe.WriteUnaligned(ref at, runs.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, planeStride), runs.GetElement(1));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 2 * planeStride), runs.GetElement(2));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 3 * planeStride), runs.GetElement(3));
         }
 
         /// <summary>Every channel's constants, and one channel's code of one sum (<see cref="Requantize.SingleCode"/>).</summary>
@@ -162,7 +168,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 _hi = Vector256.ConvertToInt32(Vector256.Create(k.Hi.Slice(c, 8)));
                 _zero = Vector256.Create(k.Zero);
                 Checks = Vector256.LessThanAny(_guard, Vector256.Create(0.5f));
+                Unsigned = Vector256.GreaterThanOrEqualAll(_lo, Vector256<int>.Zero);
             }
+
+            /// <summary>Whether every code of the eight channels is at least 0 (so bytes pack unsigned).</summary>
+            public bool Unsigned { get; }
 
             /// <summary>Whether some channel of the eight has a guard to check (one whose single-precision form is not proven).</summary>
             public bool Checks { get; }

@@ -117,7 +117,30 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 {
                     // vcvtps2dq rounds half to even itself; the zero point and the bounds then in integers.
                     Vector256<float> vm = Vector256.Create(m), vb = Vector256.Create(b), vg = Vector256.Create(guard);
-                    Vector256<int> vz = Vector256.Create(zero), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+                    Vector256<int> vz = Vector256.Create(zero), vlo = Vector256.Create(lo), vhi = Vector256.Create(hi), vo = Vector256.Create(offset);
+                    // 32 codes a step: two rounds of saturating packs (exact, the codes being in range) and one dword permute, one store.
+                    var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+                    bool unsigned = lo >= 0;
+                    for (; i + 32 <= run; i += 32)
+                    {
+                        ref int s = ref Unsafe.Add(ref a, i);
+                        var v0 = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref s) + vo) * vm + vb;
+                        var v1 = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref s, 8) + vo) * vm + vb;
+                        var v2 = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref s, 16) + vo) * vm + vb;
+                        var v3 = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref s, 24) + vo) * vm + vb;
+                        Vector256<int> r0 = Avx.ConvertToVector256Int32(v0), r1 = Avx.ConvertToVector256Int32(v1), r2 = Avx.ConvertToVector256Int32(v2), r3 = Avx.ConvertToVector256Int32(v3);
+                        if (check && (Vector256.GreaterThanAny(Vector256.Abs(v0 - Vector256.ConvertToSingle(r0)), vg) || Vector256.GreaterThanAny(Vector256.Abs(v1 - Vector256.ConvertToSingle(r1)), vg)
+                            || Vector256.GreaterThanAny(Vector256.Abs(v2 - Vector256.ConvertToSingle(r2)), vg) || Vector256.GreaterThanAny(Vector256.Abs(v3 - Vector256.ConvertToSingle(r3)), vg)))
+                        {
+                            for (int j = i; j < i + 32; j++)
+                                Unsafe.Add(ref d, j) = (byte)SingleCode(Unsafe.Add(ref a, j) + offset, m, b, guard, scale, bias, outScale, zero, lo, hi);
+                            continue;
+                        }
+                        var words01 = Avx2.PackSignedSaturate(Vector256.Min(Vector256.Max(r0 + vz, vlo), vhi), Vector256.Min(Vector256.Max(r1 + vz, vlo), vhi));
+                        var words23 = Avx2.PackSignedSaturate(Vector256.Min(Vector256.Max(r2 + vz, vlo), vhi), Vector256.Min(Vector256.Max(r3 + vz, vlo), vhi));
+                        var bytes = unsigned ? Avx2.PackUnsignedSaturate(words01, words23) : Avx2.PackSignedSaturate(words01, words23).AsByte();
+                        Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsByte().StoreUnsafe(ref d, (nuint)i);
+                    }
                     for (; i + 8 <= run; i += 8)
                     {
                         var v = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset)) * vm + vb;
