@@ -7,10 +7,10 @@ using System.Runtime.Intrinsics.X86;
 namespace Bitsmith.Runtime.Kernels.Int8
 {
     /// <summary>
-    /// Depthwise convolution with channels in the vector lanes, for small planes where one
-    /// channel's plane would not fill a vector: the input is transposed once into a padded
-    /// channels-last plane of <c>x - zx</c> floats (<see cref="Pack"/>), then every output pixel
-    /// is, per tap, one fused multiply-add of 16 channels' inputs with their 16 weights. As in
+    /// Depthwise convolution with channels in the vector lanes, for strided layers and small planes
+    /// where per-channel work would cost more than the arithmetic: the input is transposed once
+    /// into a padded channels-last plane of <c>x - zx</c> floats (<see cref="Pack"/>), then every
+    /// output pixel is, per tap, fused multiply-adds of its channels' inputs with their weights. As in
     /// <see cref="DepthwiseKernel"/>, every product and partial sum is an integer below 2^24
     /// (proven by the compiler), so the float sums are exact in any order.
     /// </summary>

@@ -11,10 +11,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// <summary>
     /// A quantised depthwise Conv (channel multiplier 1) with channels in the vector lanes, on
     /// <c>Runtime.Kernels.Int8.DepthwiseChannelsKernel</c>: the input transposed once into a padded
-    /// channels-last float plane, one fused multiply-add of 16 channels per tap and output pixel,
-    /// the exact epilogue over each pixel's channels, then a scatter back to NCHW. For the small
-    /// planes of late layers (6x6, 3x3), where one channel's plane is a fraction of a vector and
-    /// per-channel calls would cost more than the arithmetic. Exact, as the other depthwise forms.
+    /// channels-last float plane, fused multiply-adds of 16 channels per tap for two output pixels
+    /// at a time, then the epilogue (<see cref="PixelEpilogue"/>) back to NCHW. For strided
+    /// layers and small planes (12x12 and below, the DS-CNN's 25x5), where the per-channel forms
+    /// spend more on calls, packing and short rows than on arithmetic. Exact, as the other depthwise forms.
     /// </summary>
     public sealed class QDepthwiseChannelsImplementation : QDepthwiseImplementation
     {
