@@ -56,7 +56,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             // No single-precision form agrees everywhere: keep m and b, and send every value that
             // lands within the error bound of a rounding boundary to the exact form.
             double bound = ErrorBound(scale, bias, outScale, m, b, Math.Max(Math.Abs(accLo), Math.Abs(accHi)), Math.Max(Math.Abs(lo - outZero), Math.Abs(hi - outZero)));
-            return bound < 0.25 ? new FastChannel(m, b, lo, hi, (float)(0.5 - bound)) : null;
+            // The guard rounded down to a float (its ulp is 6e-8): a larger one would let a value through unchecked.
+            return bound < 0.25 ? new FastChannel(m, b, lo, hi, (float)(0.5 - bound - 1e-7)) : null;
         }
 
         /// <summary>The guard of a channel whose single-precision form is proven: no distance from an integer exceeds it.</summary>
