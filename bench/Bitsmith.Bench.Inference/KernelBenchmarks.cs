@@ -13,7 +13,7 @@ namespace Bitsmith.Bench.Inference
     /// <summary>
     /// The machine's own limits beside the kernels that should reach them: the single-core
     /// memory read bandwidth (a vector sum over 64 MB) beside the int8 GEMV whose 64 MB of
-    /// weights exceed the 32 MB L3; and the multiply-add peaks of <c>vpmaddubsw</c> (512-bit,
+    /// weights exceed the 32 MB L3, and the 4-bit GEMV reading as many bytes (twice the weights); and the multiply-add peaks of <c>vpmaddubsw</c> (512-bit,
     /// with <c>vpmaddwd</c> and an add, as the kernels use it) and of <c>vpdpbusd</c> (256-bit
     /// AVX-VNNI), each as independent register chains, 10 million instructions a call. For f32:
     /// the FMA peak (512-bit <c>vfmadd</c> chains) beside the runtime's GEMM on 256x256x256; both
@@ -32,7 +32,7 @@ namespace Bitsmith.Bench.Inference
 
         private sbyte[] _weights = Array.Empty<sbyte>();
         private float[] _a = Array.Empty<float>(), _packedB = Array.Empty<float>(), _bias = Array.Empty<float>(), _c = Array.Empty<float>();
-        private int[] _x = Array.Empty<int>(), _acc = Array.Empty<int>();
+        private int[] _x = Array.Empty<int>(), _acc = Array.Empty<int>(), _minima = Array.Empty<int>(), _nibbleAcc = Array.Empty<int>();
 
         [GlobalSetup]
         public void Setup()
@@ -46,6 +46,8 @@ namespace Bitsmith.Bench.Inference
             for (int i = 0; i < _x.Length; i++)
                 _x[i] = random.Next();
             _acc = new int[Rows];
+            _minima = new int[2 * Rows];
+            _nibbleAcc = new int[2 * Rows];
 
             _a = new float[GemmSize * GemmSize];
             _c = new float[GemmSize * GemmSize];
@@ -119,6 +121,18 @@ namespace Bitsmith.Bench.Inference
         {
             GemvKernel.Accumulate<BytePairs>(_x, _weights, Rows / GemvKernel.Rows, _acc);
             return _acc[0];
+        }
+
+        /// <summary>
+        /// The 4-bit GEMV kernel over the same 64 MB read as packed nibbles: 16384x8192 weights, two a
+        /// byte, per byte read like the two above, so 0.5x the int8 GEMV's time per byte is the same
+        /// time per weight and 2x the weights per second.
+        /// </summary>
+        [Benchmark(OperationsPerInvoke = Rows * Depth)]
+        public int NibbleGemv64MB()
+        {
+            NibbleGemvKernel.Accumulate(_x, MemoryMarshal.AsBytes(_weights.AsSpan()), _minima, 2 * Rows / NibbleGemvKernel.Rows, _nibbleAcc);
+            return _nibbleAcc[0];
         }
 
         /// <summary>vpmaddubsw + vpmaddwd + vpaddd on zmm: 64 multiply-adds a triple, 8 independent chains.</summary>

@@ -189,6 +189,7 @@ namespace Bitsmith.Emit.Tests
             // Every pair of widths from 1 to 8 bits ran on the bit-serial GEMV, at the width the compiler proved.
             Assert.Equal(KernelPropertyModels.BitSerialCases, used.GetValueOrDefault(KernelPropertyModels.BitSerialImplementation));
             Assert.Equal(64, bitSerialWidths.Count(w => w.Weights is >= 1 and <= 8 && w.Activations is >= 1 and <= 8));
+            Assert.Equal(KernelPropertyModels.NibbleCases, used.GetValueOrDefault(KernelPropertyModels.NibbleImplementation));
         }
 
         /// <summary>

@@ -39,6 +39,11 @@ namespace Bitsmith.Emit.Tests
 
         public const string BitSerialImplementation = "qgemv_bitserial_popcount";
 
+        /// <summary>One-row GEMVs forced onto the 4-bit packed GEMV, rows spanning 1 to 4 bits above their own minimum anywhere in s8 or u8.</summary>
+        public const int NibbleCases = 16;
+
+        public const string NibbleImplementation = "qgemv_u8s4_16c4";
+
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
 
@@ -179,20 +184,23 @@ namespace Bitsmith.Emit.Tests
             for (int i = 0; i < AverageCases; i++)
                 yield return GlobalAverage(i, Pools.Generate(pcg, null!, out _));
             for (int i = 0; i < BitSerialCases; i++)
-                yield return BitSerialGemv(i, i / 8 + 1, i % 8 + 1, Gemms.Generate(pcg, null!, out _), Gen.Int[2, 200].Generate(pcg, null!, out _));
+                yield return NarrowGemv($"bitserial_gemv_{i}", BitSerialImplementation, i / 8 + 1, i % 8 + 1, Gemms.Generate(pcg, null!, out _), Gen.Int[2, 200].Generate(pcg, null!, out _));
+            for (int i = 0; i < NibbleCases; i++)
+                yield return NarrowGemv($"nibble_gemv_{i}", NibbleImplementation, i % 4 + 1, 8, Gemms.Generate(pcg, null!, out _), Gen.Int[1, 200].Generate(pcg, null!, out _));
         }
 
         /// <summary>
         /// A one-row GEMV whose weights span exactly <paramref name="weightBits"/> bits in some row
         /// (each row from its own minimum, its ends at both extremes) and whose activation is declared
         /// <paramref name="activationBits"/> wide (the width the front end proves from a clamp), with
-        /// codes over that range and at its ends, zero points at both ends, K rarely a multiple of 64.
+        /// codes over that range and at its ends, zero points at both ends, K rarely a multiple of 64;
+        /// forced onto <paramref name="implementation"/>.
         /// </summary>
-        private static ModelCase BitSerialGemv(int index, int weightBits, int activationBits, GemmSpec s, int depth)
+        private static ModelCase NarrowGemv(string name, string implementation, int weightBits, int activationBits, GemmSpec s, int depth)
         {
             var l = s.Layer;
             var random = new Random(l.Seed);
-            var g = new Graph($"bitserial_gemv_{index}", null);
+            var g = new Graph(name, null);
             var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
             int half = 1 << (activationBits - 1), lo, hi, zero;
             if (type == ElementType.UInt8)
@@ -248,7 +256,7 @@ namespace Bitsmith.Emit.Tests
             TypeInference.Run(g);
             Verifier.Verify(g, VerifierStage.Optimized);
             var options = new CompileOptions();
-            options.StrategyOverrides[node.Name] = BitSerialImplementation;
+            options.StrategyOverrides[node.Name] = implementation;
             var uniform = Ints(type, a.Shape, lo, hi, random);
             var extreme = Tensor.Zeros(type, a.Shape);
             for (int i = 0; i < extreme.Length; i++)

@@ -160,6 +160,83 @@ namespace Bitsmith.Compiler.Lowering.Implementations
     }
 
     /// <summary>
+    /// Matrix B for <c>Runtime.Kernels.Int8.NibbleGemvKernel</c>: <see cref="C4Blocks16"/> with two
+    /// weights a byte. In each block, quads <c>2p</c> and <c>2p + 1</c> of k share one
+    /// <c>[16 rows][4 bytes]</c> group, the even quad in the low nibbles, the odd one in the high;
+    /// each nibble holds <c>w - m[r]</c>, the weight above its row's minimum (<see cref="Minima"/>),
+    /// in [0, 15]; zero past the last row and the last k. Unpacks to <c>[rows, k]</c> with the minima.
+    /// </summary>
+    public sealed record C4Blocks16Nibbles(int Rows, int Depth) : PackedLayout
+    {
+        public const int BlockRows = 16;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int QuadPairs => ((Depth + 3) / 4 + 1) / 2;
+
+        public override string Text => $"c4-blocks16-u4 rows={N(Rows)} depth={N(Depth)}";
+
+        /// <summary>Each row's smallest weight, or null when some row spans more than 16 values.</summary>
+        public int[]? Minima(int[] w)
+        {
+            var minima = new int[Rows];
+            for (int r = 0; r < Rows; r++)
+            {
+                int lo = int.MaxValue, hi = int.MinValue;
+                for (int k = 0; k < Depth; k++)
+                {
+                    lo = Math.Min(lo, w[r * Depth + k]);
+                    hi = Math.Max(hi, w[r * Depth + k]);
+                }
+                if (hi - lo > 15)
+                    return null;
+                minima[r] = Depth == 0 ? 0 : lo;
+            }
+            return minima;
+        }
+
+        /// <param name="w">Weights as <c>[rows, depth]</c>, each row within 15 of its entry in <paramref name="minima"/>.</param>
+        public byte[] Pack(int[] w, int[] minima)
+        {
+            if (w.Length != Rows * Depth || minima.Length != Rows)
+                throw new ArgumentException($"{w.Length} weights and {minima.Length} minima for {Rows}x{Depth}");
+            var bytes = new byte[Blocks * QuadPairs * BlockRows * 4];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int k = 0; k < Depth; k++)
+                {
+                    int u = w[r * Depth + k] - minima[r];
+                    if (u < 0 || u > 15)
+                        throw new ArgumentOutOfRangeException(nameof(w), w[r * Depth + k], $"weight [{r}, {k}] is not within 15 above its row's minimum {minima[r]}");
+                    var (index, shift) = Place(r, k);
+                    bytes[index] |= (byte)(u << shift);
+                }
+            }
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes, int[] minima)
+        {
+            var w = new int[Rows * Depth];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int k = 0; k < Depth; k++)
+                {
+                    var (index, shift) = Place(r, k);
+                    w[r * Depth + k] = (bytes[index] >> shift & 0xF) + minima[r];
+                }
+            }
+            return w;
+        }
+
+        private (int Index, int Shift) Place(int r, int k)
+        {
+            int quad = k / 4;
+            return (((r / BlockRows * QuadPairs + quad / 2) * BlockRows + r % BlockRows) * 4 + k % 4, 4 * (quad % 2));
+        }
+    }
+
+    /// <summary>
     /// Matrix B for <c>Runtime.Kernels.Float32.Sgemm</c>: columns in panels of <see cref="Width"/>,
     /// each panel one sequential stream of <c>[k][Width]</c> floats (zeros past the last column),
     /// so the kernel reads a panel front to back once per row tile. Unpacks to <c>[depth, columns]</c>.

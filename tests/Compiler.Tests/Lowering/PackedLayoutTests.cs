@@ -54,6 +54,48 @@ namespace Bitsmith.Compiler.Tests.Lowering
 
         [Theory]
         [InlineData(1, 1)]
+        [InlineData(10, 576)]
+        [InlineData(33, 7)]
+        [InlineData(16, 64)]
+        [InlineData(17, 12)]
+        public void C4Blocks16NibblesRoundTripsAboveEachRowsMinimum(int rows, int depth)
+        {
+            var layout = new C4Blocks16Nibbles(rows, depth);
+            var random = new Random(rows * 1000 + depth);
+            // Each row spans at most 16 values from its own base, anywhere in s8.
+            var bases = Enumerable.Range(0, rows).Select(_ => random.Next(-128, 113)).ToArray();
+            var w = Enumerable.Range(0, rows * depth).Select(i => bases[i / depth] + random.Next(16)).ToArray();
+            var minima = layout.Minima(w)!;
+            var bytes = layout.Pack(w, minima);
+            Assert.Equal((rows + 15) / 16 * (((depth + 3) / 4 + 1) / 2) * 64, bytes.Length);
+            Assert.Equal(w, layout.Unpack(bytes, minima));
+        }
+
+        [Fact]
+        public void C4Blocks16NibblesPairsQuadsInTheLowAndHighNibbles()
+        {
+            // Row r, k = 4q + j: byte ((q / 2) · 16 + r) · 4 + j, the low nibble for even q, the high for odd.
+            var layout = new C4Blocks16Nibbles(16, 16);
+            var w = Enumerable.Range(0, 16 * 16).Select(i => (i * 7 + i / 16) % 16 - 8).ToArray();
+            var minima = layout.Minima(w)!;
+            Assert.All(minima, m => Assert.Equal(-8, m));
+            var bytes = layout.Pack(w, minima);
+            Assert.Equal(w[0 * 16 + 0] + 8 | (w[0 * 16 + 4] + 8) << 4, bytes[0]);
+            Assert.Equal(w[1 * 16 + 3] + 8 | (w[1 * 16 + 7] + 8) << 4, bytes[7]);
+            Assert.Equal(w[2 * 16 + 9] + 8 | (w[2 * 16 + 13] + 8) << 4, bytes[(16 + 2) * 4 + 1]);
+        }
+
+        [Fact]
+        public void C4Blocks16NibblesRefusesARowSpanningMoreThanSixteenValues()
+        {
+            var layout = new C4Blocks16Nibbles(2, 4);
+            Assert.NotNull(layout.Minima(new[] { 0, 15, 3, 4, -100, -85, -90, -99 }));
+            Assert.Null(layout.Minima(new[] { 0, 16, 3, 4, -100, -85, -90, -99 }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => layout.Pack(new[] { 0, 16, 3, 4, 1, 1, 1, 1 }, new[] { 0, 1 }));
+        }
+
+        [Theory]
+        [InlineData(1, 1)]
         [InlineData(5, 32)]
         [InlineData(7, 33)]
         [InlineData(300, 70)]
