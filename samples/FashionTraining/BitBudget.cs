@@ -58,14 +58,22 @@ internal static class BitBudget
     }
 
     /// <summary>
-    /// Keeps every mixed-precision quantiser at 8 bits or fewer (the exporter's widest grid): a range
-    /// beyond <c>QP(8) · d</c> is cut back to it.
+    /// Keeps every mixed-precision quantiser at 8 bits or fewer (the exporter's widest grid), or at its
+    /// cap in <paramref name="caps"/>: a range beyond <c>QP(cap) · d</c> is cut back to it.
     /// </summary>
-    public static void CapMixed(QuantSequential net)
+    public static void CapMixed(QuantSequential net, IReadOnlyDictionary<MixedPrecisionQuantizer, int>? caps = null)
     {
-        foreach (var q in MixedQuantizers(net).Where(q => q.IsInitialized && q.Bits > 8))
-            q.Initialize(q.StepValue, new QuantRange(8, q.Signed).QP * q.StepValue);
+        foreach (var q in MixedQuantizers(net).Where(q => q.IsInitialized))
+        {
+            int cap = caps is not null && caps.TryGetValue(q, out int c) ? c : 8;
+            if (q.Bits > cap)
+                q.Initialize(q.StepValue, new QuantRange(cap, q.Signed).QP * q.StepValue);
+        }
     }
+
+    /// <summary>The weight quantisers' current bits, as caps for <see cref="CapMixed"/>: the last epoch trains at them.</summary>
+    public static Dictionary<MixedPrecisionQuantizer, int> WeightBitCaps(QuantSequential net) =>
+        MixedQuantizers(net).Where(q => q.Target == QuantTarget.Weights).ToDictionary(q => q, q => q.Bits);
 
     /// <summary>Caps at 8 bits and snaps each range to its grid, so the exported clip is the trained one.</summary>
     public static void FinishMixed(QuantSequential net)
@@ -73,6 +81,37 @@ internal static class BitBudget
         CapMixed(net);
         foreach (var q in MixedQuantizers(net))
             q.SnapRangeToGrid();
+    }
+
+    /// <summary>
+    /// Holds learned mixed precision to its weight budget: the memory penalty is soft, so the learned
+    /// bits may end above it. While they do, the layer with the most bits (of those, the most weights)
+    /// loses one bit, its range cut to the narrower grid. Called before the last epoch, which then
+    /// trains with the weight bits capped at the fitted ones. Returns how many bits were taken away.
+    /// </summary>
+    public static int FitMixedToBudget(QuantSequential net, double? averageBits)
+    {
+        var layers = net.modules().Select(m => m switch
+        {
+            QuantConv2d { WeightTransform: MixedPrecisionQuantizer q } c => (Quantizer: q, Weights: c.weight.numel()),
+            QuantLinear { WeightTransform: MixedPrecisionQuantizer q } l => (Quantizer: q, Weights: l.weight.numel()),
+            _ => (Quantizer: (MixedPrecisionQuantizer)null!, Weights: 0L),
+        }).Where(l => l.Quantizer is not null).ToArray();
+        long budget = WeightBits(net, averageBits);
+        int removed = 0;
+        while (layers.Sum(l => l.Weights * l.Quantizer.Bits) > budget)
+        {
+            var (q, _) = layers.Where(l => l.Quantizer.Bits > 2)
+                .OrderByDescending(l => l.Quantizer.Bits).ThenByDescending(l => l.Weights).FirstOrDefault();
+            if (q is null)
+                break;
+            int before = q.Bits;
+            q.Initialize(q.StepValue, new QuantRange(before - 1, q.Signed).QP * q.StepValue);
+            if (q.Bits >= before)
+                break;   // the range bounds left no narrower grid at this step
+            removed++;
+        }
+        return removed;
     }
 
     /// <summary>EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> against the weight budget.</summary>

@@ -6,10 +6,17 @@ using static TorchSharp.torch;
 
 namespace Bitsmith.Samples.FashionTraining;
 
-/// <summary>The variants (issue 4 item 4 and issue 10), in the order of the results table.</summary>
+/// <summary>
+/// The variants (issue 4 item 4 and issue 10), in the order of the results table: every method on
+/// the CNN at the W4 byte budget and the iPQ ratios, movement pruning's transfer setting on the CNN,
+/// and the bit allocators at their average budgets on the deeper network ("mobile-" variants).
+/// </summary>
 internal static class Catalog
 {
-    public const string Fp32 = "fp32", W4a4 = "w4a4", Source = "source";
+    public const string Fp32 = "fp32", W4a4 = "w4a4", Source = "source", MobilePrefix = "mobile-";
+
+    /// <summary>The float baseline of <paramref name="net"/>, which its quantised variants start from.</summary>
+    public static string Fp32Of(string net) => net == Networks.Mobile ? MobilePrefix + Fp32 : Fp32;
 
     public static readonly IReadOnlyList<Variant> All = new Variant[]
     {
@@ -17,12 +24,10 @@ internal static class Catalog
         new("w8a8", "LSQ, all layers 8-bit", "8", "8", Method.Plain, () => Lsq(8, 8)),
         new(W4a4, "LSQ+, first and last layer 8-bit", "4 (8 first/last)", "4 (8 first/last)", Method.Plain, () => LsqPlus(4)),
         new("w2a2", "LSQ+, first and last layer 8-bit", "2 (8 first/last)", "2 (8 first/last)", Method.Plain, () => LsqPlus(2)),
-        Mixed(null), Mixed(3), Mixed(2.5),
-        Hawq(null), Hawq(3), Hawq(2.5),
-        Ebs(null), Ebs(3), Ebs(2.5),
+        Mixed(null), Hawq(null), Ebs(null),
         Ipq.Variant("ipq20-qn", 64, 4, 16, Ipq.NoiseRate), Ipq.Variant("ipq20", 64, 4, 16, 0),
         Ipq.Variant("ipq15-qn", 64, 8, 128, Ipq.NoiseRate), Ipq.Variant("ipq15", 64, 8, 128, 0),
-        Ipq.Variant("ipq10-qn", 128, 8, 256, Ipq.NoiseRate), Ipq.Variant("ipq10", 128, 8, 256, 0),
+        Ipq.Variant("ipq10-qn", 128, 4, 256, Ipq.NoiseRate), Ipq.Variant("ipq10", 128, 4, 256, 0),
         new("movement", "movement pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => Pruned(movement: true)),
         new("magnitude", "magnitude pruning to 80% sparsity + int8 (LSQ W8A8)", "8, 20% kept", "8", Method.Pruning, () => Pruned(movement: false)),
         // Movement pruning's transfer setting: pretrain on classes 0-4, fine-tune and prune on 5-9 (test on 5-9).
@@ -35,7 +40,14 @@ internal static class Catalog
         SoftTransfer(100, 90), SoftTransfer(200, 95), SoftTransfer(400, 97),
         new("w1a1", "binary weights ±mean|w| (XNOR-Net's weights) with unsigned 1-bit LSQ activations {0, s} after ReLU, not XNOR-Net's sign activations; first and last layer 8-bit LSQ",
             "1 (8 first/last)", "1 (8 first/last)", Method.Plain, Binary),
+        // Bit allocation where it matters: the deeper network at budgets between the uniform points.
+        OnMobile(new(Fp32, "float baseline of the deeper network", "32", "32", Method.Plain, () => new Scheme(_ => null, _ => null))),
+        OnMobile(Uniform(3)), OnMobile(Uniform(2)),
+        OnMobile(Mixed(3)), OnMobile(Hawq(3)), OnMobile(Ebs(3)),
+        OnMobile(Mixed(2.5)), OnMobile(Hawq(2.5)), OnMobile(Ebs(2.5)),
     };
+
+    private static Variant OnMobile(Variant v) => v with { Name = MobilePrefix + v.Name, Net = Networks.Mobile };
 
     public static Variant? Find(string name) => All.FirstOrDefault(v => v.Name == name);
 
@@ -48,6 +60,14 @@ internal static class Catalog
     private static Scheme LsqPlus(int bits) => new(
         slot => Quant.LsqPlus(slot.Role == LayerRole.Middle ? bits : 8, QuantTarget.Weights),
         role => Quant.LsqPlus(role == LayerRole.Middle ? bits : 8, QuantTarget.Activations));
+
+    // The allocators' baseline at their average budgets: every weighted layer at the same bits (first and last
+    // too, so 3 bits is exactly the b3 budget; 2 bits is 80% of b2.5, the nearest uniform point below it).
+    private static Variant Uniform(int bits) => new($"uniform-b{bits}",
+        $"LSQ+ at {bits} bits in every weighted layer, first and last too (the allocators' uniform baseline), activations as W4A4",
+        $"{bits}", "4 (8 first/last)", Method.Plain, () => new Scheme(
+            _ => Quant.LsqPlus(bits, QuantTarget.Weights),
+            role => Quant.LsqPlus(role == LayerRole.Middle ? 4 : 8, QuantTarget.Activations)));
 
     // The budget of the bit allocators: W4A4's weight bits (null), or an average number of bits per weight.
     private static string BudgetName(double? averageBits) => averageBits is { } b
@@ -133,7 +153,7 @@ internal static class Catalog
     /// <summary>
     /// iPQ variants: 3×3 kernels in blocks of one whole kernel (d = 9, as Stock et al.), 1×1 convolutions
     /// and the linear layer in blocks of 4 or 8 inputs; K per variant for about 20×, 15× and 10× fewer
-    /// weight bytes than fp32 on the CNN (ModelSize). No layer gets more centroids than half its blocks
+    /// weight bytes than fp32 on the CNN (ModelSize; 20×, 15.5× and 11×). No layer gets more centroids than half its blocks
     /// (K a power of two), or the codebook would outweigh the indices: so the first conv, quantised
     /// too, has K = 16 for its 32 kernels (592 bytes against 1,152 in float).
     /// </summary>

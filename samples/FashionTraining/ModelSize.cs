@@ -53,6 +53,49 @@ internal static class ModelSize
         return (kept * bits + 7) / 8 + (n + 7) / 8 + (pruned.Inner is null ? 0 : 4);
     }
 
+    /// <summary>
+    /// The weight bits of each weighted layer, in order: a uniform quantiser's (after pruning, its
+    /// inner one's), 1 for binary weights, 32 for float; null when a layer has a codebook.
+    /// </summary>
+    public static int[]? LayerBits(QuantSequential net)
+    {
+        var bits = net.modules().Select(m => m switch
+        {
+            QuantConv2d c => Bits(c.WeightTransform),
+            QuantLinear l => Bits(l.WeightTransform),
+            _ => (int?)0,
+        }).Where(b => b != 0).ToArray();
+        return bits.Any(b => b is null) ? null : bits.Select(b => b!.Value).ToArray();
+
+        static int? Bits(nn.Module<Tensor, Tensor>? transform) => transform switch
+        {
+            null => 32,
+            ProductQuantizer => null,
+            BinaryWeightQuantizer => 1,
+            IPrunedWeight pruned => pruned.Inner?.Range.Bits ?? 32,
+            IUniformQuantizer q => q.Range.Bits,
+            _ => 32,
+        };
+    }
+
+    /// <summary>The fraction of the pruned layers' weights their masks keep (counted), or null without pruning.</summary>
+    public static double? KeptFraction(QuantSequential net)
+    {
+        long kept = 0, total = 0;
+        foreach (var (weight, pruned) in net.modules().Select(m => m switch
+        {
+            QuantConv2d { WeightTransform: IPrunedWeight p } c => ((Tensor)c.weight, p),
+            QuantLinear { WeightTransform: IPrunedWeight p } l => ((Tensor)l.weight, p),
+            _ => ((Tensor, IPrunedWeight)?)null,
+        }).OfType<(Tensor, IPrunedWeight)>())
+        {
+            using var scope = NewDisposeScope();
+            total += weight.numel();
+            kept += pruned.Prune(weight).count_nonzero().item<long>();
+        }
+        return total == 0 ? null : (double)kept / total;
+    }
+
     /// <summary>The number of weights of the weighted layers.</summary>
     public static long WeightCount(QuantSequential net) =>
         net.modules().Sum(m => m switch { QuantConv2d c => c.weight.numel(), QuantLinear l => l.weight.numel(), _ => 0L });

@@ -12,10 +12,10 @@ internal sealed record Options
     public int Epochs { get; init; } = 8;
     public int BatchSize { get; init; } = 128;
     public double LearningRate { get; init; } = 2e-3;
+    public double FineTuneLearningRate { get; init; } = 2e-4;
     public double QuantizerLearningRate { get; init; } = 0.01;
     public double SearchLearningRate { get; init; } = 2e-3;
     public int Seed { get; init; } = 1;
-    public string Net { get; init; } = Networks.Cnn;
     public string DataPath { get; init; } = FashionMnist.DefaultDirectory;
     public string OutputPath { get; init; } = "runs/fashion";
     public string ResultsPath { get; init; } = "docs/results.md";
@@ -39,20 +39,24 @@ internal sealed record Options
     public string CommandLine { get; init; } = "";
 
     public const string Usage = """
-        Trains a Fashion-MNIST CNN in fp32 and with each compression method, exports each to ONNX,
-        checks the export in the compiler's reference interpreter, writes a results table and chart.
+        Trains Fashion-MNIST networks in fp32 and with each compression method (the variants below: a
+        CNN, and a deeper depthwise-separable network for the bit allocators' "mobile-" variants),
+        exports each to ONNX, checks the export in the compiler's reference interpreter, writes the
+        results (tables, charts, what each paper's claim came to).
 
         usage: dotnet run --project samples/FashionTraining -c Release -- [options]
           --epochs N             epochs per variant (default 8)
           --batch-size N         mini-batch (default 128)
           --lr X                 Adam learning rate of the weights, cosine-decayed (default 0.002)
+          --finetune-lr X        Adam learning rate of the weights of the transfer variants, fine-tuned from
+                                 the source model, cosine-decayed (default 0.0002: a tenth of --lr, as
+                                 fine-tuning rates are; it keeps the weights near the pretrained ones,
+                                 the regime movement pruning was made for)
           --quantizer-lr X       SGD (momentum 0.9) learning rate of LSQ/LSQ+ steps and offsets and iPQ
                                  centroids, cosine-decayed (default 0.01)
           --search-lr X          Adam learning rate of mixed-precision step and range, EBS strengths and
                                  movement scores, cosine-decayed (default 0.002)
           --seed N               seed of initialisation and shuffling (default 1)
-          --net NAME             the network every variant of the run is built on: cnn (3 conv + linear,
-                                 default) or mobile (12 weighted layers: depthwise-separable blocks)
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
           --results FILE         the results table; the chart is written beside it (default docs/results.md)
@@ -94,11 +98,11 @@ internal sealed record Options
                 "--epochs" => o with { Epochs = Int() },
                 "--batch-size" => o with { BatchSize = Int() },
                 "--lr" => o with { LearningRate = Rate() },
+                "--finetune-lr" => o with { FineTuneLearningRate = Rate() },
                 "--quantizer-lr" => o with { QuantizerLearningRate = Rate() },
                 "--search-lr" => o with { SearchLearningRate = Rate() },
                 "--validation" => o with { ValidationImages = Int() },
                 "--seed" => o with { Seed = Int(0) },
-                "--net" => o with { Net = Networks.Names.Contains(Next()) ? args[i] : throw new ArgumentException($"--net: '{args[i]}' is not one of {string.Join(", ", Networks.Names)}.") },
                 "--data" => o with { DataPath = Next() },
                 "--out" => o with { OutputPath = Next() },
                 "--results" => o with { ResultsPath = Next() },

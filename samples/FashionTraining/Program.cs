@@ -110,15 +110,15 @@ public static class Program
     {
         Console.WriteLine($"{variant.Name}: {variant.Description}");
         torch.manual_seed(options.Seed);
-        string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32);
+        string fp32Dir = Path.Combine(options.OutputPath, Catalog.Fp32Of(variant.Net));
         string? startDir = variant.StartsFrom is { } start ? Path.Combine(options.OutputPath, start) : null;
         var allocation = Stopwatch.StartNew();
         using var net = variant.Method == Method.Hawq
-            ? HawqNetwork(fp32Dir, validation, options, variant.AverageBits)
-            : Networks.Build(options.Net, variant.Scheme!());
+            ? HawqNetwork(fp32Dir, variant.Net, validation, options, variant.AverageBits)
+            : Networks.Build(variant.Net, variant.Scheme!());
         double allocationSeconds = variant.Method == Method.Hawq ? allocation.Elapsed.TotalSeconds : 0;
         if (startDir is not null)
-            CopyFloatWeights(startDir, options.Net, net);
+            CopyFloatWeights(startDir, variant.Net, net);
 
         var (trainSeconds, bestEpoch) = trainer.Train(variant, variant.Method, variant.Name, net, dir);
         double seconds = allocationSeconds + trainSeconds;
@@ -151,7 +151,7 @@ public static class Program
 
         var result = new VariantResult(variant.Name, accuracy, test.Count, validationAccuracy, validation.Count, bestEpoch,
             ModelSize.WeightBytes(net), ModelSize.WeightCount(net), seconds, options.Epochs, train.Count, checkedImages, interpreterAccuracy, agreement, torchOnChecked,
-            "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine);
+            "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine, ModelSize.LayerBits(net), ModelSize.KeptFraction(net));
         result.Save(dir);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "{0}: validation {1:P2} on {2}, test {3:P2} on {4}; {5:N0} weight bytes; interpreter on {6}: {7:P2} (TorchSharp {8:P2}), same class {9:P2}; exported to {10} ({11})",
@@ -161,15 +161,15 @@ public static class Program
 
     // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch: the first
     // 512 validation images, since the allocation is a choice made on held-out data.
-    private static QuantSequential HawqNetwork(string fp32Dir, TensorData validation, Options options, double? averageBits)
+    private static QuantSequential HawqNetwork(string fp32Dir, string network, TensorData validation, Options options, double? averageBits)
     {
-        using var fp32 = LoadFloatModel(fp32Dir, options.Net);
+        using var fp32 = LoadFloatModel(fp32Dir, network);
         int calibration = Math.Min(512, validation.Count);
         int[] bits;
         using (var scope = NewDisposeScope())
             bits = BitBudget.HawqBits(fp32, validation.Images.narrow(0, 0, calibration), validation.Labels.narrow(0, 0, calibration),
                 options.HawqSamples, options.Seed, averageBits);
-        var net = Networks.Build(options.Net, Catalog.HawqScheme(bits));
+        var net = Networks.Build(network, Catalog.HawqScheme(bits));
         Console.WriteLine($"  HAWQ-V2 allocated {BitBudget.Describe(net, bits, averageBits)}");
         return net;
     }

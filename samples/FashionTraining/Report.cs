@@ -7,96 +7,113 @@ using System.Text;
 
 namespace Bitsmith.Samples.FashionTraining;
 
-/// <summary>Writes the results table (Markdown) and the accuracy-versus-bytes chart (PNG, ScottPlot, headless).</summary>
+/// <summary>
+/// Writes the results (Markdown): what each paper's claim came to (<see cref="Claims"/>), then a table
+/// and a Pareto chart (<see cref="ParetoChart"/>) per setting: every method on the CNN, the bit
+/// allocators on the deeper network, movement pruning's transfer setting.
+/// </summary>
 internal static class Report
 {
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     public static void Write(string resultsPath, IReadOnlyDictionary<string, VariantResult> results, Options options)
     {
-        var inv = CultureInfo.InvariantCulture;
-        string chartPath = Path.ChangeExtension(resultsPath, null) + "-accuracy-vs-bytes.png";
-        var fp32 = results.GetValueOrDefault(Catalog.Fp32);
+        string stem = Path.ChangeExtension(resultsPath, null);
+        string cnnChart = stem + "-cnn.png", mobileChart = stem + "-mobile.png";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
         var md = new StringBuilder();
         md.AppendLine("# Fashion-MNIST results").AppendLine();
-        md.AppendLine("Written by samples/FashionTraining. Every choice (the kept epoch, HAWQ-V2's calibration batch, iPQ's progress) is");
-        md.AppendLine(string.Format(inv, "made on {0:N0} validation images held out of the training set (a fixed seeded draw); the test set is", options.ValidationImages));
-        md.AppendLine("evaluated once per variant, at the end. Test accuracy is TorchSharp's eval output on the test images listed;");
-        md.AppendLine("the exported ONNX file of each variant is run in the compiler's reference interpreter on the first images");
-        md.AppendLine("of the test set (\"interpreter\": its accuracy there / agreement with TorchSharp's class). Weight bytes: see");
-        md.AppendLine("samples/FashionTraining/ModelSize.cs (weights at their bits, codebooks, masks, biases and folded BatchNorm).").AppendLine();
-        long budget;
-        using (var w4 = Networks.Build(options.Net, Catalog.Find(Catalog.W4a4)!.Scheme!()))
-            budget = ModelSize.WeightBytes(w4);
-        md.AppendLine(string.Format(inv, "The W4 byte budget of mixed, hawq and ebs is the uniform W4A4 variant's weight bytes, {0:N0} (4-bit weights,", budget));
-        md.AppendLine("first and last layer 8-bit); their weight bytes column shows the share of it they use. The -b3 and -b2.5 variants");
-        md.AppendLine(string.Format(inv, "allocate within an average of 3 and 2.5 bits per weight instead. Network: {0}.", options.Net)).AppendLine();
-        md.AppendLine("| variant | method | validation accuracy | test accuracy | test images | kept epoch | weight bytes | compression | bits / weight | bits / activation | interpreter | training time | command |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var v in Catalog.All)
-        {
-            if (results.TryGetValue(v.Name, out var r))
-            {
-                string compression = fp32 is null ? "" : string.Format(inv, "{0:F1}×", (double)fp32.WeightBytes / r.WeightBytes);
-                string interpreter = r.InterpreterImages == 0 ? "not run"
-                    : string.Format(inv, "{0:P1} / {1:P1} of {2}", r.InterpreterAccuracy, r.InterpreterAgreement, r.InterpreterImages);
-                md.AppendLine(string.Format(inv, "| {0} | {1} | {2:P2} | {3:P2} | {4} | {5} of {6} | {7} | {8} | {9} | {10} | {11} | {12} | `{13}` |",
-                    v.Name, v.Description, r.ValidationAccuracy, r.TestAccuracy, r.TestImages, r.BestEpoch, r.Epochs,
-                    WeightBytes(r, v.AtW4Budget ? budget : null), compression, v.WeightBits, v.ActivationBits, interpreter, Trainer.Format(r.TrainSeconds), r.Command));
-            }
-            else
-                md.AppendLine($"| {v.Name} | {v.Description} | not run | | | | | | {v.WeightBits} | {v.ActivationBits} | | | |");
-        }
-        md.AppendLine().AppendLine($"![accuracy against weight bytes]({Path.GetFileName(chartPath)})");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
+        md.AppendLine("Written by samples/FashionTraining (`dotnet run --project samples/FashionTraining -c Release -- --help` lists every");
+        md.AppendLine("variant; `--resume --out DIR` continues a run and rewrites this file from every finished variant in DIR).");
+        md.AppendLine(string.Format(Inv, "Every choice (the kept epoch, HAWQ-V2's calibration batch, iPQ's progress) is made on {0:N0} validation", options.ValidationImages));
+        md.AppendLine("images held out of the training set (a fixed seeded draw); the test set is evaluated once per variant, at the");
+        md.AppendLine("end. Test accuracy is TorchSharp's eval output; the exported ONNX file of each variant is run in the compiler's");
+        md.AppendLine("reference interpreter on the first test images (\"interpreter\": its accuracy there / agreement with TorchSharp's");
+        md.AppendLine("class). Weight bytes: samples/FashionTraining/ModelSize.cs (weights at their bits, float32 codebooks, 1-bit masks,");
+        md.AppendLine("biases and folded BatchNorm).").AppendLine();
+
+        md.AppendLine("## What each paper's claim came to").AppendLine();
+        foreach (string sentence in Claims.Sentences(results))
+            md.AppendLine("- " + sentence);
+        md.AppendLine();
+
+        var cnn = Rows(results, v => v.Net == Networks.Cnn && v.Classes == ClassSplit.All);
+        long w4Budget;
+        using (var w4 = Networks.Build(Networks.Cnn, Catalog.Find(Catalog.W4a4)!.Scheme!()))
+            w4Budget = ModelSize.WeightBytes(w4);
+        md.AppendLine("## Every method on the CNN").AppendLine();
+        md.AppendLine("The CNN of samples/FashionTraining/FashionCnn.cs (3 conv + linear, 61k weights). The W4 byte budget of mixed, hawq");
+        md.AppendLine(string.Format(Inv, "and ebs is the uniform W4A4 variant's weight bytes, {0:N0} (4-bit weights, first and last layer 8-bit).", w4Budget)).AppendLine();
+        Table(md, cnn, results.GetValueOrDefault(Catalog.Fp32), v => v.AtW4Budget ? w4Budget : null, layerBits: false);
+        md.AppendLine().AppendLine($"![CNN: accuracy against weight bytes]({Path.GetFileName(cnnChart)})").AppendLine();
+        ParetoChart.Write(cnnChart, "Fashion-MNIST CNN: test accuracy against weight bytes", cnn.Select(r => r.Result!).Where(r => r is not null).ToArray());
+
+        var mobile = Rows(results, v => v.Net == Networks.Mobile);
+        md.AppendLine("## Bit allocation on the deeper network").AppendLine();
+        md.AppendLine("The depthwise-separable network of samples/FashionTraining/FashionMobileNet.cs (12 weighted layers, 19k weights), at");
+        md.AppendLine("an average of 3 and 2.5 bits per weight over all its weights. Uniform 3 bits is exactly the b3 budget; no uniform");
+        md.AppendLine("network has 2.5 bits, so each allocator is compared with uniform 2 and 3 bits interpolated linearly to its own bytes.");
+        md.AppendLine("Activations: 4 bits, the input of the first and last layer 8 (learned mixed precision learns them under W4A4's");
+        md.AppendLine("activation memory).").AppendLine();
+        Table(md, mobile, results.GetValueOrDefault(Catalog.Fp32Of(Networks.Mobile)), _ => null, layerBits: true);
+        md.AppendLine().AppendLine($"![deeper network: accuracy against weight bytes]({Path.GetFileName(mobileChart)})").AppendLine();
+        ParetoChart.Write(mobileChart, "Fashion-MNIST, deeper network: test accuracy against weight bytes", mobile.Select(r => r.Result!).Where(r => r is not null).ToArray());
+
+        md.AppendLine("## Movement pruning in its own setting").AppendLine();
+        md.AppendLine("The CNN pretrained on classes 0–4 (`source`), then fine-tuned on classes 5–9 while pruning, at a tenth of the");
+        md.AppendLine("pretraining rate (`--finetune-lr`); accuracy on the test images of classes 5–9. Every layer is pruned; the cubic");
+        md.AppendLine("schedule is dense for the first 10 % of the steps and reaches its sparsity at 70 %.").AppendLine();
+        TransferTable(md, Rows(results, v => v.Classes != ClassSplit.All));
+
+        var commands = results.Values.Select(r => r.Command).Distinct().ToArray();
+        md.AppendLine().AppendLine("## Commands").AppendLine();
+        md.AppendLine("The rows above were trained by:").AppendLine();
+        foreach (string c in commands)
+            md.AppendLine($"- `{c}`");
+
         File.WriteAllText(resultsPath, md.ToString());
-        // The chart compares the ten-class models; the transfer variants are measured on classes 5-9 only.
-        WriteChart(chartPath, results.Values.Where(r => Catalog.Find(r.Name)?.Classes == ClassSplit.All).ToArray());
-        Console.WriteLine($"wrote {resultsPath} and {chartPath}");
+        Console.WriteLine($"wrote {resultsPath}, {cnnChart} and {mobileChart}");
     }
 
-    private static string WeightBytes(VariantResult r, long? budget) => budget is { } b
-        ? string.Format(CultureInfo.InvariantCulture, "{0:N0} ({1:P1} of the W4 budget {2:N0})", r.WeightBytes, (double)r.WeightBytes / b, b)
-        : r.WeightBytes.ToString("N0", CultureInfo.InvariantCulture);
+    private static (Variant Variant, VariantResult? Result)[] Rows(IReadOnlyDictionary<string, VariantResult> results, Func<Variant, bool> where) =>
+        Catalog.All.Where(where).Select(v => (v, results.GetValueOrDefault(v.Name))).ToArray();
 
-    private static void WriteChart(string path, VariantResult[] results)
+    private static void Table(StringBuilder md, (Variant Variant, VariantResult? Result)[] rows, VariantResult? fp32, Func<Variant, long?> budgetOf, bool layerBits)
     {
-        var plot = new ScottPlot.Plot();
-        // Bytes span three orders of magnitude: plot log10(bytes) and label the ticks in bytes.
-        double[] xs = results.Select(r => Math.Log10(r.WeightBytes)).ToArray();
-        double[] ys = results.Select(r => 100 * r.TestAccuracy).ToArray();
-        var points = plot.Add.ScatterPoints(xs, ys);
-        points.MarkerSize = 9;
-        // Variants that land on (nearly) the same point share one label, or their names overprint.
-        var groups = new List<List<int>>();
-        for (int i = 0; i < results.Length; i++)
+        string bitsHeader = layerBits ? " weight bits per layer |" : "";
+        md.AppendLine($"| variant | method | validation | test | kept epoch | weight bytes | compression | bits / weight | bits / activation |{bitsHeader} interpreter | training time |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|" + (layerBits ? "---|" : "") + "---|---|");
+        foreach (var (v, r) in rows)
         {
-            var near = groups.FirstOrDefault(g => Math.Abs(xs[g[0]] - xs[i]) < 0.02 && Math.Abs(ys[g[0]] - ys[i]) < 0.15);
-            if (near is null)
-                groups.Add(new List<int> { i });
-            else
-                near.Add(i);
+            if (r is null)
+            {
+                md.AppendLine($"| {v.Name} | {v.Description} | not run | | | | | {v.WeightBits} | {v.ActivationBits} |{(layerBits ? " |" : "")} | |");
+                continue;
+            }
+            string compression = fp32 is null ? "" : string.Format(Inv, "{0:F1}×", (double)fp32.WeightBytes / r.WeightBytes);
+            string bytes = budgetOf(v) is { } b
+                ? string.Format(Inv, "{0:N0} ({1:P1} of {2:N0})", r.WeightBytes, (double)r.WeightBytes / b, b)
+                : r.WeightBytes.ToString("N0", Inv);
+            string bits = layerBits ? " " + (r.LayerBits is { } l ? string.Join(" ", l) : "") + " |" : "";
+            md.AppendLine(string.Format(Inv, "| {0} | {1} | {2:P2} | {3:P2} | {4} of {5} | {6} | {7} | {8} | {9} |{10} {11} | {12} |",
+                v.Name, v.Description, r.ValidationAccuracy, r.TestAccuracy, r.BestEpoch, r.Epochs, bytes, compression, v.WeightBits, v.ActivationBits,
+                bits, Interpreter(r), Trainer.Format(r.TrainSeconds)));
         }
-        foreach (var group in groups)
-        {
-            int i = group[0];
-            var label = plot.Add.Text(string.Join(", ", group.Select(j => results[j].Name)), xs[i], ys[i]);
-            label.LabelFontSize = 12;
-            label.OffsetX = 6;
-            label.OffsetY = -6;
-        }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = x => FormatBytes(Math.Pow(10, x)),
-        };
-        plot.Title("Fashion-MNIST: test accuracy against weight bytes");
-        plot.XLabel("weight bytes (log scale)");
-        plot.YLabel("test accuracy (%)");
-        if (xs.Length > 0)
-            plot.Axes.SetLimits(xs.Min() - 0.3, xs.Max() + 0.5, ys.Min() - 1, Math.Min(100, ys.Max() + 1));
-        plot.SavePng(path, 900, 560);
     }
 
-    private static string FormatBytes(double bytes) =>
-        bytes >= 1e6 ? (bytes / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
-        : bytes >= 1e3 ? (bytes / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
-        : bytes.ToString("0", CultureInfo.InvariantCulture) + " B";
+    private static void TransferTable(StringBuilder md, (Variant Variant, VariantResult? Result)[] rows)
+    {
+        md.AppendLine("| variant | method | validation | test | weights kept | weight bytes | interpreter | training time |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (v, r) in rows)
+        {
+            md.AppendLine(r is null
+                ? $"| {v.Name} | {v.Description} | not run | | | | | |"
+                : string.Format(Inv, "| {0} | {1} | {2:P2} | {3:P2} | {4} | {5:N0} | {6} | {7} |", v.Name, v.Description, r.ValidationAccuracy, r.TestAccuracy,
+                    r.KeptFraction is { } k ? k.ToString("P1", Inv) : "all", r.WeightBytes, Interpreter(r), Trainer.Format(r.TrainSeconds)));
+        }
+    }
+
+    private static string Interpreter(VariantResult r) => r.InterpreterImages == 0 ? "not run"
+        : string.Format(Inv, "{0:P1} / {1:P1} of {2}", r.InterpreterAccuracy, r.InterpreterAgreement, r.InterpreterImages);
 }

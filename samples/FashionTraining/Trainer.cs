@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -41,7 +42,8 @@ internal sealed class Trainer
     /// </summary>
     public (double Seconds, int BestEpoch) Train(Variant variant, Method method, string name, QuantSequential net, string dir)
     {
-        using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
+        double weightRate = variant.Classes == ClassSplit.Target ? _options.FineTuneLearningRate : _options.LearningRate;
+        using var optimizer = new QuantAwareOptimizer(net, weightRate, _options.QuantizerLearningRate, _options.SearchLearningRate);
         var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
         if (_options.Resume && Checkpoint.Load(dir) is { } checkpoint)
         {
@@ -62,6 +64,14 @@ internal sealed class Trainer
             // The last epoch trains the clip the exported grid will have, so the snap after it changes nothing.
             foreach (var q in mixed)
                 q.SnapsToGrid = epoch == epochs - 1;
+            // The memory penalty is soft: the last epoch trains at bits fitted to the budget, and they may not grow back.
+            Dictionary<MixedPrecisionQuantizer, int>? bitCaps = null;
+            if (method == Method.Mixed && epoch == epochs - 1)
+            {
+                if (BitBudget.FitMixedToBudget(net, variant.AverageBits) is > 0 and int cut)
+                    Console.WriteLine($"  {name}: {cut} weight bits taken from the widest layers to meet the budget before the last epoch");
+                bitCaps = BitBudget.WeightBitCaps(net);
+            }
             torch.manual_seed(_options.Seed * 1000L + epoch);
             using var order = randperm(_train.Count);
             double lossSum = 0;
@@ -90,7 +100,7 @@ internal sealed class Trainer
                 objective.backward();
                 optimizer.Step();
                 if (method == Method.Mixed)
-                    BitBudget.CapMixed(net);
+                    BitBudget.CapMixed(net, bitCaps);
                 lossSum += loss.item<float>() * batch.shape[0];
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             }
@@ -119,7 +129,7 @@ internal sealed class Trainer
             state.Save(dir);
 
             var inv = CultureInfo.InvariantCulture;
-            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P1}", KeptFraction(net));
+            string keep = schedule is null ? "" : string.Format(inv, "  kept {0:P1}", ModelSize.KeptFraction(net) ?? 1);
             Console.WriteLine(string.Format(inv,
                 "  {0} epoch {1}/{2}  loss {3:F4}  train {4:P2}  validation {5:P2}{6}{7}  {8}  ETA {9}",
                 name, epoch + 1, epochs, lossSum / _train.Count, (double)correct / _train.Count, validation, keep, best ? " (best)" : "",
@@ -188,23 +198,6 @@ internal sealed class Trainer
             nn.functional.cross_entropy(net.forward(_train.Images.index_select(0, batch)), _train.Labels.index_select(0, batch)).backward();
             optimizer.Step();
         }
-    }
-
-    // The fraction of the pruned layers' weights their masks keep.
-    private static double KeptFraction(QuantSequential net)
-    {
-        long kept = 0, total = 0;
-        foreach (var (weight, pruner) in net.modules().Select(m => m switch
-        {
-            QuantConv2d { WeightTransform: IPrunedWeight p } c => ((Tensor)c.weight, p),
-            QuantLinear { WeightTransform: IPrunedWeight p } l => ((Tensor)l.weight, p),
-            _ => ((Tensor, IPrunedWeight)?)null,
-        }).OfType<(Tensor, IPrunedWeight)>())
-        {
-            total += weight.numel();
-            kept += (long)Math.Round(pruner.KeepFraction * weight.numel());
-        }
-        return total == 0 ? 1 : (double)kept / total;
     }
 
     // Movement pruning's schedule: dense for the first 10% of the steps, cubic down to finalKeep by 70%, then fine-tuning there.

@@ -19,8 +19,8 @@ internal enum Method
 }
 
 /// <summary>
-/// One row of the results: how it quantises (<see cref="Scheme"/>, applied to the network of
-/// <c>--net</c>), how it is trained, its nominal bits per weight and activation, and for the bit
+/// One row of the results: the network it is built on (<see cref="Net"/>), how it quantises
+/// (<see cref="Scheme"/>), how it is trained, its nominal bits per weight and activation, and for the bit
 /// allocators their budget (<see cref="AverageBits"/>). <see cref="Scheme"/> is null for HAWQ-V2,
 /// whose scheme depends on the trained fp32 model.
 /// </summary>
@@ -33,6 +33,9 @@ internal sealed record Variant(
     System.Func<Scheme>? Scheme,
     double? AverageBits = null)
 {
+    /// <summary>The network (<see cref="Networks"/>).</summary>
+    public string Net { get; init; } = Networks.Cnn;
+
     /// <summary>The classes trained and measured on.</summary>
     public ClassSplit Classes { get; init; } = ClassSplit.All;
 
@@ -43,12 +46,12 @@ internal sealed record Variant(
     public (double Threshold, double Lambda) Soft { get; init; }
 
     /// <summary>
-    /// The variant whose trained float weights this one starts from: fp32 for the quantised variants
-    /// (as LSQ, iPQ and pruning do), the pretrained source model for the transfer variants; null for
-    /// the float models trained from scratch.
+    /// The variant whose trained float weights this one starts from: its network's fp32 variant for
+    /// the quantised variants (as LSQ, iPQ and pruning do), the pretrained source model for the
+    /// transfer variants; null for the float models trained from scratch.
     /// </summary>
-    public string? StartsFrom => Name is Catalog.Fp32 or Catalog.Source ? null
-        : Classes == ClassSplit.Target ? Catalog.Source : Catalog.Fp32;
+    public string? StartsFrom => Name == Catalog.Fp32Of(Net) || Name == Catalog.Source ? null
+        : Classes == ClassSplit.Target ? Catalog.Source : Catalog.Fp32Of(Net);
 
     /// <summary>Whether the variant's weights are held to the W4 byte budget (<see cref="BitBudget"/>).</summary>
     public bool AtW4Budget => (Method is Method.Mixed or Method.Hawq or Method.Ebs) && AverageBits is null;

@@ -6,7 +6,8 @@ namespace Bitsmith.Samples.FashionTraining;
 /// <summary>
 /// What a finished variant measured (saved as result.json in its folder, read back on --resume and
 /// for the report): the accuracy on the validation images every choice was made on, the test
-/// accuracy measured once at the end, and the kept epoch (of EBS's fine-tuning for EBS).
+/// accuracy measured once at the end, the kept epoch (of EBS's fine-tuning for EBS), the weight
+/// bits per layer (null with codebooks) and the fraction of weights kept (pruning variants).
 /// </summary>
 internal sealed record VariantResult(
     string Name,
@@ -24,7 +25,9 @@ internal sealed record VariantResult(
     double InterpreterAccuracy,
     double InterpreterAgreement,
     double TorchAccuracyOnInterpreterImages,
-    string Command)
+    string Command,
+    int[]? LayerBits = null,
+    double? KeptFraction = null)
 {
     public static string PathIn(string dir) => Path.Combine(dir, "result.json");
 
