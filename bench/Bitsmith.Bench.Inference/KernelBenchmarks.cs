@@ -131,7 +131,7 @@ namespace Bitsmith.Bench.Inference
         [Benchmark(OperationsPerInvoke = Rows * Depth)]
         public int NibbleGemv64MB()
         {
-            NibbleGemvKernel.Accumulate(_x, MemoryMarshal.AsBytes(_weights.AsSpan()), _minima, 2 * Rows / NibbleGemvKernel.Rows, _nibbleAcc);
+            NarrowGemvKernel.Accumulate(4, _x, MemoryMarshal.AsBytes(_weights.AsSpan()), _minima, 2 * Rows / NarrowGemvKernel.Rows, _nibbleAcc);
             return _nibbleAcc[0];
         }
 

@@ -38,4 +38,17 @@ namespace Bitsmith.Bench.Inference
 
     [CompiledModel("../models/resnet18-112.onnx")]
     public static partial class ResNet18;
+
+    /// <summary>The MLP's low-bit twins (issue 8, 7e; bench/models/README.md).</summary>
+    [CompiledModel("../models/mlp-784-1024-1024-10-w4a8.onnx")]
+    public static partial class MlpW4A8;
+
+    [CompiledModel("../models/mlp-784-1024-1024-10-w3a8.onnx")]
+    public static partial class MlpW3A8;
+
+    [CompiledModel("../models/mlp-784-1024-1024-10-w2a8.onnx")]
+    public static partial class MlpW2A8;
+
+    [CompiledModel("../models/mlp-784-1024-1024-10-w2a2.onnx")]
+    public static partial class MlpW2A2;
 }

@@ -18,9 +18,9 @@ namespace Bitsmith.Bench.Models;
 /// </summary>
 internal static class Architectures
 {
-    private static nn.Module<Tensor, Tensor>? W(int channels, bool quantized) => quantized ? Quant.LsqPerChannel(8, channels) : null;
+    private static nn.Module<Tensor, Tensor>? W(int channels, bool quantized, int bits = 8) => quantized ? Quant.LsqPerChannel(bits, channels) : null;
 
-    private static nn.Module<Tensor, Tensor>? A(bool quantized) => quantized ? Layers.Quantize(Quant.LsqPlus(8, QuantTarget.Activations)) : null;
+    private static nn.Module<Tensor, Tensor>? A(bool quantized, int bits = 8) => quantized ? Layers.Quantize(Quant.LsqPlus(bits, QuantTarget.Activations)) : null;
 
     /// <summary>The layers without the activation quantisers that a float network leaves out.</summary>
     private static nn.Module<Tensor, Tensor>[] Present(IEnumerable<nn.Module<Tensor, Tensor>?> layers) =>
@@ -106,12 +106,15 @@ internal static class Architectures
         return Layers.Sequential(Present(layers));
     }
 
-    /// <summary>An MLP 784 → 1024 → 1024 → 10 with ReLU.</summary>
-    public static QuantSequential Mlp(bool quantized = true) => Layers.Sequential(Present(new[]
+    /// <summary>
+    /// An MLP 784 → 1024 → 1024 → 10 with ReLU; its weights of <paramref name="weightBits"/> (the
+    /// last layer's 8) and its hidden activations of <paramref name="activationBits"/>.
+    /// </summary>
+    public static QuantSequential Mlp(bool quantized = true, int weightBits = 8, int activationBits = 8) => Layers.Sequential(Present(new[]
     {
         A(quantized),
-        Layers.Linear(784, 1024, weightQuantizer: W(1024, quantized)), Layers.ReLU(), A(quantized),
-        Layers.Linear(1024, 1024, weightQuantizer: W(1024, quantized)), Layers.ReLU(), A(quantized),
+        Layers.Linear(784, 1024, weightQuantizer: W(1024, quantized, weightBits)), Layers.ReLU(), A(quantized, activationBits),
+        Layers.Linear(1024, 1024, weightQuantizer: W(1024, quantized, weightBits)), Layers.ReLU(), A(quantized, activationBits),
         Layers.Linear(1024, 10, weightQuantizer: W(10, quantized)), A(quantized),
     }));
 

@@ -38,6 +38,11 @@ internal static class Program
             ("ds-cnn-kws.onnx", 2, () => Architectures.DsCnn(), new[] { 1, 49, 10 }, s => randn(s)),
             ("mlp-784-1024-1024-10.onnx", 3, () => Architectures.Mlp(), new[] { 784 }, s => rand(s)),
             ("resnet18-112.onnx", 4, () => Architectures.ResNet18(), new[] { 3, 112, 112 }, s => randn(s)),
+            // The MLP's low-bit twins (issue 8, 7e): 4-, 3- and 2-bit weights (INT4 in the file: the exporter stores grids of at most 4 bits so), 2-bit activations.
+            ("mlp-784-1024-1024-10-w4a8.onnx", 3, () => Architectures.Mlp(weightBits: 4), new[] { 784 }, s => rand(s)),
+            ("mlp-784-1024-1024-10-w3a8.onnx", 3, () => Architectures.Mlp(weightBits: 3), new[] { 784 }, s => rand(s)),
+            ("mlp-784-1024-1024-10-w2a8.onnx", 3, () => Architectures.Mlp(weightBits: 2), new[] { 784 }, s => rand(s)),
+            ("mlp-784-1024-1024-10-w2a2.onnx", 3, () => Architectures.Mlp(weightBits: 2, activationBits: 2), new[] { 784 }, s => rand(s)),
         };
         Console.WriteLine("| file | input | MACs | int8 weights | weight bytes (compiler) | file bytes | sha256 |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---|");

@@ -7,6 +7,7 @@ namespace Bitsmith.Compiler.Emit
         public const string Kernels = Runtime + ".Kernels";
         public const string Int8 = Kernels + ".Int8";
         public const string Float32 = Kernels + ".Float32";
+        public const string Lookup = Kernels + ".Lookup";
         public const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
         public const string Span = "global::System.Span";
         public const string ReadOnlySpan = "global::System.ReadOnlySpan";

@@ -9,25 +9,26 @@ using static Bitsmith.Emit.Tests.HandBuiltModels;
 namespace Bitsmith.Emit.Tests
 {
     /// <summary>
-    /// The cost model's choice among the GEMV forms: the bit-serial kernel only at the widths where
-    /// it beats the int8 one (an override reaches it at any width); the 4-bit packed form where its
-    /// weights fit and B streams from memory.
+    /// The cost model's choice among the GEMV forms: the bit-serial kernel only where both widths
+    /// are 1 bit (an override reaches it at any width); the table-lookup GEMV for 1- to 3-bit weights
+    /// with B in the caches, the 4-bit packed form where it streams from memory; the int8 one for
+    /// 4 bits and wider in the caches, and wherever a row's weights span more values than a form holds.
     /// </summary>
     public class GemvSelectionTests
     {
         [Theory]
         [InlineData(1, 1, true)]
-        [InlineData(2, 2, true)]
+        [InlineData(2, 2, false)]
         [InlineData(4, 4, false)]
         [InlineData(8, 8, false)]
-        public void TheSelectorTakesTheBitSerialGemvOnlyForNarrowWidths(int weightBits, int activationBits, bool bitSerial)
+        public void TheSelectorTakesTheBitSerialGemvOnlyForOneBitWidths(int weightBits, int activationBits, bool bitSerial)
         {
             var g = Gemv(4096, 256, weightBits, activationBits);
             var choice = ImplementationSelector.Select(g, new Dictionary<string, string>())[0];
             if (bitSerial)
                 Assert.Equal(KernelPropertyModels.BitSerialImplementation, choice.Implementation.Name);
             else
-                Assert.StartsWith("qgemv_u8s", choice.Implementation.Name);   // an int8 or, for 4-bit weights, the 4-bit packed GEMV
+                Assert.StartsWith("qgemv_u8s", choice.Implementation.Name);   // an int8, table-lookup or packed GEMV
             Assert.Contains($"W{weightBits}A{activationBits}", ImplementationRegistry.Find(KernelPropertyModels.BitSerialImplementation)!.Describe(g.Nodes[0]));
         }
 
@@ -41,20 +42,24 @@ namespace Bitsmith.Emit.Tests
         }
 
         [Theory]
-        [InlineData(2048, 1024, 4, true)]    // 2 MB of int8 weights streams from memory: half the bytes wins
-        [InlineData(2048, 1024, 2, true)]
-        [InlineData(256, 64, 4, false)]      // cache-resident: the int8 form computes faster
-        [InlineData(2048, 1024, 5, false)]   // 32 values a row do not fit a nibble
-        public void TheSelectorTakesTheNibbleGemvWhereWeightsFitAndStream(int k, int n, int weightBits, bool nibbles)
+        [InlineData(1024, 1024, 1, "qgemv_u8s1_lut16_32")]   // in the caches: lookups beat byte multiplies up to 3 bits
+        [InlineData(1024, 1024, 2, "qgemv_u8s2_lut16_32")]
+        [InlineData(1024, 1024, 3, "qgemv_u8s3_lut16_32")]
+        [InlineData(1024, 1024, 4, "qgemv_u8s8_16c4")]
+        [InlineData(256, 64, 2, "qgemv_u8s2_lut16_32")]
+        [InlineData(8192, 4096, 4, "qgemv_u8s4_16c4")]       // 32 MB of int8 B streams from memory: half the bytes wins
+        [InlineData(8192, 4096, 2, "qgemv_u8s2_lut16_32")]
+        [InlineData(1024, 1024, 5, "qgemv_u8s8_16c4")]       // 32 values a row fit neither form
+        public void TheSelectorTakesThePackedGemvThatFitsAndIsFastest(int k, int n, int weightBits, string expected)
         {
             var g = Gemv(k, n, weightBits, 8);
             var choice = ImplementationSelector.Select(g, new Dictionary<string, string>())[0];
-            if (nibbles)
-                Assert.Equal(KernelPropertyModels.NibbleImplementation, choice.Implementation.Name);
+            if (expected == "qgemv_u8s8_16c4")
+                Assert.StartsWith(expected, choice.Implementation.Name);   // byte or (where a pair could saturate) word pairs
             else
-                Assert.StartsWith("qgemv_u8s8_16c4", choice.Implementation.Name);
-            string? whyNot = ImplementationRegistry.Find(KernelPropertyModels.NibbleImplementation)!.WhyNot(g.Nodes[0], new LayerFacts(g));
-            Assert.Equal(weightBits > 4, whyNot != null);
+                Assert.Equal(expected, choice.Implementation.Name);
+            foreach (var (name, bits) in KernelPropertyModels.PackedGemvImplementations)
+                Assert.Equal(weightBits > bits, ImplementationRegistry.Find(name)!.WhyNot(g.Nodes[0], new LayerFacts(g)) != null);
         }
 
         /// <summary>A MatMul of a u8 row of K codes, proven <paramref name="activationBits"/> wide, and s8 weights spanning <paramref name="weightBits"/> bits.</summary>

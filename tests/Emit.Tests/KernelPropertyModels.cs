@@ -39,10 +39,15 @@ namespace Bitsmith.Emit.Tests
 
         public const string BitSerialImplementation = "qgemv_bitserial_popcount";
 
-        /// <summary>One-row GEMVs forced onto the 4-bit packed GEMV, rows spanning 1 to 4 bits above their own minimum anywhere in s8 or u8.</summary>
-        public const int NibbleCases = 16;
+        /// <summary>The GEMVs of B packed narrower than a byte: 4, 2 and 1 bits a weight unpacked in registers, 1 to 4 bit-planes looked up in tables.</summary>
+        public static readonly IReadOnlyList<(string Name, int Bits)> PackedGemvImplementations = new[]
+        {
+            ("qgemv_u8s4_16c4", 4), ("qgemv_u8s2_16c4", 2), ("qgemv_u8s1_16c4", 1),
+            ("qgemv_u8s1_lut16_32", 1), ("qgemv_u8s2_lut16_32", 2), ("qgemv_u8s3_lut16_32", 3), ("qgemv_u8s4_lut16_32", 4),
+        };
 
-        public const string NibbleImplementation = "qgemv_u8s4_16c4";
+        /// <summary>One-row GEMVs forced onto each of <see cref="PackedGemvImplementations"/>, rows spanning 1 bit up to its width above their own minimum anywhere in s8 or u8.</summary>
+        public const int PackedGemvCasesEach = 4;
 
         /// <summary>The name prefix of these cases.</summary>
         public const string Prefix = "kernel-property/";
@@ -185,8 +190,9 @@ namespace Bitsmith.Emit.Tests
                 yield return GlobalAverage(i, Pools.Generate(pcg, null!, out _));
             for (int i = 0; i < BitSerialCases; i++)
                 yield return NarrowGemv($"bitserial_gemv_{i}", BitSerialImplementation, i / 8 + 1, i % 8 + 1, Gemms.Generate(pcg, null!, out _), Gen.Int[2, 200].Generate(pcg, null!, out _));
-            for (int i = 0; i < NibbleCases; i++)
-                yield return NarrowGemv($"nibble_gemv_{i}", NibbleImplementation, i % 4 + 1, 8, Gemms.Generate(pcg, null!, out _), Gen.Int[1, 200].Generate(pcg, null!, out _));
+            foreach (var (implementation, bits) in PackedGemvImplementations)
+                for (int i = 0; i < PackedGemvCasesEach; i++)
+                    yield return NarrowGemv($"{implementation}_{i}", implementation, i % bits + 1, 8, Gemms.Generate(pcg, null!, out _), Gen.Int[1, 200].Generate(pcg, null!, out _));
         }
 
         /// <summary>

@@ -32,6 +32,8 @@ namespace Bitsmith.Emit.Tests
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.UnsignedProductsMatchNaiveDotsForEveryBitPair),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.XnorProductsMatchNaiveSignDots),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.PackedPlanesUnpackToTheCodesWithZeroPadding),
+            typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.NarrowGemvMatchesNaiveDots),
+            typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.LookupGemvMatchesNaiveDots),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.RowsTakeTheExactFormNearEveryBoundary),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.LanesTakeTheExactFormNearEveryBoundary),
         };
@@ -48,10 +50,10 @@ namespace Bitsmith.Emit.Tests
         private static string[] ExpectedIsa(string variable) => variable switch
         {
             "DOTNET_EnableAVXVNNI" => new[] { "AvxVnni=False", Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Int8=Vector512;" : "Int8=Vector256;" },
-            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;", "BitSerial=Nibble256;" },
-            "DOTNET_EnableAVX512" => new[] { "Vector512=False", "BitSerial=Nibble256;" },
-            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;", "BitSerial=Nibble128;" },
-            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;", "BitSerial=Scalar;" },
+            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;", "BitSerial=Nibble256;", "Lookup=Vector256;" },
+            "DOTNET_EnableAVX512" => new[] { "Vector512=False", "BitSerial=Nibble256;", "Lookup=Vector256;" },
+            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;", "BitSerial=Nibble128;", "Lookup=Vector128;" },
+            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;", "BitSerial=Scalar;", "Lookup=scalar;" },
             _ => throw new ArgumentOutOfRangeException(nameof(variable)),
         };
 

@@ -160,54 +160,64 @@ namespace Bitsmith.Compiler.Lowering.Implementations
     }
 
     /// <summary>
-    /// Matrix B for <c>Runtime.Kernels.Int8.NibbleGemvKernel</c>: <see cref="C4Blocks16"/> with two
-    /// weights a byte. In each block, quads <c>2p</c> and <c>2p + 1</c> of k share one
-    /// <c>[16 rows][4 bytes]</c> group, the even quad in the low nibbles, the odd one in the high;
-    /// each nibble holds <c>w - m[r]</c>, the weight above its row's minimum (<see cref="Minima"/>),
-    /// in [0, 15]; zero past the last row and the last k. Unpacks to <c>[rows, k]</c> with the minima.
+    /// Matrix B for <c>Runtime.Kernels.Int8.NarrowGemvKernel</c>: <see cref="C4Blocks16"/> with
+    /// <c>8 / Bits</c> weights a byte (Bits = 4, 2 or 1). In each block, the <c>G = 8 / Bits</c> quads
+    /// <c>G·p + j</c> of k share one <c>[16 rows][4 bytes]</c> group, quad j in bits
+    /// <c>[Bits·j, Bits·(j+1))</c> of each byte; each field holds <c>w - m[r]</c>, the weight above
+    /// its row's minimum (<see cref="Minima"/>), in [0, 2^Bits); zero past the last row and the
+    /// last k. Unpacks to <c>[rows, k]</c> with the minima.
     /// </summary>
-    public sealed record C4Blocks16Nibbles(int Rows, int Depth) : PackedLayout
+    public sealed record C4Blocks16Narrow(int Rows, int Depth, int Bits) : PackedLayout
     {
         public const int BlockRows = 16;
 
         public int Blocks => (Rows + BlockRows - 1) / BlockRows;
 
-        public int QuadPairs => ((Depth + 3) / 4 + 1) / 2;
+        public int QuadsPerGroup => 8 / Bits;
 
-        public override string Text => $"c4-blocks16-u4 rows={N(Rows)} depth={N(Depth)}";
+        public int Groups => ((Depth + 3) / 4 + QuadsPerGroup - 1) / QuadsPerGroup;
 
-        /// <summary>Each row's smallest weight, or null when some row spans more than 16 values.</summary>
-        public int[]? Minima(int[] w)
+        public override string Text => $"c4-blocks16-u{Bits} rows={N(Rows)} depth={N(Depth)}";
+
+        private int Largest => (1 << Bits) - 1;
+
+        /// <summary>Each row's smallest weight, or null when some row spans more than 2^Bits values.</summary>
+        public int[]? Minima(int[] w) => RowMinima(w, Rows, Depth, Largest);
+
+        /// <summary>Each row's smallest weight of <c>[rows, depth]</c>, or null when some row's weights span more than <paramref name="largest"/> above it.</summary>
+        internal static int[]? RowMinima(int[] w, int rows, int depth, int largest)
         {
-            var minima = new int[Rows];
-            for (int r = 0; r < Rows; r++)
+            var minima = new int[rows];
+            for (int r = 0; r < rows; r++)
             {
                 int lo = int.MaxValue, hi = int.MinValue;
-                for (int k = 0; k < Depth; k++)
+                for (int k = 0; k < depth; k++)
                 {
-                    lo = Math.Min(lo, w[r * Depth + k]);
-                    hi = Math.Max(hi, w[r * Depth + k]);
+                    lo = Math.Min(lo, w[r * depth + k]);
+                    hi = Math.Max(hi, w[r * depth + k]);
                 }
-                if (hi - lo > 15)
+                if (hi - lo > largest)
                     return null;
-                minima[r] = Depth == 0 ? 0 : lo;
+                minima[r] = depth == 0 ? 0 : lo;
             }
             return minima;
         }
 
-        /// <param name="w">Weights as <c>[rows, depth]</c>, each row within 15 of its entry in <paramref name="minima"/>.</param>
+        /// <param name="w">Weights as <c>[rows, depth]</c>, each row within 2^Bits - 1 of its entry in <paramref name="minima"/>.</param>
         public byte[] Pack(int[] w, int[] minima)
         {
+            if (Bits != 4 && Bits != 2 && Bits != 1)
+                throw new ArgumentOutOfRangeException(nameof(Bits), Bits, "weights are packed at 4, 2 or 1 bits");
             if (w.Length != Rows * Depth || minima.Length != Rows)
                 throw new ArgumentException($"{w.Length} weights and {minima.Length} minima for {Rows}x{Depth}");
-            var bytes = new byte[Blocks * QuadPairs * BlockRows * 4];
+            var bytes = new byte[Blocks * Groups * BlockRows * 4];
             for (int r = 0; r < Rows; r++)
             {
                 for (int k = 0; k < Depth; k++)
                 {
                     int u = w[r * Depth + k] - minima[r];
-                    if (u < 0 || u > 15)
-                        throw new ArgumentOutOfRangeException(nameof(w), w[r * Depth + k], $"weight [{r}, {k}] is not within 15 above its row's minimum {minima[r]}");
+                    if (u < 0 || u > Largest)
+                        throw new ArgumentOutOfRangeException(nameof(w), w[r * Depth + k], $"weight [{r}, {k}] is not within {Largest} above its row's minimum {minima[r]}");
                     var (index, shift) = Place(r, k);
                     bytes[index] |= (byte)(u << shift);
                 }
@@ -223,7 +233,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
                 for (int k = 0; k < Depth; k++)
                 {
                     var (index, shift) = Place(r, k);
-                    w[r * Depth + k] = (bytes[index] >> shift & 0xF) + minima[r];
+                    w[r * Depth + k] = (bytes[index] >> shift & Largest) + minima[r];
                 }
             }
             return w;
@@ -232,7 +242,83 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         private (int Index, int Shift) Place(int r, int k)
         {
             int quad = k / 4;
-            return (((r / BlockRows * QuadPairs + quad / 2) * BlockRows + r % BlockRows) * 4 + k % 4, 4 * (quad % 2));
+            return (((r / BlockRows * Groups + quad / QuadsPerGroup) * BlockRows + r % BlockRows) * 4 + k % 4, Bits * (quad % QuadsPerGroup));
+        }
+    }
+
+    /// <summary>
+    /// Matrix B for <c>Runtime.Kernels.Lookup.LookupGemv</c>: each weight as its code
+    /// <c>u = w - m[r]</c> above its row's minimum (<see cref="Minima"/>) in <see cref="Bits"/> bits,
+    /// stored as bit-planes of 4-bit patterns. Blocks of 32 rows, then planes j, then chunks of 16
+    /// of k; a chunk is 32 little-endian 16-bit lanes, lane r holding in bits <c>4t..4t+3</c> the
+    /// bits j of row r's codes at k = 16c + 4t + i (bit i); zero past the last row and the last k.
+    /// Unpacks to <c>[rows, k]</c> with the minima.
+    /// </summary>
+    public sealed record Lut16Planes(int Rows, int Depth, int Bits) : PackedLayout
+    {
+        public const int BlockRows = 32;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int Chunks => (Depth + 15) / 16;
+
+        public override string Text => $"lut16-planes{Bits} rows={N(Rows)} depth={N(Depth)}";
+
+        private int Largest => (1 << Bits) - 1;
+
+        /// <summary>Each row's smallest weight, or null when some row spans more than 2^Bits values.</summary>
+        public int[]? Minima(int[] w) => C4Blocks16Narrow.RowMinima(w, Rows, Depth, Largest);
+
+        /// <param name="w">Weights as <c>[rows, depth]</c>, each row within 2^Bits - 1 of its entry in <paramref name="minima"/>.</param>
+        public byte[] Pack(int[] w, int[] minima)
+        {
+            if (Bits < 1 || Bits > 4)
+                throw new ArgumentOutOfRangeException(nameof(Bits), Bits, "lookup weights have 1 to 4 bits");
+            if (w.Length != Rows * Depth || minima.Length != Rows)
+                throw new ArgumentException($"{w.Length} weights and {minima.Length} minima for {Rows}x{Depth}");
+            var bytes = new byte[Blocks * Bits * Chunks * BlockRows * 2];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int k = 0; k < Depth; k++)
+                {
+                    int u = w[r * Depth + k] - minima[r];
+                    if (u < 0 || u > Largest)
+                        throw new ArgumentOutOfRangeException(nameof(w), w[r * Depth + k], $"weight [{r}, {k}] is not within {Largest} above its row's minimum {minima[r]}");
+                    for (int j = 0; j < Bits; j++)
+                    {
+                        var (index, bit) = Place(r, k, j);
+                        bytes[index] |= (byte)((u >> j & 1) << bit);
+                    }
+                }
+            }
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes, int[] minima)
+        {
+            var w = new int[Rows * Depth];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int k = 0; k < Depth; k++)
+                {
+                    int u = 0;
+                    for (int j = 0; j < Bits; j++)
+                    {
+                        var (index, bit) = Place(r, k, j);
+                        u |= (bytes[index] >> bit & 1) << j;
+                    }
+                    w[r * Depth + k] = u + minima[r];
+                }
+            }
+            return w;
+        }
+
+        /// <summary>The byte and bit of plane j of weight [r, k]: bit 4t + i of lane r's 16 bits, the low byte first.</summary>
+        private (int Index, int Bit) Place(int r, int k, int j)
+        {
+            int lane = ((r / BlockRows * Bits + j) * Chunks + k / 16) * BlockRows + r % BlockRows;
+            int bit = k % 16;
+            return (lane * 2 + bit / 8, bit % 8);
         }
     }
 

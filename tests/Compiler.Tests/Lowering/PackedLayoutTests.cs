@@ -26,56 +26,33 @@ namespace Bitsmith.Compiler.Tests.Lowering
         }
 
         [Theory]
-        [InlineData(1, 1)]
-        [InlineData(10, 576)]
-        [InlineData(33, 7)]
-        [InlineData(16, 64)]
-        public void C4Blocks16RoundTrips(int rows, int depth)
+        [InlineData(1, 1, 4)]
+        [InlineData(10, 576, 4)]
+        [InlineData(33, 7, 4)]
+        [InlineData(16, 64, 2)]
+        [InlineData(17, 12, 2)]
+        [InlineData(3, 37, 2)]
+        [InlineData(17, 100, 1)]
+        [InlineData(5, 3, 1)]
+        public void C4Blocks16NarrowRoundTripsAboveEachRowsMinimum(int rows, int depth, int bits)
         {
-            var layout = new C4Blocks16(rows, depth);
-            var w = Random(rows * depth, seed: rows + depth);
-            var bytes = layout.Pack(w);
-            Assert.Equal((rows + 15) / 16 * ((depth + 3) / 4) * 64, bytes.Length);
-            Assert.Equal(w, layout.Unpack(bytes));
-        }
-
-        [Fact]
-        public void C4Blocks16StreamsSixteenRowsPerQuad()
-        {
-            // Row r, k = 4q + j lies at ((block · quads + q) · 16 + r mod 16) · 4 + j.
-            var layout = new C4Blocks16(16, 8);
-            var w = Enumerable.Range(0, 16 * 8).Select(i => i - 64).ToArray();
-            var bytes = layout.Pack(w);
-            Assert.Equal((sbyte)w[0 * 8 + 0], (sbyte)bytes[0]);
-            Assert.Equal((sbyte)w[0 * 8 + 3], (sbyte)bytes[3]);
-            Assert.Equal((sbyte)w[1 * 8 + 0], (sbyte)bytes[4]);
-            Assert.Equal((sbyte)w[0 * 8 + 4], (sbyte)bytes[64]);
-        }
-
-        [Theory]
-        [InlineData(1, 1)]
-        [InlineData(10, 576)]
-        [InlineData(33, 7)]
-        [InlineData(16, 64)]
-        [InlineData(17, 12)]
-        public void C4Blocks16NibblesRoundTripsAboveEachRowsMinimum(int rows, int depth)
-        {
-            var layout = new C4Blocks16Nibbles(rows, depth);
+            var layout = new C4Blocks16Narrow(rows, depth, bits);
             var random = new Random(rows * 1000 + depth);
-            // Each row spans at most 16 values from its own base, anywhere in s8.
-            var bases = Enumerable.Range(0, rows).Select(_ => random.Next(-128, 113)).ToArray();
-            var w = Enumerable.Range(0, rows * depth).Select(i => bases[i / depth] + random.Next(16)).ToArray();
+            // Each row spans at most 2^bits values from its own base, anywhere in s8.
+            var bases = Enumerable.Range(0, rows).Select(_ => random.Next(-128, 129 - (1 << bits))).ToArray();
+            var w = Enumerable.Range(0, rows * depth).Select(i => bases[i / depth] + random.Next(1 << bits)).ToArray();
             var minima = layout.Minima(w)!;
             var bytes = layout.Pack(w, minima);
-            Assert.Equal((rows + 15) / 16 * (((depth + 3) / 4 + 1) / 2) * 64, bytes.Length);
+            int group = 8 / bits;
+            Assert.Equal((rows + 15) / 16 * (((depth + 3) / 4 + group - 1) / group) * 64, bytes.Length);
             Assert.Equal(w, layout.Unpack(bytes, minima));
         }
 
         [Fact]
-        public void C4Blocks16NibblesPairsQuadsInTheLowAndHighNibbles()
+        public void C4Blocks16NarrowPairsQuadsInTheLowAndHighNibbles()
         {
             // Row r, k = 4q + j: byte ((q / 2) · 16 + r) · 4 + j, the low nibble for even q, the high for odd.
-            var layout = new C4Blocks16Nibbles(16, 16);
+            var layout = new C4Blocks16Narrow(16, 16, 4);
             var w = Enumerable.Range(0, 16 * 16).Select(i => (i * 7 + i / 16) % 16 - 8).ToArray();
             var minima = layout.Minima(w)!;
             Assert.All(minima, m => Assert.Equal(-8, m));
@@ -86,12 +63,28 @@ namespace Bitsmith.Compiler.Tests.Lowering
         }
 
         [Fact]
-        public void C4Blocks16NibblesRefusesARowSpanningMoreThanSixteenValues()
+        public void C4Blocks16NarrowPutsFourQuadsInAByteAtTwoBits()
         {
-            var layout = new C4Blocks16Nibbles(2, 4);
+            // Row r, k = 4q + j: byte ((q / 4) · 16 + r) · 4 + j, bits 2·(q % 4) and up.
+            var layout = new C4Blocks16Narrow(16, 20, 2);
+            var w = Enumerable.Range(0, 16 * 20).Select(i => (i * 5 + i / 20) % 4 + 1).ToArray();
+            var minima = layout.Minima(w)!;
+            var bytes = layout.Pack(w, minima);
+            int U(int r, int k) => w[r * 20 + k] - minima[r];
+            Assert.Equal(U(3, 1) | U(3, 5) << 2 | U(3, 9) << 4 | U(3, 13) << 6, bytes[3 * 4 + 1]);
+            Assert.Equal(U(5, 18), bytes[(16 + 5) * 4 + 2]);   // quad 4 opens the second group alone
+        }
+
+        [Fact]
+        public void C4Blocks16NarrowRefusesARowSpanningMoreValuesThanItsBits()
+        {
+            var layout = new C4Blocks16Narrow(2, 4, 4);
             Assert.NotNull(layout.Minima(new[] { 0, 15, 3, 4, -100, -85, -90, -99 }));
             Assert.Null(layout.Minima(new[] { 0, 16, 3, 4, -100, -85, -90, -99 }));
             Assert.Throws<ArgumentOutOfRangeException>(() => layout.Pack(new[] { 0, 16, 3, 4, 1, 1, 1, 1 }, new[] { 0, 1 }));
+            var crumbs = new C4Blocks16Narrow(2, 4, 2);
+            Assert.NotNull(crumbs.Minima(new[] { 5, 8, 6, 7, -128, -125, -128, -126 }));
+            Assert.Null(crumbs.Minima(new[] { 5, 9, 6, 7, -128, -125, -128, -126 }));
         }
 
         [Theory]

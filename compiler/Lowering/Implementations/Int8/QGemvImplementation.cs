@@ -12,9 +12,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// 16 output channels (<see cref="C4Blocks16"/>), and finished by <c>Requantize</c> with one
     /// constant per output channel. Batch-1 inference makes these matrix-vector products, so the
     /// output channels, not the rows, fill the vector lanes. Where each output channel's weights
-    /// (minus their zero point) span at most 16 values, B can be packed two weights a byte above
-    /// the channel's minimum (<see cref="C4Blocks16Nibbles"/>, <c>NibbleGemvKernel</c>): half the
-    /// bytes to stream.
+    /// (minus their zero point) span at most 2^b values for b = 4, 2 or 1, B can be packed 8 / b
+    /// weights a byte above the channel's minimum (<see cref="C4Blocks16Narrow"/>,
+    /// <c>NarrowGemvKernel</c>): that many times fewer bytes to stream. Where they span at most 2^b
+    /// values for b = 1 to 4, B can instead be b bit-planes of 4-bit patterns that index tables of
+    /// the input's partial sums (<see cref="Lut16Planes"/>, <c>Lookup.LookupGemv</c>): b lookups
+    /// for every four multiply-adds, so less work than a byte multiply at one or two bits.
     /// </summary>
     public sealed class QGemvImplementation : LayerImplementation
     {
@@ -25,18 +28,31 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             BytePairs,
             /// <summary>s8 weights, exact 16-bit pairs (<c>vpmaddwd</c>).</summary>
             WordPairs,
-            /// <summary>Weights two a byte as 4 bits above their channel's minimum, byte pairs (which cannot saturate at 4 bits).</summary>
-            Nibbles,
+            /// <summary>Weights 8 / b a byte as b bits above their channel's minimum, byte pairs (which cannot saturate at 4 bits or fewer).</summary>
+            Narrow,
+            /// <summary>Weights as b bit-planes of 4-bit patterns above their channel's minimum, looked up in per-input tables of partial sums.</summary>
+            Lookup,
         }
 
         private readonly Form _form;
 
-        public QGemvImplementation(Form form) => _form = form;
+        /// <summary>Bits a weight is stored in: 8, or 4, 2 or 1 in the narrow form, 1 to 4 in the lookup form.</summary>
+        private readonly int _bits;
+
+        public QGemvImplementation(Form form, int bits = 8)
+        {
+            _form = form;
+            _bits = form == Form.Narrow || form == Form.Lookup ? bits : 8;
+        }
+
+        /// <summary>Output channels per packed block of B (a tile).</summary>
+        private int BlockRows => _form == Form.Lookup ? Lut16Planes.BlockRows : 16;
 
         public override string Name => _form switch
         {
             Form.WordPairs => "qgemv_u8s8_16c4_exact16",
-            Form.Nibbles => "qgemv_u8s4_16c4",
+            Form.Narrow => $"qgemv_u8s{_bits}_16c4",
+            Form.Lookup => $"qgemv_u8s{_bits}_lut16_32",
             _ => "qgemv_u8s8_16c4",
         };
 
@@ -52,15 +68,18 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 return whyNot;
             if (_form == Form.BytePairs && !ops.BytePairsCannotSaturate(k => k % 2 == 0 ? (k + 1 < ops.Depth ? k + 1 : -1) : k - 1))
                 return "some weight pair can saturate vpmaddubsw's int16 (the exact form applies)";
-            if (_form == Form.Nibbles && new C4Blocks16Nibbles(ops.Rows, ops.Depth).Minima(ops.Centered) == null)
-                return "some output channel's weights span more than 16 values, so B cannot be stored in 4 bits";
+            if (_form == Form.Narrow && new C4Blocks16Narrow(ops.Rows, ops.Depth, _bits).Minima(ops.Centered) == null)
+                return $"some output channel's weights span more than {1 << _bits} values, so B cannot be stored in {_bits} bits";
+            if (_form == Form.Lookup && new Lut16Planes(ops.Rows, ops.Depth, _bits).Minima(ops.Centered) == null)
+                return $"some output channel's weights span more than {1 << _bits} values, so B cannot be {_bits} bit-planes";
             return null;
         }
 
         public override string Describe(Node node) => _form switch
         {
             Form.WordPairs => "int8 matrix-vector product, B streamed in blocks of 16 output channels, exact 16-bit pairs (vpmaddwd; vpdpbusd with AVX-VNNI)",
-            Form.Nibbles => "4-bit matrix-vector product, B streamed two weights a byte (above each channel's minimum) in blocks of 16 output channels, unpacked in registers, byte pairs (vpmaddubsw; vpdpbusd with AVX-VNNI)",
+            Form.Lookup => $"{_bits}-bit matrix-vector product by table lookup: per input, a table of 16 partial sums for each four activations; B as {_bits} bit-plane(s) of 4-bit patterns above each channel's minimum, 32 output channels a lookup (vpermw; byte shuffles without AVX-512)",
+            Form.Narrow => $"{_bits}-bit matrix-vector product, B streamed {8 / _bits} weights a byte (above each channel's minimum) in blocks of 16 output channels, unpacked in registers, byte pairs (vpmaddubsw; vpdpbusd with AVX-VNNI)",
             _ => "int8 matrix-vector product, B streamed in blocks of 16 output channels, byte pairs (vpmaddubsw, proven not to saturate; vpdpbusd with AVX-VNNI)",
         };
 
@@ -71,13 +90,21 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             // ~100 G MAC/s in cache (70 exact), and B streamed at ~20 GB/s once it exceeds the caches.
             double compute = paddedMacs / (_form == Form.WordPairs ? 70.0 : 100.0);
             double bytePairs = Math.Max(compute, k * n / 20.0) + rows * n * 0.3 + 100;
-            if (_form != Form.Nibbles)
-                return bytePairs;
-            // Measured against the byte form (docs/benchmarks.md, "4-bit GEMV"): 0.44x its time at 4096x4096,
-            // where B streams from memory; 0.87x at 1-2 MB of int8 B; 1.1x in L2 and more in L1, where
-            // unpacking costs more than the bytes it saves; plus the sum of the activations per row.
-            double factor = k * n > 4 << 20 ? 0.45 : k * n > 1 << 19 ? 0.9 : 1.1;
-            return bytePairs * factor + rows * k / 32.0;
+            // The packed forms as measured against the byte form (docs/benchmarks.md, "Packed GEMV"), plus
+            // each row's own pass over its activations (the tables, or the activation sum).
+            bool streams = k * n > 24 << 20;   // int8 B past the L3: the fewer bytes are what counts
+            return _form switch
+            {
+                // The lookup form: one lookup per plane, 32 channels and 4 of k, so its time grows with the bits:
+                // 0.34 / 0.60 / 0.89 / 1.22 of the byte form at 1 / 2 / 3 / 4 planes with B in the caches; past the
+                // L3 it reads bits/8 of the bytes (not measured there: taken as bound by those bytes).
+                Form.Lookup => bytePairs * (streams ? Math.Max(0.08 * _bits, _bits / 8.0 / 0.83) : 0.3 * _bits + 0.05) + rows * k / 2.0,
+                // Unpacking costs more than the bytes it saves while B is in the caches (about 1.5x the byte
+                // form at 1 and 16 MB); past the L3 the 4-bit form takes 0.58x the byte form's time, the
+                // narrower ones are bound by the unpacking.
+                Form.Narrow => bytePairs * (streams ? (_bits == 4 ? 0.6 : 0.35) : 1.5) + rows * k / 32.0,
+                _ => bytePairs,
+            };
         }
 
         public override bool ReplacesInput(Node node, int input) => input == 1 || input == 2;
@@ -91,12 +118,22 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var biases = Biases(node);
             var constants = new List<PackedConstant>();
             var offsets = ops.Offsets;
-            if (_form == Form.Nibbles)
+            if (_form == Form.Narrow || _form == Form.Lookup)
             {
-                var nibbles = new C4Blocks16Nibbles(n, ops.Depth);
-                var minima = nibbles.Minima(ops.Centered)!;
-                var padded = new Int32Vector(nibbles.Blocks * C4Blocks16Nibbles.BlockRows);
-                constants.Add(new PackedConstant("weights", nibbles, nibbles.Pack(ops.Centered, minima)));
+                int[] minima;
+                if (_form == Form.Narrow)
+                {
+                    var narrow = new C4Blocks16Narrow(n, ops.Depth, _bits);
+                    minima = narrow.Minima(ops.Centered)!;
+                    constants.Add(new PackedConstant("weights", narrow, narrow.Pack(ops.Centered, minima)));
+                }
+                else
+                {
+                    var planes = new Lut16Planes(n, ops.Depth, _bits);
+                    minima = planes.Minima(ops.Centered)!;
+                    constants.Add(new PackedConstant("weights", planes, planes.Pack(ops.Centered, minima)));
+                }
+                var padded = new Int32Vector((n + BlockRows - 1) / BlockRows * BlockRows);
                 constants.Add(new PackedConstant("minima", padded, padded.Pack(minima.Concat(new int[padded.Count - n]).ToArray())));
                 // The row's padding past k (RowPacker fills it with the zero point) meets weights of m[r], not 0.
                 int pad = (ops.Depth + 3) / 4 * 4 - ops.Depth;
@@ -115,42 +152,56 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             }).ToArray();
         }
 
-        public override long WorkspaceBytes(Node node) => RowBytes(K(node)) + 64L * ((N(node) + 15) / 16);
+        public override long WorkspaceBytes(Node node) => SharedBytes(K(node)) + 4L * BlockRows * Blocks(N(node));
 
         private static long RowBytes(int k) => ((k + 3) / 4 * 4 + 63) / 64 * 64;
 
-        /// <summary>One row of A: it is packed once, and tiles of 16 output channels (a block of B) run on any thread.</summary>
+        /// <summary>The lookup form's tables: 32 16-bit entries for each four activations, in whole chunks of 16.</summary>
+        private static long TableBytes(int k) => (k + 15) / 16 * 4 * 32 * 2;
+
+        /// <summary>What the row's tiles share: the packed row, and in the lookup form its tables.</summary>
+        private long SharedBytes(int k) => RowBytes(k) + (_form == Form.Lookup ? TableBytes(k) : 0);
+
+        private int Blocks(int n) => (n + BlockRows - 1) / BlockRows;
+
+        /// <summary>One row of A: it is packed once (and its tables built), and tiles of 16 or 32 output channels (a block of B) run on any thread.</summary>
         public override TileSplit? Split(LayerContext c)
         {
             int rows = c.In(0).Shape[0], k = c.In(0).Shape[1], n = c.Out(0).Shape[1];
-            int blocks = (n + 15) / 16;
-            return rows == 1 ? new TileSplit(blocks, RowBytes(k), 64L * blocks) : null;
+            return rows == 1 ? new TileSplit(Blocks(n), SharedBytes(k), 4L * BlockRows * Blocks(n)) : null;
         }
 
         public override void Emit(LayerContext c)
         {
             var a = c.In(0);
-            int rows = a.Shape[0], k = a.Shape[1], n = c.Out(0).Shape[1], quads = (k + 3) / 4, blocks = (n + 15) / 16;
+            int rows = a.Shape[0], k = a.Shape[1], n = c.Out(0).Shape[1], quads = (k + 3) / 4, blocks = Blocks(n);
             bool tiled = rows == 1;
             bool signed = a.Type == ElementType.Int8 || a.Type == ElementType.Int4;
             int zx = a.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
-            string row = c.Local("row");
+            string row = c.Local("row"), tables = _form == Form.Lookup ? c.Local("tables") : "";
             c.W.Line($"var {row} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(RowBytes(k))}));");
+            if (_form == Form.Lookup)
+                c.W.Line($"var {tables} = {M}.Cast<byte, ushort>({c.Workspace}.Slice({CSharp.Int(RowBytes(k))}, {CSharp.Int(TableBytes(k))}));");
             string input = a.Type == ElementType.UInt8 || a.Type == ElementType.UInt4 ? c.InName(0) : $"{M}.Cast<sbyte, byte>({c.InName(0)})";
+            // The row packed into quads (and, for the lookup form, its tables built): once per row of A.
+            void PackRow(string slice)
+            {
+                c.W.Line($"{K8}.RowPacker.Pack({slice}, {zx}, {(signed ? "0x80" : "0")}, {row});");
+                if (_form == Form.Lookup)
+                    c.W.Line($"{RuntimeNames.Lookup}.LookupGemv.BuildTables({row}.Slice(0, {quads}), {tables});");
+            }
             if (c.EmitsPrologue && tiled)
             {
-                c.W.Line($"{K8}.RowPacker.Pack({input}, {zx}, {(signed ? "0x80" : "0")}, {row});");
+                PackRow(input);
                 if (!c.EmitsTiles)
                     return;
             }
 
             string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), acc = c.Local("acc");
-            bool nibbles = _form == Form.Nibbles;
-            string kernel = nibbles ? $"{K8}.NibbleGemvKernel" : $"{K8}.GemvKernel";
-            int blockBytes = nibbles ? (quads + 1) / 2 * 64 : quads * 64;
-            string minima = nibbles ? c.Local("minima") : "";
-            if (nibbles)
+            bool unsigned = _form == Form.Narrow || _form == Form.Lookup;
+            string minima = unsigned ? c.Local("minima") : "";
+            if (unsigned)
             {
                 c.W.Line($"var {w} = {c.Packed("weights")};");
                 c.W.Line($"var {minima} = {M}.Cast<byte, int>({c.Packed("minima")});");
@@ -160,15 +211,25 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             c.W.Line($"var {offsets} = {M}.Cast<byte, int>({c.Packed("offsets")});");
             c.W.Line($"var {scales} = {M}.Cast<byte, double>({c.Packed("scales")});");
             c.W.Line($"var {biases} = {M}.Cast<byte, double>({c.Packed("biases")});");
-            c.W.Line($"var {acc} = {M}.Cast<byte, int>({(tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(RowBytes(k))})")});");
+            c.W.Line($"var {acc} = {M}.Cast<byte, int>({(tiled ? c.TileWorkspace : $"{c.Workspace}.Slice({CSharp.Int(SharedBytes(k))})")});");
+            // The kernel call over blocks [first, first + count) of B.
+            string Accumulate(string first, string count)
+            {
+                string weights = first == "0" ? w : $"{w}.Slice({first} * {BlockBytes(quads)})";
+                string rowMinima = first == "0" ? minima : $"{minima}.Slice({first} * {BlockRows})";
+                return _form switch
+                {
+                    Form.Lookup => $"{RuntimeNames.Lookup}.LookupGemv.Accumulate({_bits}, {tables}, {weights}, {rowMinima}, {count}, {acc});",
+                    Form.Narrow => $"{K8}.NarrowGemvKernel.Accumulate({_bits}, {row}.Slice(0, {quads}), {weights}, {rowMinima}, {count}, {acc});",
+                    _ => $"{K8}.GemvKernel.Accumulate<{K8}.{Dot}>({row}.Slice(0, {quads}), {weights}, {count}, {acc});",
+                };
+            }
             if (c.Part == LayerPart.Tiles)
             {
                 // Tiles [start, end) are blocks of B, output channels [n0, n1).
                 string n0 = c.Local("n0"), n1 = c.Local("n1");
-                c.W.Line($"int {n0} = {c.TileStart} * 16, {n1} = {RuntimeNames.Math}.Min({c.TileEnd} * 16, {n});");
-                string tileMinima = nibbles ? $"{minima}.Slice({c.TileStart} * 16), " : "";
-                string dot = nibbles ? "" : $"<{K8}.{Dot}>";
-                c.W.Line($"{kernel}.Accumulate{dot}({row}.Slice(0, {quads}), {w}.Slice({c.TileStart} * {blockBytes}), {tileMinima}{c.TileEnd} - {c.TileStart}, {acc});");
+                c.W.Line($"int {n0} = {c.TileStart} * {BlockRows}, {n1} = {RuntimeNames.Math}.Min({c.TileEnd} * {BlockRows}, {n});");
+                c.W.Line(Accumulate(c.TileStart, $"{c.TileEnd} - {c.TileStart}"));
                 c.W.Line(KernelEpilogue.Call("Lanes", c.Out(0), c.Step.Activation, $"{acc}.Slice(0, {n1} - {n0})", $"{offsets}.Slice({n0})", $"{scales}.Slice({n0})", $"{biases}.Slice({n0})",
                     $"{c.OutName(0)}.Slice({n0}, {n1} - {n0})"));
                 return;
@@ -176,12 +237,18 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             using var loop = Affine.Loop(c, "i", rows);
             string i = loop.Index;
             if (!tiled)
-                c.W.Line($"{K8}.RowPacker.Pack({input}.Slice({Affine.Term(i, k)}, {k}), {zx}, {(signed ? "0x80" : "0")}, {row});");
-            c.W.Line(nibbles
-                ? $"{kernel}.Accumulate({row}.Slice(0, {quads}), {w}, {minima}, {blocks}, {acc});"
-                : $"{kernel}.Accumulate<{K8}.{Dot}>({row}.Slice(0, {quads}), {w}, {blocks}, {acc});");
+                PackRow($"{input}.Slice({Affine.Term(i, k)}, {k})");
+            c.W.Line(Accumulate("0", CSharp.Int(blocks)));
             c.W.Line(KernelEpilogue.Call("Lanes", c.Out(0), c.Step.Activation, $"{acc}.Slice(0, {n})", offsets, scales, biases, $"{c.OutName(0)}.Slice({Affine.Term(i, n)}, {n})"));
         }
+
+        /// <summary>Bytes of one block of packed B.</summary>
+        private int BlockBytes(int quads) => _form switch
+        {
+            Form.Lookup => _bits * ((quads + 3) / 4) * Lut16Planes.BlockRows * 2,
+            Form.Narrow => (quads + 8 / _bits - 1) / (8 / _bits) * 64,
+            _ => quads * 64,
+        };
 
         /// <summary>Why a Gemm or MatMul is not a quantised product with a constant B the GEMV kernels can take (shapes, attributes, output), or null.</summary>
         internal static string? ShapeProblem(Node node)

@@ -1,0 +1,269 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Bitsmith.Runtime.Kernels.Lookup
+{
+    /// <summary>
+    /// The u8 × low-bit matrix-vector product by table lookup (the technique of T-MAC, exact here).
+    /// Once per input, each group of four activations gets a table of 16 sums, entry p the sum of
+    /// the activations whose bit is set in p (at most 4 · 255, so 16 bits hold it). The weights,
+    /// unsigned codes <c>u = w - m[r]</c> of 1 to 4 bits above each row's minimum, are stored as
+    /// bit-planes of 4-bit patterns: for plane j, row r and group g, the bits j of its four codes.
+    /// Then <c>Σ x·u = Σ_j 2^j Σ_g T_g[pattern(r, g, j)]</c>: one lookup does four multiply-adds of
+    /// one plane for each row in the vector's lanes, so the work falls with the bits.
+    /// <para>Layout (<c>LookupPlanes</c> in the compiler): blocks of 32 rows, then planes, then
+    /// chunks of four groups (16 activations); a chunk is 32 16-bit lanes, lane r holding row r's
+    /// patterns of the chunk's groups t = 0..3 in bits <c>4t..4t+3</c>. Tables are stored twice
+    /// over (32 entries a group) so that the 512-bit <c>vpermw</c>, which reads five index bits,
+    /// finds the same entry whatever the next pattern's low bit is.</para>
+    /// <para>The blocks take k in passes of 32 chunks, so a pass's tables stay in L1 while the weights stream past. Lanes sum in 16 bits for 16 chunks (64 lookups of at most 1020 fit 65535), then widen
+    /// into 32-bit sums; <c>m[r]·Σx</c> is added last.</para>
+    /// </summary>
+    public static class LookupGemv
+    {
+        /// <summary>Output channels (lanes) per packed block.</summary>
+        public const int Rows = 32;
+
+        /// <summary>Table entries stored per group of four activations (16, twice).</summary>
+        public const int TableEntries = 32;
+
+        /// <summary>Chunks summed in 16 bits before they are widened.</summary>
+        private const int ChunksPerFlush = 16;
+
+        /// <summary>Chunks whose tables (8 KB a 16) every block reads before the next: 16 KB stays in L1 while the blocks stream past.</summary>
+        private const int ChunksPerPass = 32;
+
+        /// <summary>Chunks of 16 activations for <paramref name="quads"/> quads of four.</summary>
+        public static int Chunks(int quads) => (quads + 3) / 4;
+
+        /// <summary>The 16-bit table entries the tables of <paramref name="quads"/> quads take (whole chunks; groups past the last are zero).</summary>
+        public static int TableLength(int quads) => Chunks(quads) * 4 * TableEntries;
+
+        /// <summary>Bytes of one block at <paramref name="bits"/> planes.</summary>
+        public static int BlockBytes(int quads, int bits) => bits * Chunks(quads) * Rows * 2;
+
+        /// <summary>Each quad's table (four u8 activations in a word, as <c>RowPacker</c> writes them); the groups past the last quad up to a whole chunk get zeros.</summary>
+        public static void BuildTables(ReadOnlySpan<int> x, Span<ushort> tables)
+        {
+            int quads = x.Length, length = TableLength(quads);
+            if (tables.Length < length)
+                throw new ArgumentException($"{tables.Length} table entries for {quads} quads; {length} needed", nameof(tables));
+            ref ushort pt = ref MemoryMarshal.GetReference(tables);
+            int q = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Entry p (mod 16) = Σ_i x_i · bit i of p: each activation broadcast and masked by the entries that hold it.
+                Vector256<ushort> b0 = Bit256(0), b1 = Bit256(1), b2 = Bit256(2), b3 = Bit256(3);
+                for (; q < quads; q++)
+                {
+                    int v = x[q];
+                    var t = (Vector256.Create((ushort)(v & 0xFF)) & b0) + (Vector256.Create((ushort)(v >> 8 & 0xFF)) & b1)
+                        + (Vector256.Create((ushort)(v >> 16 & 0xFF)) & b2) + (Vector256.Create((ushort)(v >>> 24)) & b3);
+                    t.StoreUnsafe(ref pt, (nuint)(q * TableEntries));
+                    t.StoreUnsafe(ref pt, (nuint)(q * TableEntries + 16));
+                }
+            }
+            for (; q < quads; q++)
+            {
+                int v = x[q];
+                for (int p = 0; p < 16; p++)
+                {
+                    int s = 0;
+                    for (int i = 0; i < 4; i++)
+                        s += (p >> i & 1) * (v >> 8 * i & 0xFF);
+                    tables[q * TableEntries + p] = tables[q * TableEntries + 16 + p] = (ushort)s;
+                }
+            }
+            tables.Slice(quads * TableEntries, length - quads * TableEntries).Clear();
+        }
+
+        /// <summary>0xFFFF in the entries whose pattern has bit <paramref name="i"/> set.</summary>
+        private static Vector256<ushort> Bit256(int i)
+        {
+            Span<ushort> lanes = stackalloc ushort[16];
+            for (int p = 0; p < 16; p++)
+                lanes[p] = (ushort)((p >> i & 1) * 0xFFFF);
+            return Vector256.Create<ushort>(lanes);
+        }
+
+        /// <summary>
+        /// <c>acc[r] = Σ_k x[k]·w[r, k]</c> for the rows of <paramref name="blocks"/> blocks, from
+        /// <paramref name="tables"/> (<see cref="BuildTables"/>) and the packed planes.
+        /// </summary>
+        /// <param name="bits">Planes a weight has: 1 to 4.</param>
+        /// <param name="minima">Each row's minimum weight <c>m[r]</c>, 32 for each block (0 past the last row).</param>
+        public static void Accumulate(int bits, ReadOnlySpan<ushort> tables, ReadOnlySpan<byte> w, ReadOnlySpan<int> minima, int blocks, Span<int> acc)
+        {
+            if (bits < 1 || bits > 4)
+                throw new ArgumentOutOfRangeException(nameof(bits), bits, "lookup weights have 1 to 4 bits");
+            int chunks = tables.Length / (4 * TableEntries), blockBytes = bits * chunks * Rows * 2;
+            if ((long)blocks * blockBytes > w.Length || blocks * Rows > acc.Length || blocks * Rows > minima.Length)
+                throw new ArgumentException("the packed weights, the row minima or the accumulators are shorter than the blocks");
+            ref ushort pt = ref MemoryMarshal.GetReference(tables);
+            ref ushort pw = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(w));
+            ref int pa = ref MemoryMarshal.GetReference(acc);
+            acc.Slice(0, blocks * Rows).Clear();
+            // Passes over k, each block adding its part of the pass: the pass's tables stay in L1.
+            for (int c0 = 0; c0 < chunks; c0 += ChunksPerPass)
+            {
+                int c1 = Math.Min(c0 + ChunksPerPass, chunks);
+                for (int b = 0; b < blocks; b++)
+                {
+                    ref int ab = ref Unsafe.Add(ref pa, b * Rows);
+                    ref ushort wb = ref Unsafe.Add(ref pw, b * blockBytes / 2);
+                    if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
+                        Block512(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                    else if (Avx2.IsSupported)
+                        Block256(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                    else if (Vector128.IsHardwareAccelerated)
+                        Block128(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                    else
+                        BlockScalar(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                }
+            }
+            // Σx is the sum of every group's entry 15 (all four bits set).
+            int sum = 0;
+            for (int g = 0; g < chunks * 4; g++)
+                sum += tables[g * TableEntries + 15];
+            for (int r = 0; r < blocks * Rows; r++)
+                acc[r] += minima[r] * sum;
+        }
+
+        /// <summary>Which form this process runs (the widest the JIT allows).</summary>
+        public static string Path =>
+            Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Vector512"
+            : Avx2.IsSupported ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+
+        /// <summary>Adds chunks [<paramref name="first"/>, <paramref name="end"/>) of one block's planes to its 32 sums.</summary>
+        private static void Block512(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        {
+            var lo = Vector512.LoadUnsafe(ref acc);
+            var hi = Vector512.LoadUnsafe(ref acc, 16);
+            for (int j = 0; j < bits; j++)
+            {
+                ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows);
+                for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
+                {
+                    Vector512<ushort> s0 = default, s1 = default;
+                    int stop = Math.Min(c0 + ChunksPerFlush, end);
+                    for (int c = c0; c < stop; c++)
+                    {
+                        var patterns = Vector512.LoadUnsafe(ref plane, (nuint)(c * Rows));
+                        ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
+                        s0 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t), patterns);
+                        s1 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t, TableEntries), patterns >>> 4);
+                        s0 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t, 2 * TableEntries), patterns >>> 8);
+                        s1 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t, 3 * TableEntries), patterns >>> 12);
+                    }
+                    // Each lane's two sums are under 32 · 1020 each, so their sum fits 16 bits; widened, shifted to the plane's weight.
+                    var (l, h) = Vector512.Widen(s0 + s1);
+                    lo += l.AsInt32() << j;
+                    hi += h.AsInt32() << j;
+                }
+            }
+            lo.StoreUnsafe(ref acc);
+            hi.StoreUnsafe(ref acc, 16);
+        }
+
+        private static void Block256(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        {
+            // Rows 0-15 and 16-31, each a 256-bit vector of 16-bit lanes; entries looked up a byte at a time.
+            for (int half = 0; half < 2; half++)
+            {
+                var lo = Vector256.LoadUnsafe(ref acc, (nuint)(half * 16));
+                var hi = Vector256.LoadUnsafe(ref acc, (nuint)(half * 16 + 8));
+                for (int j = 0; j < bits; j++)
+                {
+                    ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + half * 16);
+                    for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
+                    {
+                        Vector256<ushort> s = default;
+                        int stop = Math.Min(c0 + ChunksPerFlush, end);
+                        for (int c = c0; c < stop; c++)
+                        {
+                            var patterns = Vector256.LoadUnsafe(ref plane, (nuint)(c * Rows));
+                            ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
+                            for (int g = 0; g < 4; g++)
+                            {
+                                var (tl, th) = ByteTables(Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries)), Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries + 8)));
+                                var index = (patterns >>> (4 * g)) & Vector256.Create((ushort)0xF);
+                                // Low byte looked up with the pattern, high byte with the pattern moved up a byte; entry 0 is 0, so the other byte reads 0.
+                                s += Avx2.Shuffle(Vector256.Create(tl, tl), index.AsByte()).AsUInt16()
+                                    | Avx2.Shuffle(Vector256.Create(th, th), (index << 8).AsByte()).AsUInt16();
+                            }
+                        }
+                        var (l, h) = Vector256.Widen(s);
+                        lo += l.AsInt32() << j;
+                        hi += h.AsInt32() << j;
+                    }
+                }
+                lo.StoreUnsafe(ref acc, (nuint)(half * 16));
+                hi.StoreUnsafe(ref acc, (nuint)(half * 16 + 8));
+            }
+        }
+
+        private static void Block128(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        {
+            // Four vectors of 8 rows; the cross-platform byte shuffle (pshufb, ARM64's tbl) as in Block256.
+            for (int part = 0; part < 4; part++)
+            {
+                var lo = Vector128.LoadUnsafe(ref acc, (nuint)(part * 8));
+                var hi = Vector128.LoadUnsafe(ref acc, (nuint)(part * 8 + 4));
+                for (int j = 0; j < bits; j++)
+                {
+                    ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + part * 8);
+                    for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
+                    {
+                        Vector128<ushort> s = default;
+                        int stop = Math.Min(c0 + ChunksPerFlush, end);
+                        for (int c = c0; c < stop; c++)
+                        {
+                            var patterns = Vector128.LoadUnsafe(ref plane, (nuint)(c * Rows));
+                            ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
+                            for (int g = 0; g < 4; g++)
+                            {
+                                var (tl, th) = ByteTables(Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries)), Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries + 8)));
+                                var index = (patterns >>> (4 * g)) & Vector128.Create((ushort)0xF);
+                                s += Vector128.ShuffleNative(tl, index.AsByte()).AsUInt16() | Vector128.ShuffleNative(th, (index << 8).AsByte()).AsUInt16();
+                            }
+                        }
+                        var (l, h) = Vector128.Widen(s);
+                        lo += l.AsInt32() << j;
+                        hi += h.AsInt32() << j;
+                    }
+                }
+                lo.StoreUnsafe(ref acc, (nuint)(part * 8));
+                hi.StoreUnsafe(ref acc, (nuint)(part * 8 + 4));
+            }
+        }
+
+        /// <summary>A group's 16 entries (two vectors of 8) as a table of their low bytes and one of their high bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector128<byte> Low, Vector128<byte> High) ByteTables(Vector128<ushort> first, Vector128<ushort> second) =>
+            (Vector128.Narrow(first & Vector128.Create((ushort)0xFF), second & Vector128.Create((ushort)0xFF)),
+             Vector128.Narrow(first >>> 8, second >>> 8));
+
+        private static void BlockScalar(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                int a = 0;
+                for (int j = 0; j < bits; j++)
+                {
+                    int plane = 0;
+                    for (int c = first; c < end; c++)
+                    {
+                        int patterns = Unsafe.Add(ref w, (j * chunks + c) * Rows + r);
+                        for (int g = 0; g < 4; g++)
+                            plane += Unsafe.Add(ref tables, (c * 4 + g) * TableEntries + (patterns >> 4 * g & 0xF));
+                    }
+                    a += plane << j;
+                }
+                Unsafe.Add(ref acc, r) += a;
+            }
+        }
+    }
+}
