@@ -117,9 +117,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
                         Block512(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else if (Avx2.IsSupported)
-                        Block256(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        BlockShuffled<Vector256<ushort>, Shuffle256>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else if (Vector128.IsHardwareAccelerated)
-                        Block128(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        BlockShuffled<Vector128<ushort>, Shuffle128>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else
                         BlockScalar(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                 }
@@ -168,83 +168,104 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             hi.StoreUnsafe(ref acc, 16);
         }
 
-        private static void Block256(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        /// <summary>
+        /// The byte-shuffle form at one vector width (<typeparamref name="TOps"/>): the 32 rows in
+        /// vectors of <c>TOps.Rows</c> 16-bit lanes, each entry looked up as its low byte with the
+        /// pattern and its high byte with the pattern moved up a byte (entry 0 is 0, so the other
+        /// byte of each lane reads 0).
+        /// </summary>
+        private static void BlockShuffled<TVector, TOps>(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+            where TVector : struct
+            where TOps : IShuffleLanes<TVector>
         {
-            // Rows 0-15 and 16-31, each a 256-bit vector of 16-bit lanes; entries looked up a byte at a time.
-            for (int half = 0; half < 2; half++)
+            for (int part = 0; part < Rows; part += TOps.Rows)
             {
-                var lo = Vector256.LoadUnsafe(ref acc, (nuint)(half * 16));
-                var hi = Vector256.LoadUnsafe(ref acc, (nuint)(half * 16 + 8));
                 for (int j = 0; j < bits; j++)
                 {
-                    ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + half * 16);
+                    ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + part);
                     for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
                     {
-                        Vector256<ushort> s = default;
+                        TVector sums = default;
                         int stop = Math.Min(c0 + ChunksPerFlush, end);
                         for (int c = c0; c < stop; c++)
                         {
-                            var patterns = Vector256.LoadUnsafe(ref plane, (nuint)(c * Rows));
+                            var patterns = TOps.Load(ref plane, (nuint)(c * Rows));
                             ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
                             for (int g = 0; g < 4; g++)
                             {
-                                var (tl, th) = ByteTables(Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries)), Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries + 8)));
-                                var index = (patterns >>> (4 * g)) & Vector256.Create((ushort)0xF);
-                                // Low byte looked up with the pattern, high byte with the pattern moved up a byte; entry 0 is 0, so the other byte reads 0.
-                                s += Avx2.Shuffle(Vector256.Create(tl, tl), index.AsByte()).AsUInt16()
-                                    | Avx2.Shuffle(Vector256.Create(th, th), (index << 8).AsByte()).AsUInt16();
+                                ref ushort entries = ref Unsafe.Add(ref t, g * TableEntries);
+                                var first8 = Vector128.LoadUnsafe(ref entries);
+                                var second8 = Vector128.LoadUnsafe(ref entries, 8);
+                                var low = Vector128.Narrow(first8 & Vector128.Create((ushort)0xFF), second8 & Vector128.Create((ushort)0xFF));
+                                var high = Vector128.Narrow(first8 >>> 8, second8 >>> 8);
+                                sums = TOps.AddLookup(sums, low, high, patterns, 4 * g);
                             }
                         }
-                        var (l, h) = Vector256.Widen(s);
-                        lo += l.AsInt32() << j;
-                        hi += h.AsInt32() << j;
+                        TOps.AddWidened(ref Unsafe.Add(ref acc, part), sums, j);
                     }
                 }
-                lo.StoreUnsafe(ref acc, (nuint)(half * 16));
-                hi.StoreUnsafe(ref acc, (nuint)(half * 16 + 8));
             }
         }
 
-        private static void Block128(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        /// <summary>One vector width of <see cref="BlockShuffled{TVector, TOps}"/>: loads, the lookup, the widening into the 32-bit sums.</summary>
+        private interface IShuffleLanes<TVector> where TVector : struct
         {
-            // Four vectors of 8 rows; the cross-platform byte shuffle (pshufb, ARM64's tbl) as in Block256.
-            for (int part = 0; part < 4; part++)
+            /// <summary>16-bit lanes (rows) a vector.</summary>
+            static abstract int Rows { get; }
+
+            static abstract TVector Load(ref ushort source, nuint offset);
+
+            /// <summary><paramref name="sums"/> plus each lane's entry at bits <c>shift..shift+3</c> of its pattern.</summary>
+            static abstract TVector AddLookup(TVector sums, Vector128<byte> low, Vector128<byte> high, TVector patterns, int shift);
+
+            /// <summary><c>acc[r] += sums[r] &lt;&lt; plane</c> for the vector's rows.</summary>
+            static abstract void AddWidened(ref int acc, TVector sums, int plane);
+        }
+
+        /// <summary>AVX2 <c>vpshufb</c> on 16 rows, the tables repeated in both 128-bit halves.</summary>
+        private readonly struct Shuffle256 : IShuffleLanes<Vector256<ushort>>
+        {
+            public static int Rows => 16;
+
+            public static Vector256<ushort> Load(ref ushort source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static Vector256<ushort> AddLookup(Vector256<ushort> sums, Vector128<byte> low, Vector128<byte> high, Vector256<ushort> patterns, int shift)
             {
-                var lo = Vector128.LoadUnsafe(ref acc, (nuint)(part * 8));
-                var hi = Vector128.LoadUnsafe(ref acc, (nuint)(part * 8 + 4));
-                for (int j = 0; j < bits; j++)
-                {
-                    ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + part * 8);
-                    for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
-                    {
-                        Vector128<ushort> s = default;
-                        int stop = Math.Min(c0 + ChunksPerFlush, end);
-                        for (int c = c0; c < stop; c++)
-                        {
-                            var patterns = Vector128.LoadUnsafe(ref plane, (nuint)(c * Rows));
-                            ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
-                            for (int g = 0; g < 4; g++)
-                            {
-                                var (tl, th) = ByteTables(Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries)), Vector128.LoadUnsafe(ref t, (nuint)(g * TableEntries + 8)));
-                                var index = (patterns >>> (4 * g)) & Vector128.Create((ushort)0xF);
-                                s += Vector128.ShuffleNative(tl, index.AsByte()).AsUInt16() | Vector128.ShuffleNative(th, (index << 8).AsByte()).AsUInt16();
-                            }
-                        }
-                        var (l, h) = Vector128.Widen(s);
-                        lo += l.AsInt32() << j;
-                        hi += h.AsInt32() << j;
-                    }
-                }
-                lo.StoreUnsafe(ref acc, (nuint)(part * 8));
-                hi.StoreUnsafe(ref acc, (nuint)(part * 8 + 4));
+                var index = (patterns >>> shift) & Vector256.Create((ushort)0xF);
+                return sums + (Avx2.Shuffle(Vector256.Create(low, low), index.AsByte()).AsUInt16()
+                    | Avx2.Shuffle(Vector256.Create(high, high), (index << 8).AsByte()).AsUInt16());
+            }
+
+            public static void AddWidened(ref int acc, Vector256<ushort> sums, int plane)
+            {
+                var (lo, hi) = Vector256.Widen(sums);
+                (Vector256.LoadUnsafe(ref acc) + (lo.AsInt32() << plane)).StoreUnsafe(ref acc);
+                (Vector256.LoadUnsafe(ref acc, 8) + (hi.AsInt32() << plane)).StoreUnsafe(ref acc, 8);
             }
         }
 
-        /// <summary>A group's 16 entries (two vectors of 8) as a table of their low bytes and one of their high bytes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static (Vector128<byte> Low, Vector128<byte> High) ByteTables(Vector128<ushort> first, Vector128<ushort> second) =>
-            (Vector128.Narrow(first & Vector128.Create((ushort)0xFF), second & Vector128.Create((ushort)0xFF)),
-             Vector128.Narrow(first >>> 8, second >>> 8));
+        /// <summary>The cross-platform byte shuffle on 8 rows (<c>pshufb</c>, ARM64's <c>tbl</c>).</summary>
+        private readonly struct Shuffle128 : IShuffleLanes<Vector128<ushort>>
+        {
+            public static int Rows => 8;
+
+            public static Vector128<ushort> Load(ref ushort source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static Vector128<ushort> AddLookup(Vector128<ushort> sums, Vector128<byte> low, Vector128<byte> high, Vector128<ushort> patterns, int shift)
+            {
+                var index = (patterns >>> shift) & Vector128.Create((ushort)0xF);
+                return sums + (Vector128.ShuffleNative(low, index.AsByte()).AsUInt16() | Vector128.ShuffleNative(high, (index << 8).AsByte()).AsUInt16());
+            }
+
+            public static void AddWidened(ref int acc, Vector128<ushort> sums, int plane)
+            {
+                var (lo, hi) = Vector128.Widen(sums);
+                (Vector128.LoadUnsafe(ref acc) + (lo.AsInt32() << plane)).StoreUnsafe(ref acc);
+                (Vector128.LoadUnsafe(ref acc, 4) + (hi.AsInt32() << plane)).StoreUnsafe(ref acc, 4);
+            }
+        }
 
         private static void BlockScalar(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
         {
