@@ -180,7 +180,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             int zx = a.Quant!.ZeroPoint[0] + (signed ? 128 : 0);
             string M = RuntimeNames.Marshal, K8 = RuntimeNames.Int8;
             string row = c.Local("row"), tables = _form == Form.Lookup ? c.Local("tables") : "";
-            c.W.Line($"var {row} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(RowBytes(k))}));");
+            // The tiles of the lookup form read only the tables.
+            if (_form != Form.Lookup || c.Part != LayerPart.Tiles)
+                c.W.Line($"var {row} = {M}.Cast<byte, int>({c.Workspace}.Slice(0, {CSharp.Int(RowBytes(k))}));");
             if (_form == Form.Lookup)
                 c.W.Line($"var {tables} = {M}.Cast<byte, ushort>({c.Workspace}.Slice({CSharp.Int(RowBytes(k))}, {CSharp.Int(TableBytes(k))}));");
             string input = a.Type == ElementType.UInt8 || a.Type == ElementType.UInt4 ? c.InName(0) : $"{M}.Cast<sbyte, byte>({c.InName(0)})";
