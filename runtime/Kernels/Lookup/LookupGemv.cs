@@ -16,9 +16,10 @@ namespace Bitsmith.Runtime.Kernels.Lookup
     /// one plane for each row in the vector's lanes, so the work falls with the bits.
     /// <para>Layout (<c>LookupPlanes</c> in the compiler): blocks of 32 rows, then planes, then
     /// chunks of four groups (16 activations); a chunk is 32 16-bit lanes, lane r holding row r's
-    /// patterns of the chunk's groups t = 0..3 in bits <c>4t..4t+3</c>. Tables are stored twice
-    /// over (32 entries a group) so that the 512-bit <c>vpermw</c>, which reads five index bits,
-    /// finds the same entry whatever the next pattern's low bit is.</para>
+    /// patterns of the chunk's groups t = 0..3 in bits <c>4t..4t+3</c>. A group's table takes 32
+    /// entries: its 16, then for the 512-bit <c>vpermw</c>, which reads five index bits, the same 16
+    /// again (so the next pattern's low bit does not matter), or for the byte shuffles the 16 low
+    /// bytes and the 16 high bytes of the entries, split once when the tables are built.</para>
     /// <para>The blocks take k in passes of 32 chunks, so a pass's tables stay in L1 while the weights stream past. Lanes sum in 16 bits for 16 chunks (64 lookups of at most 1020 fit 65535), then widen
     /// into 32-bit sums; <c>m[r]·Σx</c> is added last.</para>
     /// </summary>
@@ -63,7 +64,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     var t = (Vector256.Create((ushort)(v & 0xFF)) & b0) + (Vector256.Create((ushort)(v >> 8 & 0xFF)) & b1)
                         + (Vector256.Create((ushort)(v >> 16 & 0xFF)) & b2) + (Vector256.Create((ushort)(v >>> 24)) & b3);
                     t.StoreUnsafe(ref pt, (nuint)(q * TableEntries));
-                    t.StoreUnsafe(ref pt, (nuint)(q * TableEntries + 16));
+                    StoreSecondHalf(ref Unsafe.Add(ref pt, q * TableEntries + 16), t.GetLower(), t.GetUpper());
                 }
             }
             for (; q < quads; q++)
@@ -74,11 +75,31 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     int s = 0;
                     for (int i = 0; i < 4; i++)
                         s += (p >> i & 1) * (v >> 8 * i & 0xFF);
-                    tables[q * TableEntries + p] = tables[q * TableEntries + 16 + p] = (ushort)s;
+                    tables[q * TableEntries + p] = (ushort)s;
                 }
+                var entries = Vector128.LoadUnsafe(ref pt, (nuint)(q * TableEntries));
+                StoreSecondHalf(ref Unsafe.Add(ref pt, q * TableEntries + 16), entries, Vector128.LoadUnsafe(ref pt, (nuint)(q * TableEntries + 8)));
             }
             tables.Slice(quads * TableEntries, length - quads * TableEntries).Clear();
         }
+
+        /// <summary>A group's second 16 entries: the table again for <c>vpermw</c>, or its low bytes then its high bytes for the byte shuffles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreSecondHalf(ref ushort destination, Vector128<ushort> first8, Vector128<ushort> second8)
+        {
+            if (Use512)
+            {
+                first8.StoreUnsafe(ref destination);
+                second8.StoreUnsafe(ref destination, 8);
+                return;
+            }
+            ref byte bytes = ref Unsafe.As<ushort, byte>(ref destination);
+            Vector128.Narrow(first8 & Vector128.Create((ushort)0xFF), second8 & Vector128.Create((ushort)0xFF)).StoreUnsafe(ref bytes);
+            Vector128.Narrow(first8 >>> 8, second8 >>> 8).StoreUnsafe(ref bytes, 16);
+        }
+
+        /// <summary>Whether the 512-bit <c>vpermw</c> form runs in this process.</summary>
+        private static bool Use512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
 
         /// <summary>0xFFFF in the entries whose pattern has bit <paramref name="i"/> set.</summary>
         private static Vector256<ushort> Bit256(int i)
@@ -114,7 +135,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 {
                     ref int ab = ref Unsafe.Add(ref pa, b * Rows);
                     ref ushort wb = ref Unsafe.Add(ref pw, b * blockBytes / 2);
-                    if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
+                    if (Use512)
                         Block512(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else if (Avx2.IsSupported)
                         BlockShuffled<Vector256<ushort>, Shuffle256>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
@@ -134,7 +155,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
 
         /// <summary>Which form this process runs (the widest the JIT allows).</summary>
         public static string Path =>
-            Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Vector512"
+            Use512 ? "Vector512"
             : Avx2.IsSupported ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
         /// <summary>Adds chunks [<paramref name="first"/>, <paramref name="end"/>) of one block's planes to its 32 sums.</summary>
@@ -193,11 +214,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                             ref ushort t = ref Unsafe.Add(ref tables, c * 4 * TableEntries);
                             for (int g = 0; g < 4; g++)
                             {
-                                ref ushort entries = ref Unsafe.Add(ref t, g * TableEntries);
-                                var first8 = Vector128.LoadUnsafe(ref entries);
-                                var second8 = Vector128.LoadUnsafe(ref entries, 8);
-                                var low = Vector128.Narrow(first8 & Vector128.Create((ushort)0xFF), second8 & Vector128.Create((ushort)0xFF));
-                                var high = Vector128.Narrow(first8 >>> 8, second8 >>> 8);
+                                ref byte split = ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref t, g * TableEntries + 16));
+                                var low = Vector128.LoadUnsafe(ref split);
+                                var high = Vector128.LoadUnsafe(ref split, 16);
                                 sums = TOps.AddLookup(sums, low, high, patterns, 4 * g);
                             }
                         }
