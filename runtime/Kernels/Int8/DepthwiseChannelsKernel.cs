@@ -30,18 +30,19 @@ namespace Bitsmith.Runtime.Kernels.Int8
             if (lanes % LaneBlock != 0 || channels > lanes || x.Length < channels * height * width || padLeft + width > planeWidth
                 || padTop + height > planeHeight || (long)planeHeight * planeWidth * lanes > plane.Length)
                 throw new ArgumentException("the input or the plane do not fit the shapes");
-            int rowFloats = planeWidth * lanes;
-            plane.Slice(0, padTop * rowFloats).Clear();
-            plane.Slice((padTop + height) * rowFloats, (planeHeight - padTop - height) * rowFloats).Clear();
-            for (int h = 0; h < height; h++)
-            {
-                var row = plane.Slice((padTop + h) * rowFloats, rowFloats);
-                row.Slice(0, padLeft * lanes).Clear();
-                row.Slice((padLeft + width) * lanes).Clear();
-                if (lanes > channels)
+            // The padding, in as few runs as it takes: the top rows with the first row's left columns,
+            // each row's right columns with the next row's left ones, the last row's right columns with the bottom rows.
+            int gap = (planeWidth - width) * lanes;
+            int first = (padTop * planeWidth + padLeft) * lanes;
+            plane.Slice(0, first).Clear();
+            for (int h = 0; h + 1 < height; h++)
+                plane.Slice(first + (h * planeWidth + width) * lanes, gap).Clear();
+            int end = first + ((height - 1) * planeWidth + width) * lanes;
+            plane.Slice(end, planeHeight * planeWidth * lanes - end).Clear();
+            if (lanes > channels)
+                for (int h = 0; h < height; h++)
                     for (int w = 0; w < width; w++)
-                        row.Slice((padLeft + w) * lanes + channels, lanes - channels).Clear();
-            }
+                        plane.Slice(first + (h * planeWidth + w) * lanes + channels, lanes - channels).Clear();
             // Bounds checked above; from here on by reference.
             ref byte px = ref MemoryMarshal.GetReference(x);
             ref float pp = ref MemoryMarshal.GetReference(plane);
@@ -65,14 +66,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
                         Transpose8x8.Apply(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                         int h = p0 / width, w = p0 - h * width;
                         ref float target = ref Unsafe.Add(ref pp, c0);
-                        Store(r0, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r1, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r2, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r3, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r4, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r5, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r6, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
-                        Store(r7, ref target, ref h, ref w, width, padTop, padLeft, planeWidth, lanes);
+                        int at = first + (h * planeWidth + w) * lanes;
+                        Store(r0, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r1, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r2, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r3, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r4, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r5, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r6, ref target, ref at, ref w, width, gap, lanes);
+                        Store(r7, ref target, ref at, ref w, width, gap, lanes);
                     }
                 return;
             }
@@ -101,23 +103,24 @@ namespace Bitsmith.Runtime.Kernels.Int8
             return Vector256.ConvertToSingle(ints - zero);
         }
 
-        /// <summary>One pixel's eight channels at its place in the plane, then on to the next pixel of the input.</summary>
+        /// <summary>One pixel's eight channels at plane offset <paramref name="at"/>, then on to the next pixel of the input (past <paramref name="gap"/> floats of padding at a row's end).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store(Vector256<float> channels, ref float plane, ref int h, ref int w, int width, int padTop, int padLeft, int planeWidth, int lanes)
+        private static void Store(Vector256<float> channels, ref float plane, ref int at, ref int w, int width, int gap, int lanes)
         {
-            channels.StoreUnsafe(ref plane, (nuint)(((h + padTop) * planeWidth + w + padLeft) * lanes));
+            channels.StoreUnsafe(ref plane, (nuint)at);
+            at += lanes;
             if (++w == width)
             {
                 w = 0;
-                h++;
+                at += gap;
             }
         }
 
         /// <summary>
         /// <c>acc[(oy · outWidth + ox) · lanes + c] = Σ_t plane[((oy · strideH) · planeWidth + ox · strideW + taps[t]) · lanes + c] · w[t · lanes + c]</c>,
-        /// <paramref name="taps"/> in pixels of the plane. Two output pixels at a time share each
-        /// weight load, and their lanes make four or eight independent chains of fused
-        /// multiply-adds (to cover the FMA latency at any channel count).
+        /// <paramref name="taps"/> in pixels of the plane. Four output pixels (512 bits) or two (below)
+        /// at a time share each weight load, and their lanes make four or eight independent chains of
+        /// fused multiply-adds (to cover the FMA latency at any channel count).
         /// </summary>
         public static void Accumulate(ReadOnlySpan<float> plane, int lanes, int planeWidth, ReadOnlySpan<int> taps, ReadOnlySpan<float> w,
             int outHeight, int outWidth, int strideH, int strideW, Span<int> acc)
@@ -133,6 +136,21 @@ namespace Bitsmith.Runtime.Kernels.Int8
             ref int pa = ref MemoryMarshal.GetReference(acc);
             ref int pt = ref MemoryMarshal.GetReference(taps);
             int tapCount = taps.Length;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Four output pixels in raster order a step (the last step repeats its last pixel where
+                // fewer are left): each weight load serves four FMAs, in eight independent chains.
+                int pixels = outHeight * outWidth;
+                for (int p = 0; p < pixels; p += 4)
+                {
+                    int p1 = Math.Min(p + 1, pixels - 1), p2 = Math.Min(p + 2, pixels - 1), p3 = Math.Min(p + 3, pixels - 1);
+                    Quad(ref px, ref pt, tapCount, ref pw, lanes,
+                        Origin(p, outWidth, strideH, strideW, planeWidth), Origin(p1, outWidth, strideH, strideW, planeWidth),
+                        Origin(p2, outWidth, strideH, strideW, planeWidth), Origin(p3, outWidth, strideH, strideW, planeWidth),
+                        ref Unsafe.Add(ref pa, p * lanes), ref Unsafe.Add(ref pa, p1 * lanes), ref Unsafe.Add(ref pa, p2 * lanes), ref Unsafe.Add(ref pa, p3 * lanes));
+                }
+                return;
+            }
             for (int oy = 0; oy < outHeight; oy++)
             {
                 int ox = 0;
@@ -150,28 +168,76 @@ namespace Bitsmith.Runtime.Kernels.Int8
             }
         }
 
+        /// <summary>The plane pixel where output pixel <paramref name="pixel"/>'s window starts.</summary>
+        private static int Origin(int pixel, int outWidth, int strideH, int strideW, int planeWidth)
+        {
+            int oy = pixel / outWidth;
+            return oy * strideH * planeWidth + (pixel - oy * outWidth) * strideW;
+        }
+
+        /// <summary>The sums of four output pixels whose windows start at plane pixels <paramref name="o0"/> to <paramref name="o3"/>, 512 bits wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Quad(ref float px, ref int pt, int tapCount, ref float pw, int lanes, int o0, int o1, int o2, int o3,
+            ref int acc0, ref int acc1, ref int acc2, ref int acc3)
+        {
+            int c = 0;
+            for (; c + 32 <= lanes; c += 32)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+                ref float wt = ref Unsafe.Add(ref pw, c);
+                ref float y0 = ref Unsafe.Add(ref px, o0 * lanes + c), y1 = ref Unsafe.Add(ref px, o1 * lanes + c);
+                ref float y2 = ref Unsafe.Add(ref px, o2 * lanes + c), y3 = ref Unsafe.Add(ref px, o3 * lanes + c);
+                for (int t = 0; t < tapCount; t++, wt = ref Unsafe.Add(ref wt, lanes))
+                {
+                    nint tap = Unsafe.Add(ref pt, t) * lanes;
+                    Vector512<float> w0 = Vector512.LoadUnsafe(ref wt), w1 = Vector512.LoadUnsafe(ref wt, 16);
+                    ref float x0 = ref Unsafe.Add(ref y0, tap);
+                    ref float x1 = ref Unsafe.Add(ref y1, tap);
+                    ref float x2 = ref Unsafe.Add(ref y2, tap);
+                    ref float x3 = ref Unsafe.Add(ref y3, tap);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0), w0, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1), w0, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2), w0, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3), w0, a3);
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, 16), w1, b0);
+                    b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1, 16), w1, b1);
+                    b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2, 16), w1, b2);
+                    b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3, 16), w1, b3);
+                }
+                Vector512.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                Vector512.ConvertToInt32(a1).StoreUnsafe(ref acc1, (nuint)c);
+                Vector512.ConvertToInt32(a2).StoreUnsafe(ref acc2, (nuint)c);
+                Vector512.ConvertToInt32(a3).StoreUnsafe(ref acc3, (nuint)c);
+                Vector512.ConvertToInt32(b0).StoreUnsafe(ref acc0, (nuint)c + 16);
+                Vector512.ConvertToInt32(b1).StoreUnsafe(ref acc1, (nuint)c + 16);
+                Vector512.ConvertToInt32(b2).StoreUnsafe(ref acc2, (nuint)c + 16);
+                Vector512.ConvertToInt32(b3).StoreUnsafe(ref acc3, (nuint)c + 16);
+            }
+            if (c < lanes)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int t = 0; t < tapCount; t++)
+                {
+                    int tap = Unsafe.Add(ref pt, t);
+                    var w0 = Vector512.LoadUnsafe(ref pw, (nuint)(t * lanes + c));
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((o0 + tap) * lanes + c)), w0, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((o1 + tap) * lanes + c)), w0, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((o2 + tap) * lanes + c)), w0, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((o3 + tap) * lanes + c)), w0, a3);
+                }
+                Vector512.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
+                Vector512.ConvertToInt32(a1).StoreUnsafe(ref acc1, (nuint)c);
+                Vector512.ConvertToInt32(a2).StoreUnsafe(ref acc2, (nuint)c);
+                Vector512.ConvertToInt32(a3).StoreUnsafe(ref acc3, (nuint)c);
+            }
+        }
+
         /// <summary>The sums of the output pixels whose windows start at plane pixels <paramref name="origin0"/> and <paramref name="origin1"/> (the same pixel twice for a lone one).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Pair(ref float px, ref int pt, int tapCount, ref float pw, int lanes, int origin0, int origin1, ref int acc0, ref int acc1)
         {
             int c = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; c < lanes; c += 16)
-                {
-                    Vector512<float> a0 = default, a1 = default;
-                    for (int t = 0; t < tapCount; t++)
-                    {
-                        int tap = Unsafe.Add(ref pt, t);
-                        var wt = Vector512.LoadUnsafe(ref pw, (nuint)(t * lanes + c));
-                        a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((origin0 + tap) * lanes + c)), wt, a0);
-                        a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref px, (nuint)((origin1 + tap) * lanes + c)), wt, a1);
-                    }
-                    Vector512.ConvertToInt32(a0).StoreUnsafe(ref acc0, (nuint)c);
-                    Vector512.ConvertToInt32(a1).StoreUnsafe(ref acc1, (nuint)c);
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
                 // 32 lanes of the pair: eight chains, twice the FMAs in flight of the 16-lane step below.
                 for (; c + 32 <= lanes; c += 32)

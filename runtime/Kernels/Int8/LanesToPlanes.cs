@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -44,24 +45,25 @@ namespace Bitsmith.Runtime.Kernels.Int8
                         for (; p < pixels; p = DepthwiseChannelsKernel.NextBlock(p, pixels))
                         {
                             ref int s = ref Unsafe.Add(ref sums, p * accStride);
-                            var near = Vector256<float>.Zero;
-                            var r0 = v.Codes(ref s, ref near);
-                            var r1 = v.Codes(ref Unsafe.Add(ref s, accStride), ref near);
-                            var r2 = v.Codes(ref Unsafe.Add(ref s, 2 * accStride), ref near);
-                            var r3 = v.Codes(ref Unsafe.Add(ref s, 3 * accStride), ref near);
-                            var r4 = v.Codes(ref Unsafe.Add(ref s, 4 * accStride), ref near);
-                            var r5 = v.Codes(ref Unsafe.Add(ref s, 5 * accStride), ref near);
-                            var r6 = v.Codes(ref Unsafe.Add(ref s, 6 * accStride), ref near);
-                            var r7 = v.Codes(ref Unsafe.Add(ref s, 7 * accStride), ref near);
+                            ulong near = 0;
+                            var r0 = v.Codes(ref s, ref near, 0);
+                            var r1 = v.Codes(ref Unsafe.Add(ref s, accStride), ref near, 8);
+                            var r2 = v.Codes(ref Unsafe.Add(ref s, 2 * accStride), ref near, 16);
+                            var r3 = v.Codes(ref Unsafe.Add(ref s, 3 * accStride), ref near, 24);
+                            var r4 = v.Codes(ref Unsafe.Add(ref s, 4 * accStride), ref near, 32);
+                            var r5 = v.Codes(ref Unsafe.Add(ref s, 5 * accStride), ref near, 40);
+                            var r6 = v.Codes(ref Unsafe.Add(ref s, 6 * accStride), ref near, 48);
+                            var r7 = v.Codes(ref Unsafe.Add(ref s, 7 * accStride), ref near, 56);
                             Transpose8x8.Apply(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                             ref byte at = ref Unsafe.Add(ref plane, p);
                             StoreFour(r0, r1, r2, r3, ref at, planeStride, v.Unsigned);
                             StoreFour(r4, r5, r6, r7, ref Unsafe.Add(ref at, 4 * planeStride), planeStride, v.Unsigned);
-                            // Rarely: some value within its guard of a rounding boundary; the block again, one code at a time.
-                            if (near != Vector256<float>.Zero)
-                                for (int j = 0; j < 8; j++)
-                                    for (int i = 0; i < 8; i++)
-                                        Unsafe.Add(ref plane, i * planeStride + p + j) = (byte)k.Code(c + i, Unsafe.Add(ref s, j * accStride + i));
+                            // Rarely: some value within its guard of a rounding boundary; those codes again, in the exact form.
+                            for (; near != 0; near &= near - 1)
+                            {
+                                int bit = BitOperations.TrailingZeroCount(near), j = bit >> 3, i = bit & 7;
+                                Unsafe.Add(ref plane, i * planeStride + p + j) = (byte)k.Code(c + i, Unsafe.Add(ref s, j * accStride + i));
+                            }
                         }
                     // Fewer than eight pixels: a pixel's eight codes, one byte to each plane.
                     for (; p < pixels; p++)
@@ -179,15 +181,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
 
             /// <summary>
             /// The codes as int lanes, carried in a float register for the transpose; where <see cref="Checks"/>,
-            /// lanes whose value lies within its guard of a rounding boundary are marked in <paramref name="near"/>.
+            /// lanes whose value lies within its guard of a rounding boundary are marked in <paramref name="near"/>, at bits <paramref name="shift"/> and up.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Vector256<float> Codes(ref int sums, ref Vector256<float> near)
+            public Vector256<float> Codes(ref int sums, ref ulong near, int shift)
             {
                 var v = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sums) + _offset) * _m + _b;
                 var r = Avx.ConvertToVector256Int32(v); // rounds half to even
                 if (Checks)
-                    near |= Vector256.GreaterThan(Vector256.Abs(v - Vector256.ConvertToSingle(r)), _guard);
+                    near |= (ulong)Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(Vector256.Abs(v - Vector256.ConvertToSingle(r)), _guard)) << shift;
                 return Vector256.Min(Vector256.Max(r + _zero, _lo), _hi).AsSingle();
             }
         }

@@ -11,8 +11,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
     /// <summary>
     /// A quantised depthwise Conv (channel multiplier 1) with channels in the vector lanes, on
     /// <c>Runtime.Kernels.Int8.DepthwiseChannelsKernel</c>: the input transposed once into a padded
-    /// channels-last float plane, fused multiply-adds of 16 channels per tap for two output pixels
-    /// at a time, then the epilogue (<see cref="PixelEpilogue"/>) back to NCHW. For strided
+    /// channels-last float plane, fused multiply-adds of 16 channels per tap for four output pixels
+    /// at a time (two below 512 bits), then the epilogue (<see cref="PixelEpilogue"/>) back to NCHW. For strided
     /// layers and small planes (12x12 and below, the DS-CNN's 25x5), where the per-channel forms
     /// spend more on calls, packing and short rows than on arithmetic. Exact, as the other depthwise forms.
     /// </summary>
