@@ -13,5 +13,6 @@ namespace Bitsmith.Compiler.Emit
         public const string ReadOnlySpan = "global::System.ReadOnlySpan";
         public const string Math = "global::System.Math";
         public const string LayerThreads = "global::Bitsmith.LayerThreads";
+        public const string ScratchArena = Runtime + ".ScratchArena";
     }
 }

@@ -28,6 +28,28 @@ namespace Bitsmith.Emit.Tests
             Assert.True(Math.Abs(DotProduct.Sum(a, b) - expected) <= 1e-14 * magnitude, $"n = {n}");
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(64)]
+        [InlineData(1000)]
+        public void ScratchArenasStartOnA64ByteBoundary(int bytes)
+        {
+            // Several arenas, so that some arrays start off the boundary: each hands out its bytes from the boundary on.
+            for (int i = 0; i < 8; i++)
+            {
+                var arena = ScratchArena.Allocate(bytes);
+                Assert.True(ScratchArena.Holds(arena, bytes));
+                Assert.False(ScratchArena.Holds(arena, bytes + 64));
+                Assert.False(ScratchArena.Holds(null, 1));
+                var span = ScratchArena.Aligned(arena, bytes);
+                Assert.Equal(bytes, span.Length);
+                int skip = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(ref arena[0], ref span[0]);
+                Assert.InRange(skip, 0, 63);
+                Assert.Equal(0, (long)System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(arena, skip) % 64);
+                Assert.All(span.ToArray(), b => Assert.Equal(0, b));
+            }
+        }
+
         [Fact]
         public void DotProductIgnoresWhatLiesPastTheRows()
         {
