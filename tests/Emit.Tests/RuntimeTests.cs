@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Bitsmith.Runtime;
 using Bitsmith.Runtime.Kernels;
+using Bitsmith.Runtime.Kernels.Elementwise;
 using Xunit;
 
 namespace Bitsmith.Emit.Tests
@@ -48,6 +49,52 @@ namespace Bitsmith.Emit.Tests
                 Assert.Equal(0, (long)System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(arena, skip) % 64);
                 Assert.All(span.ToArray(), b => Assert.Equal(0, b));
             }
+        }
+
+        /// <summary>
+        /// The 3-wide, stride-2 windows (ResNet's 3x3 stride-2 MaxPool) against a naive maximum, u8 and
+        /// s8, widths that leave the vector steps short and long, pads on either side, values at both ends.
+        /// </summary>
+        [Theory]
+        [InlineData(17, 0, 0)]
+        [InlineData(18, 1, 1)]
+        [InlineData(56, 1, 1)]
+        [InlineData(57, 0, 1)]
+        [InlineData(100, 1, 0)]
+        public void MaxPoolThreeWideStrideTwoMatchesNaiveMaxima(int width, int padLeft, int padRight)
+        {
+            const int planes = 2, height = 7, kernel = 3, stride = 2;
+            int outHeight = (height + 2 - kernel) / stride + 1, outWidth = (width + padLeft + padRight - kernel) / stride + 1;
+            var random = new Random(width);
+            var x = new byte[planes * height * width];
+            random.NextBytes(x);
+            x[0] = 0;
+            x[1] = 255;
+            x[2] = 128;
+            var unsigned = new byte[planes * outHeight * outWidth];
+            var signed = new sbyte[unsigned.Length];
+            IntegerMaxPooling.Pool2d<byte>(x, planes, height, width, kernel, kernel, stride, stride, 1, 1, 1, padLeft, outHeight, outWidth, new byte[2 * width], unsigned);
+            IntegerMaxPooling.Pool2d<sbyte>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(x), planes, height, width, kernel, kernel, stride, stride, 1, 1, 1, padLeft,
+                outHeight, outWidth, new sbyte[2 * width], signed);
+            for (int p = 0; p < planes; p++)
+                for (int oy = 0; oy < outHeight; oy++)
+                    for (int ox = 0; ox < outWidth; ox++)
+                    {
+                        int u = -1, v = -129;
+                        for (int ky = 0; ky < kernel; ky++)
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int iy = oy * stride - 1 + ky, ix = ox * stride - padLeft + kx;
+                                if ((uint)iy < height && (uint)ix < width)
+                                {
+                                    byte b = x[(p * height + iy) * width + ix];
+                                    u = Math.Max(u, b);
+                                    v = Math.Max(v, (sbyte)b);
+                                }
+                            }
+                        int at = (p * outHeight + oy) * outWidth + ox;
+                        Assert.True(u == unsigned[at] && v == signed[at], $"plane {p}, output ({oy}, {ox}): {unsigned[at]} and {signed[at]}, expected {u} and {v}");
+                    }
         }
 
         [Fact]

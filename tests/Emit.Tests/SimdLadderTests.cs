@@ -28,6 +28,7 @@ namespace Bitsmith.Emit.Tests
             typeof(DifferentialTests).FullName + "." + nameof(DifferentialTests.RandomFloatLayersOnTheKernelsMatchTheInterpreter),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductSumsEveryElementOnce),
             typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.DotProductIgnoresWhatLiesPastTheRows),
+            typeof(RuntimeTests).FullName + "." + nameof(RuntimeTests.MaxPoolThreeWideStrideTwoMatchesNaiveMaxima),
             typeof(Float32KernelTests).FullName + "." + nameof(Float32KernelTests.SgemmMatchesDoubleSumsOnEveryEdge),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.UnsignedProductsMatchNaiveDotsForEveryBitPair),
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.XnorProductsMatchNaiveSignDots),

@@ -48,6 +48,16 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                         if ((uint)iy < (uint)height)
                             Max(row, plane.Slice(iy * width, width));
                     }
+                    if (kernelW == 3 && strideW == 2 && dilationW == 1 && last - first >= 8 && Vector128.IsHardwareAccelerated)
+                    {
+                        var outputs = output.Slice(oy * outWidth, outWidth);
+                        Windows3Stride2(MemoryMarshal.AsBytes(row), typeof(T) == typeof(sbyte), first * 2 - padLeft, MemoryMarshal.AsBytes(outputs.Slice(first, last - first)));
+                        for (int ox = 0; ox < first; ox++)
+                            outputs[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
+                        for (int ox = last; ox < outWidth; ox++)
+                            outputs[ox] = Edge(row, ox * strideW - padLeft, kernelW, dilationW);
+                        continue;
+                    }
                     if (whole > 0)
                     {
                         row.Slice(0, whole).CopyTo(window);
@@ -115,6 +125,45 @@ namespace Bitsmith.Runtime.Kernels.Elementwise
                             : Math.Max(Math.Max(top[i], top[i + 1]), Math.Max(bottom[i], bottom[i + 1]));
                     }
                 }
+        }
+
+        /// <summary>
+        /// <c>y[j] = max(row[start + 2j], row[start + 2j + 1], row[start + 2j + 2])</c>, windows all inside the
+        /// row (the 3-wide, stride-2 pooling of ResNets): eight outputs from two loads, as the maxima of
+        /// the bytes of 16-bit lanes (the last step overlaps the one before, recomputing the same outputs).
+        /// </summary>
+        private static void Windows3Stride2(ReadOnlySpan<byte> row, bool signed, int start, Span<byte> y)
+        {
+            if (y.Length < 8 || start < 0 || start + 2 * y.Length + 1 > row.Length)
+                throw new ArgumentException("the windows do not fit the row");
+            for (int j = 0, next = 0; j < y.Length; j = next)
+            {
+                next = j + 8;
+                if (next > y.Length)
+                {
+                    j = y.Length - 8;
+                    next = y.Length;
+                }
+                // Lanes of a: (row[s + 2i], row[s + 2i + 1]); of b: (row[s + 2i + 1], row[s + 2i + 2]).
+                var a = Vector128.Create(row.Slice(start + 2 * j, 16));
+                var b = Vector128.Create(row.Slice(start + 2 * j + 1, 16));
+                Vector128<byte> codes;
+                if (signed)
+                {
+                    var wa = a.AsInt16();
+                    var hb = Vector128.ShiftRightArithmetic(b.AsInt16(), 8);
+                    var m = Vector128.Max(Vector128.Max(Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(wa, 8), 8), Vector128.ShiftRightArithmetic(wa, 8)), hb);
+                    codes = Vector128.Narrow(m, m).AsByte();
+                }
+                else
+                {
+                    var wa = a.AsUInt16();
+                    var hb = Vector128.ShiftRightLogical(b.AsUInt16(), 8);
+                    var m = Vector128.Max(Vector128.Max(wa & Vector128.Create((ushort)0xFF), Vector128.ShiftRightLogical(wa, 8)), hb);
+                    codes = Vector128.Narrow(m, m);
+                }
+                Unsafe.WriteUnaligned(ref y[j], codes.AsUInt64().ToScalar());
+            }
         }
 
         /// <summary>A window that reaches past the row: the maximum of its columns inside (the lowest value if none).</summary>
