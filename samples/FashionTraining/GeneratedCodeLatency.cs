@@ -17,14 +17,14 @@ internal static class GeneratedCodeLatency
 {
     private const int Batch = 1;
 
-    public static VariantLatency Measure(string onnxPath, TimeSpan duration, string command, IProgress<double>? progress = null)
+    public static VariantLatency Measure(string onnxPath, TimeSpan duration, string command)
     {
         try
         {
             var generated = GeneratedSource.Create(ModelFile.Load(onnxPath, Batch), Batch, "Bitsmith.Samples.FashionTraining", "TimedModel");
             using var code = InMemoryModel.Compile(generated);
             code.Bind(RandomInputs.Create(ModelFile.Load(onnxPath, Batch, runPasses: false), new Random(1)), code.NewOutputs());
-            var sample = LatencyTimer.Measure(onnxPath, code.Run, duration, progress);
+            var sample = LatencyTimer.Measure(onnxPath, code.Run, duration, progress: null);
             // The layers that multiply (conv, Gemm): where the implementations differ between variants.
             var implementations = generated.Plan.Steps.Where(s => s.Cost.Macs > 0).Select(s => s.Implementation).ToArray();
             return new VariantLatency(sample.Median, sample.P90, sample.Calls, duration.TotalSeconds, implementations, MachineDescription.Current, command);

@@ -58,7 +58,7 @@ internal static class ParetoChart
         plot.Title(title);
         plot.XLabel(axis.Label);
         plot.YLabel("test accuracy (%)");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Edge.Right);   // beside the data: a slow, less accurate variant sits where a corner legend would hide it
         if (points.Count > 0)
         {
             double[] xs = points.Select(X).ToArray(), ys = points.Select(Y).ToArray();

@@ -85,9 +85,9 @@ internal static class Report
         md.AppendLine("the generated C# built in memory as an app's build would (as `bitsmith bench` does), and single calls timed on one");
         md.AppendLine("thread (batch 1, seeded random input) for `--latency-seconds` (3 s by default) after a warm-up; the median.");
         md.AppendLine("Implementations: what the compiler's plan chose for the layers with multiply-adds (conv, Gemm), counted. Each");
-        md.AppendLine("variant's numbers are from one run on a noisy machine of 2 cores shared with other work (builds, other benchmarks):");
-        md.AppendLine("differences of 10–20 % between variants can be noise. A run times every finished variant that has no latency.json");
-        md.AppendLine("yet; `--retime` times them all again.");
+        md.AppendLine("variant's numbers are from one run on a noisy machine of 2 cores shared with other work (builds, other benchmarks),");
+        md.AppendLine("where two runs gave the same variant medians up to 40 % apart: smaller differences between variants can be noise.");
+        md.AppendLine("A run times every finished variant that has no latency.json yet; `--retime` times them all again.");
         var machines = latencies.Values.Select(l => l.Machine).Distinct().ToArray();
         if (machines.Length > 0)
             md.AppendLine().AppendLine("Timed on " + string.Join("; and on ", machines) + ", by:").AppendLine();
