@@ -33,6 +33,8 @@ internal sealed record Options
     public string? WriteSamplePath { get; init; }
     public int SampleImages { get; init; } = 1000;
     public int Threads { get; init; } = 2;
+    public double LatencySeconds { get; init; } = 3;
+    public bool Retime { get; init; }
     public bool Help { get; init; }
 
     /// <summary>The arguments as given, for the results' "command" column.</summary>
@@ -41,8 +43,8 @@ internal sealed record Options
     public const string Usage = """
         Trains Fashion-MNIST networks in fp32 and with each compression method (the variants below: a
         CNN, and a deeper depthwise-separable network for the bit allocators' "mobile-" variants),
-        exports each to ONNX, checks the export in the compiler's reference interpreter, writes the
-        results (tables, charts, what each paper's claim came to).
+        exports each to ONNX, checks the export in the compiler's reference interpreter, times the code
+        Bitsmith generates for it, writes the results (tables, charts, what each paper's claim came to).
 
         usage: dotnet run --project samples/FashionTraining -c Release -- [options]
           --epochs N             epochs per variant (default 8)
@@ -59,7 +61,7 @@ internal sealed record Options
           --seed N               seed of initialisation and shuffling (default 1)
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
-          --results FILE         the results table; the chart is written beside it (default docs/results.md)
+          --results FILE         the results table; the charts are written beside it (default docs/results.md)
           --variants A,B,...     which variants (default: all; the model a variant starts from, fp32 or
                                  the transfer setting's source, is trained first when it is not in the list)
           --resume               continue from the last checkpoint of each variant in --out
@@ -74,6 +76,10 @@ internal sealed record Options
                                  they need far longer than the float weights to settle)
           --hawq-samples N       Hutchinson draws per Hessian trace for HAWQ-V2 (default 64)
           --threads N            TorchSharp threads (default 2)
+          --latency-seconds S    how long to time each variant's generated code (one thread, batch 1), after a
+                                 warm-up as `bitsmith bench` does (default 3); a variant is timed once, when
+                                 it has no latency.json in its folder
+          --retime               time every finished variant's generated code again
           --write-sample FILE    write the first --sample-images test images with labels to FILE and exit
           --sample-images N      (default 1000)
         """;
@@ -91,16 +97,16 @@ internal sealed record Options
                 return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
                     ? n : throw new ArgumentException($"{a}: '{v}' is not an integer >= {min}.");
             }
-            double Rate() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r > 0
+            double Positive() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r > 0
                 ? r : throw new ArgumentException($"{a} needs a positive number.");
             o = a switch
             {
                 "--epochs" => o with { Epochs = Int() },
                 "--batch-size" => o with { BatchSize = Int() },
-                "--lr" => o with { LearningRate = Rate() },
-                "--finetune-lr" => o with { FineTuneLearningRate = Rate() },
-                "--quantizer-lr" => o with { QuantizerLearningRate = Rate() },
-                "--search-lr" => o with { SearchLearningRate = Rate() },
+                "--lr" => o with { LearningRate = Positive() },
+                "--finetune-lr" => o with { FineTuneLearningRate = Positive() },
+                "--quantizer-lr" => o with { QuantizerLearningRate = Positive() },
+                "--search-lr" => o with { SearchLearningRate = Positive() },
                 "--validation" => o with { ValidationImages = Int() },
                 "--seed" => o with { Seed = Int(0) },
                 "--data" => o with { DataPath = Next() },
@@ -114,6 +120,8 @@ internal sealed record Options
                 "--ipq-finetune-steps" => o with { IpqFineTuneSteps = Int(0) },
                 "--hawq-samples" => o with { HawqSamples = Int() },
                 "--threads" => o with { Threads = Int() },
+                "--latency-seconds" => o with { LatencySeconds = Positive() },
+                "--retime" => o with { Retime = true },
                 "--write-sample" => o with { WriteSamplePath = Next() },
                 "--sample-images" => o with { SampleImages = Int() },
                 "--help" or "-h" => o with { Help = true },

@@ -6,36 +6,47 @@ using System.Linq;
 namespace Bitsmith.Samples.FashionTraining;
 
 /// <summary>
-/// Test accuracy against weight bytes (log scale), one line per method through its budgets, and the
-/// Pareto front (no other variant is both smaller and more accurate) dashed: the curve a user picks
-/// a model from. PNG through ScottPlot, headless.
+/// Test accuracy against a cost (weight bytes, or the generated code's latency per image; log
+/// scale), one line per method through its budgets, and the Pareto front (no other variant is both
+/// cheaper and more accurate) dashed: the curve a user picks a model from. PNG through ScottPlot,
+/// headless.
 /// </summary>
 internal static class ParetoChart
 {
-    public static void Write(string path, string title, IReadOnlyList<VariantResult> results)
+    /// <summary>One variant on a chart: its test accuracy (a fraction) and its cost on the x axis.</summary>
+    public readonly record struct Point(string Name, double TestAccuracy, double Cost);
+
+    /// <summary>What the x axis measures: its label, and how a tick's cost is written.</summary>
+    public sealed record Axis(string Label, Func<double, string> Format);
+
+    public static readonly Axis WeightBytes = new("weight bytes (log scale)", FormatBytes);
+
+    public static readonly Axis Latency = new("latency per image, batch 1, one thread (log scale)", FormatMicroseconds);
+
+    public static void Write(string path, string title, Axis axis, IReadOnlyList<Point> points)
     {
         var plot = new ScottPlot.Plot();
-        // Bytes span orders of magnitude: plot log10(bytes) and label the ticks in bytes.
-        static double X(VariantResult r) => Math.Log10(r.WeightBytes);
-        static double Y(VariantResult r) => 100 * r.TestAccuracy;
+        // Costs span orders of magnitude: plot log10(cost) and label the ticks in the cost's unit.
+        static double X(Point p) => Math.Log10(p.Cost);
+        static double Y(Point p) => 100 * p.TestAccuracy;
         var palette = new ScottPlot.Palettes.Category10();
         int colour = 0;
-        foreach (var family in results.GroupBy(r => Family(r.Name)))
+        foreach (var family in points.GroupBy(p => Family(p.Name)))
         {
-            var points = family.OrderBy(r => r.WeightBytes).ToArray();
-            var line = plot.Add.Scatter(points.Select(X).ToArray(), points.Select(Y).ToArray(), palette.GetColor(colour++));
-            line.MarkerSize = 8;
-            line.LineWidth = points.Length > 1 ? 1.5f : 0;
-            line.LegendText = family.Key;
-            foreach (var r in points)
+            var line = family.OrderBy(p => p.Cost).ToArray();
+            var scatter = plot.Add.Scatter(line.Select(X).ToArray(), line.Select(Y).ToArray(), palette.GetColor(colour++));
+            scatter.MarkerSize = 8;
+            scatter.LineWidth = line.Length > 1 ? 1.5f : 0;
+            scatter.LegendText = family.Key;
+            foreach (var p in line)
             {
-                var label = plot.Add.Text(Short(r.Name), X(r), Y(r));
+                var label = plot.Add.Text(Short(p.Name), X(p), Y(p));
                 label.LabelFontSize = 10;
                 label.OffsetX = 5;
                 label.OffsetY = -5;
             }
         }
-        var front = Front(results);
+        var front = Front(points);
         if (front.Length > 1)
         {
             var dashed = plot.Add.Scatter(front.Select(X).ToArray(), front.Select(Y).ToArray(), ScottPlot.Colors.Gray);
@@ -43,27 +54,27 @@ internal static class ParetoChart
             dashed.LinePattern = ScottPlot.LinePattern.Dashed;
             dashed.LegendText = "Pareto front";
         }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = x => FormatBytes(Math.Pow(10, x)) };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = x => axis.Format(Math.Pow(10, x)) };
         plot.Title(title);
-        plot.XLabel("weight bytes (log scale)");
+        plot.XLabel(axis.Label);
         plot.YLabel("test accuracy (%)");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        if (results.Count > 0)
+        plot.ShowLegend(ScottPlot.Edge.Right);   // beside the data: a slow, less accurate variant sits where a corner legend would hide it
+        if (points.Count > 0)
         {
-            double[] xs = results.Select(X).ToArray(), ys = results.Select(Y).ToArray();
+            double[] xs = points.Select(X).ToArray(), ys = points.Select(Y).ToArray();
             plot.Axes.SetLimits(xs.Min() - 0.15, xs.Max() + 0.35, ys.Min() - 1, Math.Min(100, ys.Max() + 1));
         }
         plot.SavePng(path, 1000, 620);
     }
 
-    /// <summary>The variants no other beats on both bytes and accuracy, by bytes.</summary>
-    public static VariantResult[] Front(IEnumerable<VariantResult> results)
+    /// <summary>The variants no other beats on both cost and accuracy, by cost.</summary>
+    public static Point[] Front(IEnumerable<Point> points)
     {
-        var front = new List<VariantResult>();
-        foreach (var r in results.OrderBy(r => r.WeightBytes).ThenByDescending(r => r.TestAccuracy))
+        var front = new List<Point>();
+        foreach (var p in points.OrderBy(p => p.Cost).ThenByDescending(p => p.TestAccuracy))
         {
-            if (front.Count == 0 || r.TestAccuracy > front[^1].TestAccuracy)
-                front.Add(r);
+            if (front.Count == 0 || p.TestAccuracy > front[^1].TestAccuracy)
+                front.Add(p);
         }
         return front.ToArray();
     }
@@ -94,4 +105,8 @@ internal static class ParetoChart
         bytes >= 1e6 ? (bytes / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
         : bytes >= 1e3 ? (bytes / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
         : bytes.ToString("0", CultureInfo.InvariantCulture) + " B";
+
+    private static string FormatMicroseconds(double microseconds) =>
+        microseconds >= 1e3 ? (microseconds / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + " ms"
+        : microseconds.ToString("0.#", CultureInfo.InvariantCulture) + " µs";
 }

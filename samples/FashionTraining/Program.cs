@@ -15,9 +15,10 @@ using static TorchSharp.torch;
 namespace Bitsmith.Samples.FashionTraining;
 
 /// <summary>
-/// Trains the fp32 baseline and each variant, exports and checks each, and writes the report.
-/// Every finished variant leaves result.json and model.onnx in its folder under --out; a rerun with
-/// --resume skips finished variants and continues unfinished ones from their last epoch.
+/// Trains the fp32 baseline and each variant, exports and checks each, times the generated code of
+/// each, and writes the report. Every finished variant leaves result.json and model.onnx in its folder
+/// under --out, and latency.json once timed; a rerun with --resume skips finished variants and
+/// continues unfinished ones from their last epoch.
 /// </summary>
 public static class Program
 {
@@ -102,7 +103,29 @@ public static class Program
             .Select(v => VariantResult.Load(Path.Combine(options.OutputPath, v.Name)))
             .Where(r => r is not null)
             .ToDictionary(r => r!.Name, r => r!);
-        Report.Write(options.ResultsPath, results, options);
+        Report.Write(options.ResultsPath, results, TimeGeneratedCode(results.Keys, options), options);
+    }
+
+    // Every finished variant's latency: as stored, or measured now where none is (every one with --retime).
+    private static Dictionary<string, VariantLatency> TimeGeneratedCode(IEnumerable<string> finished, Options options)
+    {
+        var latencies = finished.ToDictionary(n => n, n => options.Retime ? null : VariantLatency.Load(Path.Combine(options.OutputPath, n)));
+        var toTime = latencies.Where(l => l.Value is null).Select(l => l.Key).ToArray();
+        string command = "dotnet run --project samples/FashionTraining -c Release -- " + options.CommandLine;
+        for (int i = 0; i < toTime.Length; i++)
+        {
+            string name = toTime[i], dir = Path.Combine(options.OutputPath, name);
+            Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture, "[{0}/{1}] {2}: compiling and timing the generated code for {3} s",
+                i + 1, toTime.Length, name, options.LatencySeconds));
+            var measured = GeneratedCodeLatency.Measure(Path.Combine(dir, "model.onnx"), TimeSpan.FromSeconds(options.LatencySeconds), command);
+            measured.Save(dir);
+            Console.Error.WriteLine(measured.Failure is { } failure
+                ? $"  {name}: the generated code could not be built: {failure}"
+                : string.Format(CultureInfo.InvariantCulture, "  {0}: median {1:F1} µs, p90 {2:F1} µs over {3} calls; {4}",
+                    name, measured.MedianMicroseconds, measured.P90Microseconds, measured.Calls, measured.Mix()));
+            latencies[name] = measured;
+        }
+        return latencies.ToDictionary(l => l.Key, l => l.Value!);
     }
 
     private static void RunVariant(Variant variant, string dir, Trainer trainer, Options options, TensorData train, TensorData validation,
