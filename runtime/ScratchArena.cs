@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -19,7 +20,7 @@ namespace Bitsmith.Runtime
         public static byte[] Allocate(int bytes) => GC.AllocateArray<byte>(checked(bytes + Alignment - 1), pinned: true);
 
         /// <summary>Whether <paramref name="arena"/> (from <see cref="Allocate"/>) holds <paramref name="bytes"/> past its first 64-byte boundary.</summary>
-        public static bool Holds(byte[]? arena, int bytes) => arena != null && arena.Length - (Alignment - 1) >= bytes;
+        public static bool Holds([NotNullWhen(true)] byte[]? arena, int bytes) => arena != null && arena.Length - (Alignment - 1) >= bytes;
 
         /// <summary>The <paramref name="bytes"/> of <paramref name="arena"/> (from <see cref="Allocate"/>) from its first 64-byte boundary on.</summary>
         public static Span<byte> Aligned(byte[] arena, int bytes)

@@ -185,7 +185,7 @@ namespace Bitsmith.Compiler.Emit
                 {
                     w.Line("var own = t_scratch;");
                     w.Line($"if (!{RuntimeNames.ScratchArena}.Holds(own, ScratchBytesFor(threads))) t_scratch = own = {RuntimeNames.ScratchArena}.Allocate(ScratchBytesFor(threads));");
-                    w.Line($"Run({args}, {RuntimeNames.ScratchArena}.Aligned(own!, ScratchBytesFor(threads)), threads);");
+                    w.Line($"Run({args}, {RuntimeNames.ScratchArena}.Aligned(own, ScratchBytesFor(threads)), threads);");
                 }
                 else
                     w.Line($"Run({args}, global::System.Span<byte>.Empty, threads);");
