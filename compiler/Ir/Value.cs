@@ -1,3 +1,4 @@
+using System;
 using System.Text;
 
 namespace Bitsmith.Compiler.Ir
@@ -32,6 +33,9 @@ namespace Bitsmith.Compiler.Ir
         public CodebookWeight? Codebook { get; set; }
 
         public bool IsConstant => Constant != null || Codebook != null;
+
+        /// <summary>The constant's values, a codebook weight's materialised (for kernels that read a dense weight).</summary>
+        public Tensor ConstantValues() => Constant ?? Codebook?.Materialize(Shape) ?? throw new InvalidOperationException($"value '{Name}' is not a constant");
 
         public int Rank => Shape.Length;
 

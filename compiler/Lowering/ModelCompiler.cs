@@ -59,7 +59,7 @@ namespace Bitsmith.Compiler.Lowering
             var memory = MemoryPlanner.Plan(placement.Buffers);
             if (memory.ArenaBytes > int.MaxValue)
                 throw new UnsupportedModelException($"the scratch arena would take {memory.ArenaBytes} bytes; more than 2 GB is not supported");
-            var blobs = placement.Constants.Select(c => (ConstantTensor(c.Value), c.Layout))
+            var blobs = placement.Constants.Select(c => (c.Value.ConstantValues(), c.Layout))
                 .Concat(packed.SelectMany(p => p).Select(p => (Tensor.FromBytes(p.Bytes), WeightLayout.RowMajor)))
                 .ToList();
             var (blob, weightOffsets) = WeightPacker.Pack(blobs);
@@ -96,8 +96,6 @@ namespace Bitsmith.Compiler.Lowering
                 values, steps, memory.ArenaBytes, memory.LowerBound, blob.Length, WeightPacker.Sha256(blob));
             return new CompiledModel(plan, blob, layers.Select((l, i) => l with { Implementation = implementations[i].Name, Reason = choices[i].Reason, EstimatedNanoseconds = choices[i].EstimatedNanoseconds }).ToList());
         }
-
-        private static Tensor ConstantTensor(Value v) => v.Constant ?? v.Codebook!.Materialize(v.Shape);
 
         private static ElementType CheckType(Value v) => v.Type == ElementType.Float16
             ? throw new UnsupportedModelException($"value '{v.Name}' is float16, which generated code does not support")

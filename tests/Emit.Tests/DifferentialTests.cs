@@ -70,6 +70,18 @@ namespace Bitsmith.Emit.Tests
         [MemberData(nameof(HandBuilt))]
         public void HandBuiltModelMatchesTheInterpreter(string name) => AssertMatches(_models.HandBuilt.Single(c => c.Name == name));
 
+        /// <summary>iPQ's layers (a codebook conv, then the BatchNormalization and Relu no pass can fold into codes) on kernels, not the scalar loops.</summary>
+        [Fact]
+        public void CodebookConvAndItsNormAndReluRunOnKernels()
+        {
+            var c = _models.HandBuilt.Single(m => m.Name == "hand-built/codebook_conv");
+            AssertMatches(c);
+            var used = _models.Assembly.Model(c.Name).Compiled.Plan.Steps.ToDictionary(s => s.Node, s => s.Implementation);
+            Assert.Equal("sconv_f32_8x32", used["conv"]);
+            Assert.Equal("batchnorm_f32_vec", used["norm"]);
+            Assert.Equal("relu_f32_vec", used["relu"]);
+        }
+
         [Fact]
         public void DemoModelMatchesTheInterpreter() => AssertMatches(Demo());
 

@@ -28,6 +28,7 @@ namespace Bitsmith.Emit.Tests
             yield return OutputsThatAreNotComputedInPlace();
             yield return IntegerArithmeticThatWraps();
             yield return CodebookGemm();
+            yield return CodebookConv();
             yield return CeilModePoolsOnASmallMap();
         }
 
@@ -211,6 +212,34 @@ namespace Bitsmith.Emit.Tests
             var w = new Value("w", ElementType.Float32, new[] { 8, 6 }) { Codebook = new CodebookWeight(Floats(new[] { 4, 4 }, random), indices) };
             var y = new Value("y", ElementType.Float32, Array.Empty<int>());
             g.Nodes.Add(Node("gemm", "Gemm", new[] { x, w }, y));
+            g.Outputs.Add(y);
+            return Finish(g, random);
+        }
+
+        /// <summary>
+        /// A conv whose weight is iPQ codes of whole 3x3 kernels (d = 9), as FashionTraining exports
+        /// iPQ: the f32 conv kernel reads it materialised, and the BatchNormalization and Relu after it,
+        /// which no pass can fold into codes, run on their own kernels.
+        /// </summary>
+        private static ModelCase CodebookConv()
+        {
+            var random = new Random(13);
+            var g = new Graph("codebook_conv", null);
+            var x = new Value("x", ElementType.Float32, new[] { 1, 4, 7, 6 });
+            g.Inputs.Add(x);
+            var indices = Ints(ElementType.Int32, new[] { 6 * 4 }, 0, 7, random);
+            var w = new Value("w", ElementType.Float32, new[] { 6, 4, 3, 3 }) { Codebook = new CodebookWeight(Floats(new[] { 8, 9 }, random), indices) };
+            var b = Constant("b", Floats(new[] { 6 }, random));
+            var conv = new Value("conv", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("conv", "Conv", new[] { x, w, b }, conv, ("pads", new long[] { 1, 1, 1, 1 })));
+            var norm = new Value("norm", ElementType.Float32, Array.Empty<int>());
+            var variance = Floats(new[] { 6 }, random);
+            for (int i = 0; i < variance.Length; i++)
+                variance.Floats[i] = Math.Abs(variance.Floats[i]) + 0.1f;
+            g.Nodes.Add(Node("norm", "BatchNormalization", new[] { conv, Constant("gamma", Floats(new[] { 6 }, random)), Constant("beta", Floats(new[] { 6 }, random)),
+                Constant("mean", Floats(new[] { 6 }, random)), Constant("variance", variance) }, norm));
+            var y = new Value("y", ElementType.Float32, Array.Empty<int>());
+            g.Nodes.Add(Node("relu", "Relu", new[] { norm }, y));
             g.Outputs.Add(y);
             return Finish(g, random);
         }

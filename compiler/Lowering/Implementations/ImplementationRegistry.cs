@@ -32,6 +32,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new SconvImplementation(),
             new Elementwise.QuantizeImplementation(),
             new Elementwise.ClipImplementation(),
+            new Elementwise.ReluImplementation(),
+            new Elementwise.BatchNormImplementation(),
             new Elementwise.MaxPoolImplementation(),
             new Elementwise.IntegerMaxPoolImplementation(),
             new Elementwise.GlobalAverageImplementation(),

@@ -4,7 +4,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
 {
     /// <summary>
     /// What the f32 kernels need of a layer left in float: plain f32 activations and output, a
-    /// constant f32 weight they can lay out at build time, and a constant bias if any. Quantised
+    /// constant f32 weight they can lay out at build time (a codebook weight materialised: iPQ's
+    /// layers then run at the dense kernels' speed, with the dense weight in the blob, as the
+    /// interpreter-order fallback stores it too), and a constant bias if any. Quantised
     /// layers are "not a float layer" (the selector then leaves this kernel out of the reasons).
     /// </summary>
     internal static class Float32Operands
@@ -17,8 +19,6 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
                 return "not a float layer (an operand or the output is not f32)";
             if (!w.IsConstant)
                 return "the weight is computed at run time (the kernel lays it out at build time)";
-            if (w.Codebook != null)
-                return "the weight is a codebook";
             if (bias != null && bias.Constant == null)
                 return "the bias is not a constant";
             return null;

@@ -60,7 +60,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             int k = K(node), n = N(node);
             bool transB = node.OpType == "Gemm" && node.GetInt("transB", 0) != 0;
             double alpha = node.OpType == "Gemm" ? node.GetFloat("alpha", 1f) : 1;
-            var stored = b.Constant!.Floats;
+            var stored = b.ConstantValues().Floats;
             // B' as [k, n] with alpha folded in (rounded once to float, as the product would be).
             var matrix = new float[k * n];
             for (int p = 0; p < k; p++)
