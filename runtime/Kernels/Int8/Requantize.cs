@@ -97,8 +97,15 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vm = Vector512.Create(m), vb = Vector512.Create(b), vg = Vector512.Create(guard), vz = Vector512.Create((float)zero), vlo = Vector512.Create((float)lo), vhi = Vector512.Create((float)hi);
-                    for (; i + 16 <= run; i += 16)
+                    // The last step overlaps the one before (the same codes again) rather than leave a tail to the narrower forms.
+                    for (; i < run; i += 16)
                     {
+                        if (i + 16 > run)
+                        {
+                            if (run < 16)
+                                break;
+                            i = run - 16;
+                        }
                         var v = Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.Create(offset)) * vm + vb;
                         var r = Vector512.Round(v);
                         if (check && Vector512.GreaterThanAny(Vector512.Abs(v - r), vg))
@@ -141,8 +148,14 @@ namespace Bitsmith.Runtime.Kernels.Int8
                         var bytes = unsigned ? Avx2.PackUnsignedSaturate(words01, words23) : Avx2.PackSignedSaturate(words01, words23).AsByte();
                         Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsByte().StoreUnsafe(ref d, (nuint)i);
                     }
-                    for (; i + 8 <= run; i += 8)
+                    for (; i < run; i += 8)
                     {
+                        if (i + 8 > run)
+                        {
+                            if (run < 8)
+                                break;
+                            i = run - 8;
+                        }
                         var v = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.Create(offset)) * vm + vb;
                         var r = Avx.ConvertToVector256Int32(v);
                         if (check && Vector256.GreaterThanAny(Vector256.Abs(v - Vector256.ConvertToSingle(r)), vg))
