@@ -49,6 +49,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Tile512<TDot>(ref int x, int quads, ref sbyte w, ref int acc, int accStride) where TDot : IDot4
         {
             Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -66,6 +67,7 @@ namespace Bitsmith.Runtime.Kernels.Int8
             a3.StoreUnsafe(ref acc, (nuint)(3 * accStride));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Tile256<TDot>(ref int x, int quads, ref sbyte w, ref int acc, int accStride) where TDot : IDot4
         {
             Vector256<int> lo0 = default, hi0 = default, lo1 = default, hi1 = default, lo2 = default, hi2 = default, lo3 = default, hi3 = default;
