@@ -51,4 +51,8 @@ namespace Bitsmith.Bench.Inference
 
     [CompiledModel("../models/mlp-784-1024-1024-10-w2a2.onnx")]
     public static partial class MlpW2A2;
+
+    /// <summary>The MLP's codebook twin: iPQ, 16 centroids of 4 weights, float activations.</summary>
+    [CompiledModel("../models/mlp-784-1024-1024-10-pq16.onnx")]
+    public static partial class MlpPq16;
 }

@@ -119,6 +119,16 @@ internal static class Architectures
     }));
 
     /// <summary>
+    /// The MLP with product-quantised weights (iPQ, <see cref="Quant.ProductQuantizer"/>): every layer's
+    /// weight as blocks of <paramref name="blockSize"/> consecutive inputs, each one of
+    /// <paramref name="centroids"/> float centroids (16 of d = 4: one bit a weight); float activations.
+    /// </summary>
+    public static QuantSequential CodebookMlp(int centroids = 16, int blockSize = 4) => Layers.Sequential(
+        Layers.Linear(784, 1024, weightQuantizer: Quant.ProductQuantizer(blockSize, centroids, seed: 1)), Layers.ReLU(),
+        Layers.Linear(1024, 1024, weightQuantizer: Quant.ProductQuantizer(blockSize, centroids, seed: 2)), Layers.ReLU(),
+        Layers.Linear(1024, 10, weightQuantizer: Quant.ProductQuantizer(blockSize, centroids, seed: 3)));
+
+    /// <summary>
     /// ResNet-18 at 112×112×3, 1000 classes: conv 7×7/2 (64) → max pool 3×3/2 → four stages of two
     /// basic blocks (64, 128, 256, 512 channels; 28, 14, 7, 4 pixels), the first block of stages 2-4
     /// with stride 2 and a 1×1/2 conv + BatchNorm on the shortcut → global average pool → linear.

@@ -46,6 +46,9 @@ internal static class Calibration
                 case QuantConv2d conv:
                     ((LsqPerChannelQuantizer)conv.WeightTransform!).InitializeFrom(conv.weight);
                     break;
+                case QuantLinear { WeightTransform: ProductQuantizer pq } linear:
+                    pq.Fit(linear.weight);
+                    break;
                 case QuantLinear linear:
                     ((LsqPerChannelQuantizer)linear.WeightTransform!).InitializeFrom(linear.weight);
                     break;

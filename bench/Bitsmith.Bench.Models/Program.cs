@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Bitsmith.Compiler.Lowering;
 using Bitsmith.Training.Export;
 using Bitsmith.Training.Model;
+using Bitsmith.Training.Modules;
 using static TorchSharp.torch;
 
 namespace Bitsmith.Bench.Models;
@@ -43,6 +44,8 @@ internal static class Program
             ("mlp-784-1024-1024-10-w3a8.onnx", 3, () => Architectures.Mlp(weightBits: 3), new[] { 784 }, s => rand(s)),
             ("mlp-784-1024-1024-10-w2a8.onnx", 3, () => Architectures.Mlp(weightBits: 2), new[] { 784 }, s => rand(s)),
             ("mlp-784-1024-1024-10-w2a2.onnx", 3, () => Architectures.Mlp(weightBits: 2, activationBits: 2), new[] { 784 }, s => rand(s)),
+            // And a codebook twin (issue 8, 7d/7e): iPQ with 16 centroids of 4 weights, float activations.
+            ("mlp-784-1024-1024-10-pq16.onnx", 3, () => Architectures.CodebookMlp(), new[] { 784 }, s => rand(s)),
         };
         Console.WriteLine("| file | input | MACs | int8 weights | weight bytes (compiler) | file bytes | sha256 |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---|");
@@ -61,6 +64,7 @@ internal static class Program
                 int8Weights = net.modules().Sum(module => module switch
                 {
                     QuantConv2d c => c.weight.numel(),
+                    QuantLinear { WeightTransform: ProductQuantizer } => 0L,
                     QuantLinear l => l.weight.numel(),
                     _ => 0L,
                 });

@@ -32,7 +32,7 @@ namespace Bitsmith.Emit.Tests
                 }
                 for (int o = 0; o < expected.Length; o++)
                 {
-                    string? difference = OutputComparison.Compare(c.Graph.Outputs[o].Name, expected[o], actual[o], magnitudes?[o]);
+                    string? difference = OutputComparison.Compare(c.Graph.Outputs[o].Name, expected[o], actual[o], magnitudes?[o], c.SumTolerance);
                     if (difference != null)
                         return $"input set {s}: {difference}\n{model.Compiled.PlanText}\n{GeneratedAssembly.Numbered(model.Source)}";
                 }

@@ -251,8 +251,10 @@ namespace Bitsmith.Emit.Tests
         /// <summary>
         /// Every random float Gemm, MatMul and Conv of <see cref="FloatKernelPropertyModels"/> against
         /// the interpreter within rounding relative to <c>Σ|a·b|</c> (the kernels sum in float in
-        /// their own order), and nearly all of them on the f32 kernels (a Gemm whose C varies along
-        /// the rows is left to the loops).
+        /// their own order; the codebook GEMV's tables round on purpose, within
+        /// <see cref="FloatKernelPropertyModels.CodebookSumTolerance"/>), and nearly all of them on the
+        /// f32 kernels (a Gemm whose C varies along the rows is left to the loops), every codebook Gemm
+        /// on the codebook GEMV.
         /// </summary>
         [Fact]
         public void RandomFloatLayersOnTheKernelsMatchTheInterpreter()
@@ -281,6 +283,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(blocked >= FloatKernelPropertyModels.BlockedConvCases && shorterLast > 0, $"only {blocked} convs ran in more than one im2col block, {shorterLast} with a shorter last one");
             Assert.True(used.GetValueOrDefault("sgemm_f32_8x32") >= FloatKernelPropertyModels.GemmCases * 3 / 4,
                 $"only {used.GetValueOrDefault("sgemm_f32_8x32")} of {FloatKernelPropertyModels.GemmCases} random Gemm and MatMul layers ran on sgemm_f32_8x32");
+            Assert.Equal(FloatKernelPropertyModels.CodebookGemmCases, used.GetValueOrDefault("sgemv_codebook16_lut_32"));
         }
 
         private ModelCase Demo() => _models.Demo.Case ?? throw new InvalidOperationException("demo model: " + _models.Demo.Problem);

@@ -23,6 +23,16 @@ namespace Bitsmith.Emit.Tests
     public static class FloatKernelPropertyModels
     {
         public const int GemmCases = 32;
+
+        /// <summary>Gemms whose B is iPQ codes of at most 16 centroids along k (the codebook GEMV's layers).</summary>
+        public const int CodebookGemmCases = 12;
+
+        /// <summary>
+        /// The codebook GEMV's 16-bit tables round each block's dot products to one step per input (at most
+        /// half a step a block, the step 1/8191 of the largest table deviation): on these values well within
+        /// this fraction of <c>Σ|a·b|</c>; the kernel tests check the exact bound.
+        /// </summary>
+        public const double CodebookSumTolerance = 5e-4;
         public const int ConvCases = 40;
 
         /// <summary>Convs deep and wide enough (depth · output width) that the im2col runs in several blocks of output rows, the last one shorter.</summary>
@@ -36,6 +46,8 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>C: 0 none, 1 [N], 2 one value, 3 [1, N], 4 [M, N] (varies along the rows).</summary>
         private sealed record GemmSpec(int Batch, int Rows, int Depth, int Columns, bool TransB, bool MatMul, float Alpha, float Beta, int Bias, Values Values);
+
+        private sealed record CodebookSpec(int Rows, int BlockLength, int Blocks, int Columns, int Centroids, int Bias, float Beta, Values Values);
 
         private sealed record ConvSpec(int Batch, int Groups, int GroupChannels, int GroupFilters, int Height, int Width, int KernelH, int KernelW,
             int StrideH, int StrideW, int DilationH, int DilationW, int[] Pads, bool OneD, bool Bias, Values Values);
@@ -58,6 +70,17 @@ namespace Bitsmith.Emit.Tests
             from bias in Gen.OneOf(0, 1, 1, 2, 3, 4)
             from values in ValueGen
             select new GemmSpec(batch, rows, depth, columns, transB, matmul, alpha, beta, bias, values);
+
+        private static readonly Gen<CodebookSpec> CodebookGemms =
+            from rows in Gen.OneOf(1, 1, 2, 3)
+            from d in Gen.OneOf(1, 2, 3, 4, 4, 8, 9)
+            from blocks in Gen.OneOf(Gen.Int[1, 20], Gen.Int[100, 300])
+            from columns in Gen.OneOf(Gen.Int[1, 40], Gen.Int[30, 100])
+            from centroids in Gen.Int[2, 16]
+            from bias in Gen.Int[0, 3]
+            from beta in Gen.OneOf(1f, 0.25f)
+            from values in ValueGen
+            select new CodebookSpec(rows, d, blocks, columns, centroids, bias, beta, values with { Extreme = false });
 
         private static readonly Gen<ConvSpec> Convs =
             from batch in Gen.OneOf(1, 1, 1, 2)
@@ -101,6 +124,8 @@ namespace Bitsmith.Emit.Tests
                 yield return Conv(i, Convs.Generate(pcg, null!, out _));
             for (int i = 0; i < BlockedConvCases; i++)
                 yield return Conv(ConvCases + i, BlockedConvs.Generate(pcg, null!, out _));
+            for (int i = 0; i < CodebookGemmCases; i++)
+                yield return CodebookGemm(i, CodebookGemms.Generate(pcg, null!, out _));
         }
 
         private static ModelCase Gemm(int index, GemmSpec s)
@@ -139,6 +164,32 @@ namespace Bitsmith.Emit.Tests
                 return Finish(g, node, y);
             }
             return Case(Build(false), Build(true), s.Values);
+        }
+
+        /// <summary>A Gemm (transB = 1) whose B is <c>Reshape(Gather(codebook, codes))</c> with blocks along k, as iPQ exports a Linear layer.</summary>
+        private static ModelCase CodebookGemm(int index, CodebookSpec s)
+        {
+            int k = s.BlockLength * s.Blocks;
+            Graph Build(bool magnitudes)
+            {
+                var random = new Random(s.Values.Seed);
+                var g = new Graph($"codebook_gemm_{index}", null);
+                var a = new Value("a", ElementType.Float32, new[] { s.Rows, k });
+                g.Inputs.Add(a);
+                var book = Floats(new[] { s.Centroids, s.BlockLength }, 1, false, magnitudes, random);
+                var codes = Ints(ElementType.Int64, new[] { s.Columns * s.Blocks }, 0, s.Centroids - 1, random);
+                var b = new Value("b", ElementType.Float32, new[] { s.Columns, k }) { Codebook = new CodebookWeight(book, codes) };
+                var inputs = new List<Value> { a, b };
+                if (s.Bias > 0)
+                    inputs.Add(Constant("c", Floats(s.Bias == 1 ? new[] { s.Columns } : s.Bias == 2 ? new[] { 1 } : new[] { 1, s.Columns }, 1, false, magnitudes, random)));
+                var y = new Value("y", ElementType.Float32, Array.Empty<int>());
+                var node = Node("gemm", "Gemm", inputs.ToArray(), y, ("transB", 1L));
+                node.Attributes["beta"] = Bitsmith.Compiler.Ir.Attribute.Float(s.Beta);
+                node.Activation = magnitudes ? null : Activation(s.Values.Activation);
+                return Finish(g, node, y);
+            }
+            var c = Case(Build(false), Build(true), s.Values);
+            return new ModelCase(c.Name, c.Graph, c.InputSets) { Magnitudes = c.Magnitudes, SumTolerance = CodebookSumTolerance };
         }
 
         private static ModelCase Conv(int index, ConvSpec s)

@@ -24,7 +24,7 @@ namespace Bitsmith.Emit.Tests
             FloatKernelProperties = FloatKernelPropertyModels.All().ToList();
             cases.AddRange(FloatKernelProperties);
             SplitKernelProperties = KernelProperties.Concat(FloatKernelProperties)
-                .Select(c => new ModelCase(c.Name + " (split)", c.Graph, c.InputSets, c.Options) { SplitEveryLayer = true, Magnitudes = c.Magnitudes, ReorderedFloatNetwork = c.ReorderedFloatNetwork })
+                .Select(c => new ModelCase(c.Name + " (split)", c.Graph, c.InputSets, c.Options) { SplitEveryLayer = true, Magnitudes = c.Magnitudes, SumTolerance = c.SumTolerance, ReorderedFloatNetwork = c.ReorderedFloatNetwork })
                 .ToList();
             cases.AddRange(SplitKernelProperties);
             Demo = TryCreate(ModelCases.DemoModel, cases);

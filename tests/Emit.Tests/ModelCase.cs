@@ -38,6 +38,13 @@ namespace Bitsmith.Emit.Tests
         public Graph? Magnitudes { get; init; }
 
         /// <summary>
+        /// The fraction of <c>Σ|a·b| + |bias|</c> (<see cref="Magnitudes"/>) a float output may differ by:
+        /// float rounding (<see cref="OutputComparison.ReorderedSumTolerance"/>), or more for kernels
+        /// that round on purpose (the codebook GEMV's 16-bit tables).
+        /// </summary>
+        public double SumTolerance { get; init; } = OutputComparison.ReorderedSumTolerance;
+
+        /// <summary>
         /// A float network on kernels that sum floats in their own order: the rounding differences
         /// pass through every later layer, so each float output is compared within
         /// <see cref="OutputComparison.ReorderedSumTolerance"/> of its largest magnitude (the

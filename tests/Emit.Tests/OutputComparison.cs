@@ -26,8 +26,8 @@ namespace Bitsmith.Emit.Tests
         /// <summary>Below the smallest normal float: products that round to subnormals or zero in float but not in double.</summary>
         public const double ReorderedSumFloor = 1e-40;
 
-        /// <param name="magnitude">For reordered float sums: per element, Σ|a·b| + |bias| (<see cref="ModelCase.Magnitudes"/>); floats are then within <see cref="ReorderedSumTolerance"/> of it.</param>
-        public static string? Compare(string name, Tensor expected, Tensor actual, Tensor? magnitude = null)
+        /// <param name="magnitude">For reordered float sums: per element, Σ|a·b| + |bias| (<see cref="ModelCase.Magnitudes"/>); floats are then within <paramref name="sumTolerance"/> of it.</param>
+        public static string? Compare(string name, Tensor expected, Tensor actual, Tensor? magnitude = null, double sumTolerance = ReorderedSumTolerance)
         {
             if (expected.Type != actual.Type || !Shape.SameAs(expected.Shape, actual.Shape))
                 return $"output '{name}': {actual.Type.ShortName()}{Shape.Format(actual.Shape)}, expected {expected.Type.ShortName()}{Shape.Format(expected.Shape)}";
@@ -39,7 +39,7 @@ namespace Bitsmith.Emit.Tests
                     double e = expected.GetDouble(i), a = actual.GetDouble(i);
                     double bound = magnitude == null
                         ? AbsoluteTolerance + RelativeTolerance * Math.Abs(e)
-                        : ReorderedSumFloor + ReorderedSumTolerance * magnitude.GetDouble(i);
+                        : ReorderedSumFloor + sumTolerance * magnitude.GetDouble(i);
                     same = double.IsNaN(e) ? double.IsNaN(a) : a == e || Math.Abs(a - e) <= bound;
                 }
                 else

@@ -35,6 +35,7 @@ namespace Bitsmith.Emit.Tests
             typeof(BitSerialKernelTests).FullName + "." + nameof(BitSerialKernelTests.PackedPlanesUnpackToTheCodesWithZeroPadding),
             typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.NarrowGemvMatchesNaiveDots),
             typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.LookupGemvMatchesNaiveDots),
+            typeof(CodebookGemvKernelTests).FullName + "." + nameof(CodebookGemvKernelTests.LookupsMatchTheDenseProductWithinTheRoundingBound),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.RowsTakeTheExactFormNearEveryBoundary),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.LanesTakeTheExactFormNearEveryBoundary),
         };

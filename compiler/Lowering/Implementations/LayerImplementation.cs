@@ -49,6 +49,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         /// </summary>
         public virtual TileSplit? Split(LayerContext c) => null;
 
+        /// <summary>
+        /// How the implementation rounds on purpose beyond float summation order (e.g. lookup tables of
+        /// limited precision), in words; null for the exact and the float-reordering kernels. Tools
+        /// that compare against the interpreter widen their bounds for such layers.
+        /// </summary>
+        public virtual string? Approximation => null;
+
         /// <summary>Whether the output is the input's storage under another shape (no code runs).</summary>
         public virtual bool IsView => false;
 

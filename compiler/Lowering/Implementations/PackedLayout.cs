@@ -323,6 +323,66 @@ namespace Bitsmith.Compiler.Lowering.Implementations
     }
 
     /// <summary>
+    /// The codes of a product-quantised B for <c>Runtime.Kernels.Lookup.CodebookGemv</c>: each row's
+    /// centroid index (0 to 15) for each of its <see cref="Groups"/> blocks of k, in
+    /// <see cref="Lut16Planes"/>' lanes: blocks of 32 rows, then chunks of four groups; a chunk is 32
+    /// little-endian 16-bit lanes, lane r holding row r's codes of groups 4c + t in bits <c>4t..4t+3</c>;
+    /// zero past the last row and group. Unpacks to <c>[rows, groups]</c>.
+    /// </summary>
+    public sealed record Lut16Codes(int Rows, int Groups) : PackedLayout
+    {
+        public const int BlockRows = Lut16Planes.BlockRows;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int Chunks => (Groups + 3) / 4;
+
+        public override string Text => $"lut16-codes rows={N(Rows)} groups={N(Groups)}";
+
+        /// <param name="codes">Codes as <c>[rows, groups]</c>, each 0 to 15.</param>
+        public byte[] Pack(int[] codes)
+        {
+            if (codes.Length != Rows * Groups)
+                throw new ArgumentException($"{codes.Length} codes for {Rows}x{Groups}");
+            var bytes = new byte[Blocks * Chunks * BlockRows * 2];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int g = 0; g < Groups; g++)
+                {
+                    int code = codes[r * Groups + g];
+                    if (code < 0 || code > 15)
+                        throw new ArgumentOutOfRangeException(nameof(codes), code, $"code [{r}, {g}] is not 0 to 15");
+                    var (index, shift) = Place(r, g);
+                    bytes[index] |= (byte)(code << shift);
+                }
+            }
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var codes = new int[Rows * Groups];
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int g = 0; g < Groups; g++)
+                {
+                    var (index, shift) = Place(r, g);
+                    codes[r * Groups + g] = bytes[index] >> shift & 0xF;
+                }
+            }
+            return codes;
+        }
+
+        /// <summary>The byte and shift of code [r, g]: bits 4t..4t+3 of lane r of chunk g / 4, the low byte first.</summary>
+        private (int Index, int Shift) Place(int r, int g)
+        {
+            int lane = (r / BlockRows * Chunks + g / 4) * BlockRows + r % BlockRows;
+            int bit = 4 * (g % 4);
+            return (lane * 2 + bit / 8, bit % 8);
+        }
+    }
+
+    /// <summary>
     /// Matrix B for <c>Runtime.Kernels.Float32.Sgemm</c>: columns in panels of <see cref="Width"/>,
     /// each panel one sequential stream of <c>[k][Width]</c> floats (zeros past the last column),
     /// so the kernel reads a panel front to back once per row tile. Unpacks to <c>[depth, columns]</c>.
