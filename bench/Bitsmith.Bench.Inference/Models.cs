@@ -55,4 +55,17 @@ namespace Bitsmith.Bench.Inference
     /// <summary>The MLP's codebook twin: iPQ, 16 centroids of 4 weights, float activations.</summary>
     [CompiledModel("../models/mlp-784-1024-1024-10-pq16.onnx")]
     public static partial class MlpPq16;
+
+    /// <summary>The trained Fashion-MNIST CNN variants of docs/results.md (issue 8, 7e's CNN part; bench/models/README.md).</summary>
+    [CompiledModel("../models/fashion-cnn-w8a8.onnx")]
+    public static partial class FashionCnnW8A8;
+
+    [CompiledModel("../models/fashion-cnn-w4a4.onnx")]
+    public static partial class FashionCnnW4A4;
+
+    [CompiledModel("../models/fashion-cnn-w2a2.onnx")]
+    public static partial class FashionCnnW2A2;
+
+    [CompiledModel("../models/fashion-cnn-w1a1.onnx")]
+    public static partial class FashionCnnW1A1;
 }
