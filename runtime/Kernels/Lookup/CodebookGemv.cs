@@ -19,6 +19,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
     /// <para>The codes are <see cref="LookupGemv"/>'s single plane of 4-bit patterns; the centroids are
     /// stored coordinate-major, <c>[d][16]</c> (zeros past the last centroid), so that one vector of
     /// each coordinate serves all 16 entries.</para>
+    /// <para>A NaN or infinite activation makes the offset, so every output, NaN or infinite (every row
+    /// reads every activation): the dense product would give NaN too, but could give infinities of
+    /// either sign row by row.</para>
     /// </summary>
     public static class CodebookGemv
     {

@@ -88,15 +88,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
             for (int k = 0; k < book.Centroids; k++)
                 for (int i = 0; i < d; i++)
                     centroids[i * Centroids + k] = stored[k * d + i];
-            var biases = new float[(n + BlockRows - 1) / BlockRows * BlockRows];
-            var c = node.Input(2);
-            if (c != null)
-            {
-                double beta = node.GetFloat("beta", 1f);
-                var real = Ops.Quantization.RealValuesInDouble(c, c.Constant!);
-                for (int j = 0; j < n; j++)
-                    biases[j] = (float)(beta * real[real.Length == 1 ? 0 : j]);
-            }
+            var biases = Float32Operands.ColumnBiases(node, n, Blocks(n) * BlockRows);
             var codeLayout = new Lut16Codes(n, groups);
             var centroidLayout = new Float32Vector(centroids.Length);
             var biasLayout = new Float32Vector(biases.Length);

@@ -23,5 +23,20 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
                 return "the bias is not a constant";
             return null;
         }
+
+        /// <summary>A Gemm's beta · C per output column (C of one value or one per column), zeros past <paramref name="columns"/> up to <paramref name="length"/>; a MatMul's zeros.</summary>
+        public static float[] ColumnBiases(Node node, int columns, int length)
+        {
+            var biases = new float[length];
+            var c = node.OpType == "Gemm" ? node.Input(2) : null;
+            if (c != null)
+            {
+                double beta = node.GetFloat("beta", 1f);
+                var real = Ops.Quantization.RealValuesInDouble(c, c.Constant!);
+                for (int j = 0; j < columns; j++)
+                    biases[j] = (float)(beta * real[real.Length == 1 ? 0 : j]);
+            }
+            return biases;
+        }
     }
 }

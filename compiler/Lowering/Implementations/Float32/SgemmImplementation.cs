@@ -70,15 +70,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
                     matrix[p * n + j] = alpha == 1 ? v : (float)(alpha * v);
                 }
             var panels = new F32Panels(k, n, PanelWidth);
-            double beta = node.OpType == "Gemm" ? node.GetFloat("beta", 1f) : 1;
-            var biases = new float[panels.Panels * PanelWidth];
-            var c = node.OpType == "Gemm" ? node.Input(2) : null;
-            if (c != null)
-            {
-                var real = Ops.Quantization.RealValuesInDouble(c, c.Constant!);
-                for (int j = 0; j < n; j++)
-                    biases[j] = (float)(beta * real[real.Length == 1 ? 0 : j]);
-            }
+            var biases = Float32Operands.ColumnBiases(node, n, panels.Panels * PanelWidth);
             var biasLayout = new Float32Vector(biases.Length);
             return new[]
             {
