@@ -40,29 +40,34 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             int groups = x.Length / d, length = LookupGemv.TableLength(groups);
             if (centroids.Length < d * Centroids || tables.Length < length)
                 throw new ArgumentException($"{centroids.Length} centroid values and {tables.Length} table entries for {groups} groups of {d}");
-            // Pass 1: the largest deviation |T_g[c] - T_g[0]|, and the offset. Pass 2 recomputes each table (d
-            // multiply-adds a centroid, cheap beside the lookups) and rounds it onto the step.
+            // Pass 1: each group's 16 dot products, kept as floats in its table's 64 bytes, the largest
+            // deviation |T_g[c] - T_g[0]|, and the offset. Pass 2 rounds each table onto the step in place.
             ref float pc = ref MemoryMarshal.GetReference(centroids);
             ref float px = ref MemoryMarshal.GetReference(x);
             ref ushort pt = ref MemoryMarshal.GetReference(tables);
-            float largest = 0;
+            Vector256<float> largest = default;
             double sum = 0;
             for (int g = 0; g < groups; g++)
             {
                 var (lo, hi) = Dots(ref Unsafe.Add(ref px, g * d), ref pc, d);
+                ref float table = ref Unsafe.As<ushort, float>(ref Unsafe.Add(ref pt, g * LookupGemv.TableEntries));
+                lo.StoreUnsafe(ref table);
+                hi.StoreUnsafe(ref table, 8);
                 sum += lo.ToScalar();
                 var first = Vector256.Create(lo.ToScalar());
-                largest = MathF.Max(largest, LargestLane(Vector256.Max(Vector256.Abs(lo - first), Vector256.Abs(hi - first))));
+                largest = Vector256.Max(largest, Vector256.Max(Vector256.Abs(lo - first), Vector256.Abs(hi - first)));
             }
             offset = (float)sum;
-            float step = largest / LookupGemv.SignedEntryLimit;
-            var inverse = Vector256.Create(largest == 0 ? 0 : LookupGemv.SignedEntryLimit / largest);
+            float deviation = LargestLane(largest), step = deviation / LookupGemv.SignedEntryLimit;
+            var inverse = Vector256.Create(deviation == 0 ? 0 : LookupGemv.SignedEntryLimit / deviation);
             for (int g = 0; g < groups; g++)
             {
-                var (lo, hi) = Dots(ref Unsafe.Add(ref px, g * d), ref pc, d);
+                ref ushort entries = ref Unsafe.Add(ref pt, g * LookupGemv.TableEntries);
+                ref float table = ref Unsafe.As<ushort, float>(ref entries);
+                var lo = Vector256.LoadUnsafe(ref table);
+                var hi = Vector256.LoadUnsafe(ref table, 8);
                 var first = Vector256.Create(lo.ToScalar());
-                var entries = Vector256.Narrow(Steps(lo - first, inverse), Steps(hi - first, inverse));
-                entries.AsUInt16().StoreUnsafe(ref pt, (nuint)(g * LookupGemv.TableEntries));
+                Vector256.Narrow(Steps(lo - first, inverse), Steps(hi - first, inverse)).AsUInt16().StoreUnsafe(ref entries);
             }
             tables.Slice(groups * LookupGemv.TableEntries, length - groups * LookupGemv.TableEntries).Clear();
             LookupGemv.CompleteTables(tables, groups);
