@@ -29,6 +29,7 @@ namespace Bitsmith.Bench.Inference
         private ushort[] _tables = Array.Empty<ushort>();
         private int _bits;
         private float[] _activations = Array.Empty<float>(), _centroids = Array.Empty<float>(), _bias = Array.Empty<float>(), _y = Array.Empty<float>();
+        private float[] _steps = Array.Empty<float>(), _sums = Array.Empty<float>();
 
         private const int BlockLength = 4;
 
@@ -58,6 +59,8 @@ namespace Bitsmith.Bench.Inference
             for (int i = 0; i < _centroids.Length; i++)
                 _centroids[i] = random.NextSingle() - 0.5f;
             _bias = new float[Size];
+            _steps = new float[CodebookGemv.Chunks(Size / BlockLength)];
+            _sums = new float[Size];
             _y = new float[Size];
         }
 
@@ -70,9 +73,9 @@ namespace Bitsmith.Bench.Inference
                 NarrowGemvKernel.Accumulate(_bits, _x, _weights, _minima, Size / NarrowGemvKernel.Rows, _acc);
             else if (Form == "codebook16")
             {
-                float step = CodebookGemv.BuildTables(_activations, _centroids, BlockLength, _tables, out float offset);
-                LookupGemv.AccumulateSigned(_tables, _weights, Size / LookupGemv.Rows, _acc);
-                CodebookGemv.Finish(_acc, step, offset, _bias, new Bitsmith.Runtime.Kernels.NoActivation(), _y);
+                float offset = CodebookGemv.BuildTables(_activations, _centroids, BlockLength, _tables, _steps);
+                CodebookGemv.Accumulate(_tables, _steps, _weights, Size / LookupGemv.Rows, _sums);
+                CodebookGemv.Finish(_sums, offset, _bias, new Bitsmith.Runtime.Kernels.NoActivation(), _y);
             }
             else
             {

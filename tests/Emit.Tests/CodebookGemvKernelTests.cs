@@ -10,8 +10,8 @@ namespace Bitsmith.Emit.Tests
 {
     /// <summary>
     /// The codebook GEMV ("fast scan") called directly on codes the compiler's packer wrote, against
-    /// the dense product in double: within the kernel's stated rounding bound (half a table step a
-    /// block) plus float rounding relative to <c>Σ|a·b|</c>. Block lengths 1 to 9, block counts
+    /// the dense product in double: within the kernel's stated rounding bound (half of its chunk's
+    /// table step a block) plus float rounding relative to <c>Σ|a·b|</c>. Block lengths 1 to 9, block counts
     /// that leave part of a chunk, of a 16-bit flush and of a table pass, row counts that leave part
     /// of a block of 32, 2 to 16 centroids, and inputs that are all zero, all equal, or span many
     /// orders of magnitude. The SIMD ladder runs them again on every narrower path.
@@ -36,6 +36,7 @@ namespace Bitsmith.Emit.Tests
                             0 => (float)(random.NextDouble() * 4 - 2),
                             1 => 0f,
                             2 => 1.5f,
+                            // Magnitudes over 12 orders of ten: each chunk of four blocks keeps its own step.
                             _ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 7))),
                         }).ToArray();
                         var book = Enumerable.Range(0, centroidCount * d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
@@ -50,13 +51,14 @@ namespace Bitsmith.Emit.Tests
                             for (int i = 0; i < d; i++)
                                 byCoordinate[i * CodebookGemv.Centroids + c] = book[c * d + i];
                         var tables = new ushort[LookupGemv.TableLength(groups)];
-                        float step = CodebookGemv.BuildTables(x, byCoordinate, d, tables, out float offset);
-                        var acc = new int[layout.Blocks * 32];
-                        LookupGemv.AccumulateSigned(tables, packed, layout.Blocks, acc);
+                        var steps = new float[CodebookGemv.Chunks(groups)];
+                        float offset = CodebookGemv.BuildTables(x, byCoordinate, d, tables, steps);
+                        var acc = new float[layout.Blocks * 32];
+                        CodebookGemv.Accumulate(tables, steps, packed, layout.Blocks, acc);
                         var y = new float[rows];
-                        CodebookGemv.Finish(acc, step, offset, bias, new NoActivation(), y);
+                        CodebookGemv.Finish(acc, offset, bias, new NoActivation(), y);
 
-                        float bound = CodebookGemv.RoundingBound(groups, step);
+                        double bound = CodebookGemv.RoundingBound(steps, groups);
                         for (int r = 0; r < rows; r++)
                         {
                             double exact = bias[r], magnitude = Math.Abs(bias[r]);
@@ -73,23 +75,29 @@ namespace Bitsmith.Emit.Tests
                             checkedRows++;
                         }
                         if (mode == 1)
-                            Assert.Equal(0f, step);
+                            Assert.All(steps, s => Assert.Equal(0f, s));
                     }
             Assert.True(checkedRows > 1000);
         }
 
+        /// <summary>Entry 0 of every table is 0, and each chunk's largest entry is the limit: its step is its own, however large the other chunks' activations.</summary>
         [Fact]
-        public void TablesStayWithinTheSignedEntryLimit()
+        public void EachChunkTakesItsOwnStep()
         {
             var random = new Random(5);
             int d = 4, groups = 40;
-            var x = Enumerable.Range(0, groups * d).Select(_ => (float)(random.NextDouble() * 10 - 5)).ToArray();
+            var x = Enumerable.Range(0, groups * d).Select(i => (float)(random.NextDouble() * 10 - 5) * (i / (4 * d) == 3 ? 1e6f : 1f)).ToArray();
             var byCoordinate = Enumerable.Range(0, d * CodebookGemv.Centroids).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             var tables = new ushort[LookupGemv.TableLength(groups)];
-            CodebookGemv.BuildTables(x, byCoordinate, d, tables, out _);
-            var entries = Enumerable.Range(0, groups).SelectMany(g => Enumerable.Range(0, 16).Select(c => (int)(short)tables[g * LookupGemv.TableEntries + c])).ToArray();
+            var steps = new float[CodebookGemv.Chunks(groups)];
+            CodebookGemv.BuildTables(x, byCoordinate, d, tables, steps);
             Assert.All(Enumerable.Range(0, groups), g => Assert.Equal(0, (short)tables[g * LookupGemv.TableEntries]));
-            Assert.Equal(LookupGemv.SignedEntryLimit, entries.Max(Math.Abs));
+            for (int c = 0; c < steps.Length; c++)
+            {
+                int largest = Enumerable.Range(4 * c, 4).SelectMany(g => Enumerable.Range(0, 16).Select(e => Math.Abs((int)(short)tables[g * LookupGemv.TableEntries + e]))).Max();
+                Assert.Equal(CodebookGemv.EntryLimit, largest);
+            }
+            Assert.True(steps[3] > 1e5f * steps[2], $"the outlier chunk's step {steps[3]} against its neighbour's {steps[2]}");
         }
     }
 }

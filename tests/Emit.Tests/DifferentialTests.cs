@@ -133,6 +133,7 @@ namespace Bitsmith.Emit.Tests
             Assert.True(failures.Count == 0, string.Join("\n\n", failures));
             int Split(params string[] implementations) => implementations.Sum(i => split.GetValueOrDefault(i));
             Assert.True(Split("qconv_u8s8_c4_4x64", "qconv_u8s8_c4_exact16_4x64") >= 8, "too few split c4 convs");
+            Assert.True(Split("sgemv_codebook16_lut_32") >= 2, "too few split codebook GEMVs");
             Assert.True(Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few split im2col-rows convs");
             Assert.True(channelSplitRows >= 1 && channelSplitRows < Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16"), $"{channelSplitRows} im2col-rows convs split their channels: both splits must be tested");
             Assert.True(Split("qgemv_u8s8_16c4", "qgemv_u8s8_16c4_exact16") >= 4, "too few split GEMVs");

@@ -28,11 +28,14 @@ namespace Bitsmith.Emit.Tests
         public const int CodebookGemmCases = 12;
 
         /// <summary>
-        /// The codebook GEMV's 16-bit tables round each block's dot products to one step per input (at most
-        /// half a step a block, the step 1/8191 of the largest table deviation): on these values well within
-        /// this fraction of <c>Σ|a·b|</c>; the kernel tests check the exact bound.
+        /// The codebook GEMV's 16-bit tables round each block's dot products to its chunk's step (1/8191 of
+        /// the largest deviation |T_g[j] − T_g[0]| of the chunk's four blocks), at most half a step a block:
+        /// at most 8/16382 of <c>Σ_g max_j |T_g[j]|</c>, which the codebook cases' magnitude graph bounds
+        /// (every centroid replaced by the largest |value| of each coordinate), plus float rounding. Not
+        /// relative to the row's own <c>Σ|a·b|</c>: a block whose centroid is small beside the others' is
+        /// rounded on its chunk's step.
         /// </summary>
-        public const double CodebookSumTolerance = 5e-4;
+        public const double CodebookSumTolerance = 6e-4;
         public const int ConvCases = 40;
 
         /// <summary>Convs deep and wide enough (depth · output width) that the im2col runs in several blocks of output rows, the last one shorter.</summary>
@@ -72,10 +75,10 @@ namespace Bitsmith.Emit.Tests
             select new GemmSpec(batch, rows, depth, columns, transB, matmul, alpha, beta, bias, values);
 
         private static readonly Gen<CodebookSpec> CodebookGemms =
-            from rows in Gen.OneOf(1, 1, 2, 3)
+            from rows in Gen.OneOf(1, 1, 1, 2, 3)
             from d in Gen.OneOf(1, 2, 3, 4, 4, 8, 9)
             from blocks in Gen.OneOf(Gen.Int[1, 20], Gen.Int[100, 300])
-            from columns in Gen.OneOf(Gen.Int[1, 40], Gen.Int[30, 100])
+            from columns in Gen.OneOf(Gen.Int[1, 40], Gen.Int[33, 130], Gen.Int[33, 130])
             from centroids in Gen.Int[2, 16]
             from bias in Gen.Int[0, 3]
             from beta in Gen.OneOf(1f, 0.25f)
@@ -177,6 +180,17 @@ namespace Bitsmith.Emit.Tests
                 var a = new Value("a", ElementType.Float32, new[] { s.Rows, k });
                 g.Inputs.Add(a);
                 var book = Floats(new[] { s.Centroids, s.BlockLength }, 1, false, magnitudes, random);
+                if (magnitudes)
+                {
+                    // Every centroid as the largest |value| of each coordinate over the centroids (the tables' scale).
+                    var values = book.Floats;
+                    for (int i = 0; i < s.BlockLength; i++)
+                    {
+                        float largest = Enumerable.Range(0, s.Centroids).Max(j => values[j * s.BlockLength + i]);
+                        for (int j = 0; j < s.Centroids; j++)
+                            values[j * s.BlockLength + i] = largest;
+                    }
+                }
                 var codes = Ints(ElementType.Int64, new[] { s.Columns * s.Blocks }, 0, s.Centroids - 1, random);
                 var b = new Value("b", ElementType.Float32, new[] { s.Columns, k }) { Codebook = new CodebookWeight(book, codes) };
                 var inputs = new List<Value> { a, b };

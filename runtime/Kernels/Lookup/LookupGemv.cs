@@ -22,8 +22,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
     /// bytes and the 16 high bytes of the entries, split once when the tables are built.</para>
     /// <para>The blocks take k in passes of 32 chunks, so a pass's tables stay in L1 while the weights stream past. Lanes sum in 16 bits for 16 chunks (64 lookups of at most 1020 fit 65535), then widen
     /// into 32-bit sums; <c>m[r]·Σx</c> is added last.</para>
-    /// <para>The same lanes also sum signed tables of one plane of 4-bit codes (<see cref="AccumulateSigned"/>,
-    /// for <see cref="CodebookGemv"/>): entry 0 is then 0, so the byte shuffles' other byte still reads 0.</para>
+    /// <para><see cref="CodebookGemv"/> looks up its own tables (entry 0 always 0) in the same lanes and forms.</para>
     /// </summary>
     public static class LookupGemv
     {
@@ -33,9 +32,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         /// <summary>Table entries stored per group of four activations (16, twice).</summary>
         public const int TableEntries = 32;
 
-        /// <summary>The largest |entry| of signed tables (<see cref="AccumulateSigned"/>): four lookups a chunk for
-        /// <see cref="SignedEntries.ChunksPerFlush"/> chunks stay within int16.</summary>
-        public const int SignedEntryLimit = short.MaxValue / (4 * SignedEntries.ChunksPerFlushValue);
+        /// <summary>Chunks summed in 16 bits before they are widened.</summary>
+        private const int ChunksPerFlush = 16;
 
         /// <summary>Chunks whose tables (8 KB a 16) every block reads before the next: 16 KB stays in L1 while the blocks stream past.</summary>
         private const int ChunksPerPass = 32;
@@ -86,6 +84,22 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             tables.Slice(quads * TableEntries, length - quads * TableEntries).Clear();
         }
 
+        /// <summary>
+        /// Each group's second 16 entries from its first 16 (see the layout above), for tables whose first
+        /// entries the caller wrote (<see cref="CodebookGemv"/>); <paramref name="groups"/> whole groups.
+        /// </summary>
+        public static void CompleteTables(Span<ushort> tables, int groups)
+        {
+            if (tables.Length < groups * TableEntries)
+                throw new ArgumentException($"{tables.Length} table entries for {groups} groups", nameof(tables));
+            ref ushort pt = ref MemoryMarshal.GetReference(tables);
+            for (int g = 0; g < groups; g++)
+            {
+                ref ushort t = ref Unsafe.Add(ref pt, g * TableEntries);
+                StoreSecondHalf(ref Unsafe.Add(ref t, 16), Vector128.LoadUnsafe(ref t), Vector128.LoadUnsafe(ref t, 8));
+            }
+        }
+
         /// <summary>A group's second 16 entries: the table again for <c>vpermw</c>, or its low bytes then its high bytes for the byte shuffles.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StoreSecondHalf(ref ushort destination, Vector128<ushort> first8, Vector128<ushort> second8)
@@ -101,14 +115,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             Vector128.Narrow(first8 >>> 8, second8 >>> 8).StoreUnsafe(ref bytes, 16);
         }
 
-        private static (Vector512<int>, Vector512<int>) Widen(Vector512<ushort> sums)
-        {
-            var (lo, hi) = Vector512.Widen(sums);
-            return (lo.AsInt32(), hi.AsInt32());
-        }
-
         /// <summary>Whether the 512-bit <c>vpermw</c> form runs in this process.</summary>
-        private static bool Use512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
+        internal static bool Use512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
 
         /// <summary>0xFFFF in the entries whose pattern has bit <paramref name="i"/> set.</summary>
         private static Vector256<ushort> Bit256(int i)
@@ -129,48 +137,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         {
             if (bits < 1 || bits > 4)
                 throw new ArgumentOutOfRangeException(nameof(bits), bits, "lookup weights have 1 to 4 bits");
-            if (blocks * Rows > minima.Length)
-                throw new ArgumentException("the row minima are shorter than the blocks", nameof(minima));
-            AccumulatePlanes<UnsignedEntries>(bits, tables, w, blocks, acc);
-            // Σx is the sum of every group's entry 15 (all four bits set).
-            int chunks = tables.Length / (4 * TableEntries), sum = 0;
-            for (int g = 0; g < chunks * 4; g++)
-                sum += tables[g * TableEntries + 15];
-            for (int r = 0; r < blocks * Rows; r++)
-                acc[r] += minima[r] * sum;
-        }
-
-        /// <summary>
-        /// <c>acc[r] = Σ_g T_g[code(r, g)]</c> for one plane of 4-bit codes (the layout of one plane above) and
-        /// tables of signed 16-bit entries (each group's 16, completed by <see cref="CompleteTables"/>) whose
-        /// entry 0 is 0 and whose entries are at most <see cref="SignedEntryLimit"/> in magnitude: the codebook GEMV's
-        /// tables of centroid dot products, each stored relative to its entry 0.
-        /// </summary>
-        public static void AccumulateSigned(ReadOnlySpan<ushort> tables, ReadOnlySpan<byte> codes, int blocks, Span<int> acc) =>
-            AccumulatePlanes<SignedEntries>(1, tables, codes, blocks, acc);
-
-        /// <summary>
-        /// Each group's second 16 entries from its first 16 (see the layout above), for tables whose entries
-        /// were written by the caller; <paramref name="groups"/> whole groups of <see cref="TableEntries"/>.
-        /// </summary>
-        public static void CompleteTables(Span<ushort> tables, int groups)
-        {
-            if (tables.Length < groups * TableEntries)
-                throw new ArgumentException($"{tables.Length} table entries for {groups} groups", nameof(tables));
-            ref ushort pt = ref MemoryMarshal.GetReference(tables);
-            for (int g = 0; g < groups; g++)
-            {
-                ref ushort t = ref Unsafe.Add(ref pt, g * TableEntries);
-                StoreSecondHalf(ref Unsafe.Add(ref t, 16), Vector128.LoadUnsafe(ref t), Vector128.LoadUnsafe(ref t, 8));
-            }
-        }
-
-        private static void AccumulatePlanes<TEntries>(int bits, ReadOnlySpan<ushort> tables, ReadOnlySpan<byte> w, int blocks, Span<int> acc)
-            where TEntries : struct, IEntries
-        {
             int chunks = tables.Length / (4 * TableEntries), blockBytes = bits * chunks * Rows * 2;
-            if ((long)blocks * blockBytes > w.Length || blocks * Rows > acc.Length)
-                throw new ArgumentException("the packed weights or the accumulators are shorter than the blocks");
+            if ((long)blocks * blockBytes > w.Length || blocks * Rows > acc.Length || blocks * Rows > minima.Length)
+                throw new ArgumentException("the packed weights, the row minima or the accumulators are shorter than the blocks");
             ref ushort pt = ref MemoryMarshal.GetReference(tables);
             ref ushort pw = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(w));
             ref int pa = ref MemoryMarshal.GetReference(acc);
@@ -184,46 +153,21 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     ref int ab = ref Unsafe.Add(ref pa, b * Rows);
                     ref ushort wb = ref Unsafe.Add(ref pw, b * blockBytes / 2);
                     if (Use512)
-                        Block512<TEntries>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        Block512(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else if (Avx2.IsSupported)
-                        BlockShuffled<Vector256<ushort>, Shuffle256, TEntries>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        BlockShuffled<Vector256<ushort>, Shuffle256>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else if (Vector128.IsHardwareAccelerated)
-                        BlockShuffled<Vector128<ushort>, Shuffle128, TEntries>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        BlockShuffled<Vector128<ushort>, Shuffle128>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                     else
-                        BlockScalar<TEntries>(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
+                        BlockScalar(ref pt, ref wb, bits, chunks, c0, c1, ref ab);
                 }
             }
-        }
-
-        /// <summary>How table entries add up: unsigned partial sums, or signed entries (summed over fewer chunks before they are widened).</summary>
-        private interface IEntries
-        {
-            static abstract bool Signed { get; }
-
-            /// <summary>Chunks summed in 16 bits before they are widened.</summary>
-            static abstract int ChunksPerFlush { get; }
-        }
-
-        /// <summary>Subset sums of at most 4 · 255: 16 chunks (64 lookups) fit 65535.</summary>
-        private readonly struct UnsignedEntries : IEntries
-        {
-            public static bool Signed => false;
-
-            public static int ChunksPerFlush => 16;
-        }
-
-        /// <summary>
-        /// Signed entries of at most <see cref="SignedEntryLimit"/> (8191, 14 bits): one chunk's four lookups fit
-        /// int16. Widening after every chunk cost nothing measurable against every fourth (the lookups bound it),
-        /// and gives the codebook tables 4x finer steps.
-        /// </summary>
-        private readonly struct SignedEntries : IEntries
-        {
-            public const int ChunksPerFlushValue = 1;
-
-            public static bool Signed => true;
-
-            public static int ChunksPerFlush => ChunksPerFlushValue;
+            // Σx is the sum of every group's entry 15 (all four bits set).
+            int sum = 0;
+            for (int g = 0; g < chunks * 4; g++)
+                sum += tables[g * TableEntries + 15];
+            for (int r = 0; r < blocks * Rows; r++)
+                acc[r] += minima[r] * sum;
         }
 
         /// <summary>Which form this process runs (the widest the JIT allows).</summary>
@@ -232,18 +176,17 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             : Avx2.IsSupported ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
         /// <summary>Adds chunks [<paramref name="first"/>, <paramref name="end"/>) of one block's planes to its 32 sums.</summary>
-        private static void Block512<TEntries>(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
-            where TEntries : struct, IEntries
+        private static void Block512(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
         {
             var lo = Vector512.LoadUnsafe(ref acc);
             var hi = Vector512.LoadUnsafe(ref acc, 16);
             for (int j = 0; j < bits; j++)
             {
                 ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows);
-                for (int c0 = first; c0 < end; c0 += TEntries.ChunksPerFlush)
+                for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
                 {
                     Vector512<ushort> s0 = default, s1 = default;
-                    int stop = Math.Min(c0 + TEntries.ChunksPerFlush, end);
+                    int stop = Math.Min(c0 + ChunksPerFlush, end);
                     for (int c = c0; c < stop; c++)
                     {
                         var patterns = Vector512.LoadUnsafe(ref plane, (nuint)(c * Rows));
@@ -253,10 +196,10 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                         s0 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t, 2 * TableEntries), patterns >>> 8);
                         s1 += Avx512BW.PermuteVar32x16(Vector512.LoadUnsafe(ref t, 3 * TableEntries), patterns >>> 12);
                     }
-                    // Each lane's sum fits 16 bits (IEntries); widened, shifted to the plane's weight.
-                    var (l, h) = TEntries.Signed ? Vector512.Widen((s0 + s1).AsInt16()) : Widen(s0 + s1);
-                    lo += l << j;
-                    hi += h << j;
+                    // Each lane's two sums are under 32 · 1020 each, so their sum fits 16 bits; widened, shifted to the plane's weight.
+                    var (l, h) = Vector512.Widen(s0 + s1);
+                    lo += l.AsInt32() << j;
+                    hi += h.AsInt32() << j;
                 }
             }
             lo.StoreUnsafe(ref acc);
@@ -269,20 +212,19 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         /// pattern and its high byte with the pattern moved up a byte (entry 0 is 0, so the other
         /// byte of each lane reads 0).
         /// </summary>
-        private static void BlockShuffled<TVector, TOps, TEntries>(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
+        private static void BlockShuffled<TVector, TOps>(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
             where TVector : struct
             where TOps : IShuffleLanes<TVector>
-            where TEntries : struct, IEntries
         {
             for (int part = 0; part < Rows; part += TOps.Rows)
             {
                 for (int j = 0; j < bits; j++)
                 {
                     ref ushort plane = ref Unsafe.Add(ref w, j * chunks * Rows + part);
-                    for (int c0 = first; c0 < end; c0 += TEntries.ChunksPerFlush)
+                    for (int c0 = first; c0 < end; c0 += ChunksPerFlush)
                     {
                         TVector sums = default;
-                        int stop = Math.Min(c0 + TEntries.ChunksPerFlush, end);
+                        int stop = Math.Min(c0 + ChunksPerFlush, end);
                         for (int c = c0; c < stop; c++)
                         {
                             var patterns = TOps.Load(ref plane, (nuint)(c * Rows));
@@ -295,14 +237,14 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                                 sums = TOps.AddLookup(sums, low, high, patterns, 4 * g);
                             }
                         }
-                        TOps.AddWidened(ref Unsafe.Add(ref acc, part), sums, j, TEntries.Signed);
+                        TOps.AddWidened(ref Unsafe.Add(ref acc, part), sums, j);
                     }
                 }
             }
         }
 
         /// <summary>One vector width of <see cref="BlockShuffled{TVector, TOps}"/>: loads, the lookup, the widening into the 32-bit sums.</summary>
-        private interface IShuffleLanes<TVector> where TVector : struct
+        internal interface IShuffleLanes<TVector> where TVector : struct
         {
             /// <summary>16-bit lanes (rows) a vector.</summary>
             static abstract int Rows { get; }
@@ -312,12 +254,15 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             /// <summary><paramref name="sums"/> plus each lane's entry at bits <c>shift..shift+3</c> of its pattern.</summary>
             static abstract TVector AddLookup(TVector sums, Vector128<byte> low, Vector128<byte> high, TVector patterns, int shift);
 
-            /// <summary><c>acc[r] += sums[r] &lt;&lt; plane</c> for the vector's rows, the sums read as int16 or uint16.</summary>
-            static abstract void AddWidened(ref int acc, TVector sums, int plane, bool signed);
+            /// <summary><c>acc[r] += sums[r] &lt;&lt; plane</c> for the vector's rows.</summary>
+            static abstract void AddWidened(ref int acc, TVector sums, int plane);
+
+            /// <summary><c>acc[r] += (short)sums[r] · step</c> for the vector's rows (signed tables, float sums: the codebook GEMV).</summary>
+            static abstract void AddScaled(ref float acc, TVector sums, float step);
         }
 
         /// <summary>AVX2 <c>vpshufb</c> on 16 rows, the tables repeated in both 128-bit halves.</summary>
-        private readonly struct Shuffle256 : IShuffleLanes<Vector256<ushort>>
+        internal readonly struct Shuffle256 : IShuffleLanes<Vector256<ushort>>
         {
             public static int Rows => 16;
 
@@ -331,23 +276,25 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     | Avx2.Shuffle(Vector256.Create(high, high), (index << 8).AsByte()).AsUInt16());
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public static void AddWidened(ref int acc, Vector256<ushort> sums, int plane, bool signed)
-            {
-                var (lo, hi) = signed ? Vector256.Widen(sums.AsInt16()) : Widen(sums);
-                (Vector256.LoadUnsafe(ref acc) + (lo << plane)).StoreUnsafe(ref acc);
-                (Vector256.LoadUnsafe(ref acc, 8) + (hi << plane)).StoreUnsafe(ref acc, 8);
-            }
-
-            private static (Vector256<int>, Vector256<int>) Widen(Vector256<ushort> sums)
+            public static void AddWidened(ref int acc, Vector256<ushort> sums, int plane)
             {
                 var (lo, hi) = Vector256.Widen(sums);
-                return (lo.AsInt32(), hi.AsInt32());
+                (Vector256.LoadUnsafe(ref acc) + (lo.AsInt32() << plane)).StoreUnsafe(ref acc);
+                (Vector256.LoadUnsafe(ref acc, 8) + (hi.AsInt32() << plane)).StoreUnsafe(ref acc, 8);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static void AddScaled(ref float acc, Vector256<ushort> sums, float step)
+            {
+                var (lo, hi) = Vector256.Widen(sums.AsInt16());
+                var s = Vector256.Create(step);
+                (Vector256.LoadUnsafe(ref acc) + Vector256.ConvertToSingle(lo) * s).StoreUnsafe(ref acc);
+                (Vector256.LoadUnsafe(ref acc, 8) + Vector256.ConvertToSingle(hi) * s).StoreUnsafe(ref acc, 8);
             }
         }
 
         /// <summary>The cross-platform byte shuffle on 8 rows (<c>pshufb</c>, ARM64's <c>tbl</c>).</summary>
-        private readonly struct Shuffle128 : IShuffleLanes<Vector128<ushort>>
+        internal readonly struct Shuffle128 : IShuffleLanes<Vector128<ushort>>
         {
             public static int Rows => 8;
 
@@ -360,23 +307,24 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 return sums + (Vector128.ShuffleNative(low, index.AsByte()).AsUInt16() | Vector128.ShuffleNative(high, (index << 8).AsByte()).AsUInt16());
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public static void AddWidened(ref int acc, Vector128<ushort> sums, int plane, bool signed)
-            {
-                var (lo, hi) = signed ? Vector128.Widen(sums.AsInt16()) : Widen(sums);
-                (Vector128.LoadUnsafe(ref acc) + (lo << plane)).StoreUnsafe(ref acc);
-                (Vector128.LoadUnsafe(ref acc, 4) + (hi << plane)).StoreUnsafe(ref acc, 4);
-            }
-
-            private static (Vector128<int>, Vector128<int>) Widen(Vector128<ushort> sums)
+            public static void AddWidened(ref int acc, Vector128<ushort> sums, int plane)
             {
                 var (lo, hi) = Vector128.Widen(sums);
-                return (lo.AsInt32(), hi.AsInt32());
+                (Vector128.LoadUnsafe(ref acc) + (lo.AsInt32() << plane)).StoreUnsafe(ref acc);
+                (Vector128.LoadUnsafe(ref acc, 4) + (hi.AsInt32() << plane)).StoreUnsafe(ref acc, 4);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static void AddScaled(ref float acc, Vector128<ushort> sums, float step)
+            {
+                var (lo, hi) = Vector128.Widen(sums.AsInt16());
+                var s = Vector128.Create(step);
+                (Vector128.LoadUnsafe(ref acc) + Vector128.ConvertToSingle(lo) * s).StoreUnsafe(ref acc);
+                (Vector128.LoadUnsafe(ref acc, 4) + Vector128.ConvertToSingle(hi) * s).StoreUnsafe(ref acc, 4);
             }
         }
 
-        private static void BlockScalar<TEntries>(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
-            where TEntries : struct, IEntries
+        private static void BlockScalar(ref ushort tables, ref ushort w, int bits, int chunks, int first, int end, ref int acc)
         {
             for (int r = 0; r < Rows; r++)
             {
@@ -388,10 +336,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     {
                         int patterns = Unsafe.Add(ref w, (j * chunks + c) * Rows + r);
                         for (int g = 0; g < 4; g++)
-                        {
-                            ushort entry = Unsafe.Add(ref tables, (c * 4 + g) * TableEntries + (patterns >> 4 * g & 0xF));
-                            plane += TEntries.Signed ? (short)entry : entry;
-                        }
+                            plane += Unsafe.Add(ref tables, (c * 4 + g) * TableEntries + (patterns >> 4 * g & 0xF));
                     }
                     a += plane << j;
                 }
