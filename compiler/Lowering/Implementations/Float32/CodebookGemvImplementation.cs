@@ -65,8 +65,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Float32
         {
             long rows = node.Inputs[0]!.Shape[0], groups = K(node) / BlockLength(node), n = N(node);
             long lookups = (n + BlockRows - 1) / BlockRows * (groups + 3) / 4 * 4;
-            // ~0.5 ns a lookup of 32 rows with AVX-512 (docs/benchmarks.md, "Packed GEMV": the W1A8 lookup
-            // GEMV's rate); the tables twice d multiply-adds and a rounding for each block.
+            // ~0.5 ns a lookup of 32 rows with AVX-512 (docs/benchmarks.md, "Codebook GEMV": about the W1A8
+            // lookup GEMV's rate, its chunks scaled in float); the tables d multiply-adds, deviations and a rounding a block.
             return rows * (lookups * 0.5 + groups * (2 * BlockLength(node) + 8) * 0.3 + n * 0.1) + 50;
         }
 
