@@ -201,6 +201,14 @@ internal static class BitBudget
     public static string Describe(QuantSequential net, IEnumerable<int> bits, double? averageBits) => string.Format(CultureInfo.InvariantCulture,
         "weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits", string.Join(", ", bits), QuantizedWeightBits(net), WeightBits(net, averageBits));
 
+    /// <summary>A line for the log after each epoch of learned mixed precision: its weight and activation bits.</summary>
+    public static string DescribeMixed(QuantSequential net, double? averageBits)
+    {
+        var quantizers = MixedQuantizers(net);
+        return Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits), averageBits) +
+            $"; activation bits [{string.Join(", ", quantizers.Where(q => q.Target == QuantTarget.Activations).Select(q => q.Bits))}]";
+    }
+
     /// <summary>A line for the log during the EBS search: each layer's expected bits, and the expected bits against the budget.</summary>
     public static string DescribeEbsSearch(QuantSequential net, double? averageBits)
     {

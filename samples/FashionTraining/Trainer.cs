@@ -136,6 +136,8 @@ internal sealed class Trainer
                 Format(epochSeconds), Format(epochSeconds * (epochs - epoch - 1))));
             if (method == Method.Ebs)
                 Console.WriteLine("  " + BitBudget.DescribeEbsSearch(net, variant.AverageBits));
+            if (method == Method.Mixed)
+                Console.WriteLine("  " + BitBudget.DescribeMixed(net, variant.AverageBits));
         }
         foreach (var q in mixed)
             q.SnapsToGrid = false;

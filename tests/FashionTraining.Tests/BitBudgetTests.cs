@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace Bitsmith.Samples.FashionTraining.Tests;
 
-/// <summary>EBS held at its weight budget on the deeper network: the search's penalty and the selection after it.</summary>
+/// <summary>
+/// The allocators held to their weight budget on the deeper network: EBS's search penalty and its selection,
+/// and learned mixed precision's bits fitted to the budget and fixed for its last epoch.
+/// </summary>
 public sealed class BitBudgetTests
 {
     private static QuantSequential EbsNet(out EbsQuantizer[] quantizers, params float[] alpha)
@@ -63,5 +66,31 @@ public sealed class BitBudgetTests
         // 2.5 bits average cannot hold 8 or 4 everywhere, yet the budget is used, not left at 2 bits.
         Assert.Contains(bits, b => b > 2);
         Assert.True(used > 0.8 * budget, $"{used} of {budget}");
+    }
+
+    [Fact]
+    public void MixedBitsFittedToTheBudgetStayThereForTheLastEpoch()
+    {
+        using var scope = NewDisposeScope();
+        using var net = Networks.Build(Networks.Mobile, Catalog.Find("mobile-mixed-b2.5")!.Scheme!());
+        net.train();
+        using (no_grad())
+            net.forward(rand(2, 1, 28, 28));   // initialises every quantiser: 8 bits first and last, 4 in between
+        var weights = net.modules().OfType<MixedPrecisionQuantizer>().Where(q => q.Target == Bitsmith.Training.QuantTarget.Weights).ToArray();
+        long budget = BitBudget.WeightBits(net, 2.5);
+        Assert.True(BitBudget.QuantizedWeightBits(net) > budget);
+
+        int removed = BitBudget.FitMixedToBudget(net, 2.5);
+
+        Assert.True(removed > 0);
+        Assert.True(BitBudget.QuantizedWeightBits(net) <= budget, $"{BitBudget.QuantizedWeightBits(net)} > {budget}");
+        var caps = BitBudget.WeightBitCaps(net);
+        // A step of training that widens every range would add bits; the caps take them back.
+        foreach (var q in weights)
+            q.Initialize(q.StepValue, q.RangeValue * 4);
+        Assert.True(BitBudget.QuantizedWeightBits(net) > budget);
+        BitBudget.CapMixed(net, caps);
+        Assert.All(weights, q => Assert.True(q.Bits <= caps[q]));
+        Assert.True(BitBudget.QuantizedWeightBits(net) <= budget);
     }
 }
