@@ -114,13 +114,24 @@ internal static class BitBudget
         return removed;
     }
 
-    /// <summary>EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> against the weight budget.</summary>
+    /// <summary>
+    /// EBS's size penalty: the expected weight bytes <c>Σ N_l · E[b_l] / 8</c> held <em>at</em> the weight
+    /// budget, from both sides (<see cref="MemoryRegularizer.TargetPenalty"/>). Only above it, the search
+    /// ended at 2 bits everywhere with a third of the budget unused (the deeper network at 3 and 2.5 bits).
+    /// </summary>
     public static Tensor EbsPenalty(QuantSequential net, double? averageBits)
     {
         double budget = WeightBits(net, averageBits) / 8.0;
         using var scope = NewDisposeScope();
-        Tensor bytes = EbsLayers(net).Select(l => l.Quantizer.expectedBitwidth() * (l.Weights / 8.0)).Aggregate((a, b) => a + b);
-        return MemoryRegularizer.Penalty(bytes, budget, Lambda(budget)).MoveToOuterDisposeScope();
+        Tensor bytes = EbsExpectedBytes(net);
+        return MemoryRegularizer.TargetPenalty(bytes, budget, Lambda(budget)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The expected weight bytes <c>Σ N_l · E[b_l] / 8</c> of the EBS search (a one-element tensor).</summary>
+    public static Tensor EbsExpectedBytes(QuantSequential net)
+    {
+        using var scope = NewDisposeScope();
+        return EbsLayers(net).Select(l => l.Quantizer.expectedBitwidth() * (l.Weights / 8.0)).Aggregate((a, b) => a + b).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -189,6 +200,25 @@ internal static class BitBudget
     /// <summary>A line for the log: the weight bitwidths per layer and the bits against the budget.</summary>
     public static string Describe(QuantSequential net, IEnumerable<int> bits, double? averageBits) => string.Format(CultureInfo.InvariantCulture,
         "weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits", string.Join(", ", bits), QuantizedWeightBits(net), WeightBits(net, averageBits));
+
+    /// <summary>A line for the log after each epoch of learned mixed precision: its weight and activation bits.</summary>
+    public static string DescribeMixed(QuantSequential net, double? averageBits)
+    {
+        var quantizers = MixedQuantizers(net);
+        return Describe(net, quantizers.Where(q => q.Target == QuantTarget.Weights).Select(q => q.Bits), averageBits) +
+            $"; activation bits [{string.Join(", ", quantizers.Where(q => q.Target == QuantTarget.Activations).Select(q => q.Bits))}]";
+    }
+
+    /// <summary>A line for the log during the EBS search: each layer's expected bits, and the expected bits against the budget.</summary>
+    public static string DescribeEbsSearch(QuantSequential net, double? averageBits)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var expected = EbsLayers(net).Select(l => l.Quantizer.expectedBitwidth().item<float>()).ToArray();
+        return string.Format(CultureInfo.InvariantCulture, "search: expected weight bits per layer [{0}]: {1:N0} of {2:N0} budget bits",
+            string.Join(", ", expected.Select(b => b.ToString("F2", CultureInfo.InvariantCulture))),
+            EbsExpectedBytes(net).item<float>() * 8, WeightBits(net, averageBits));
+    }
 
     private static MixedPrecisionQuantizer[] MixedQuantizers(QuantSequential net) => net.modules().OfType<MixedPrecisionQuantizer>().ToArray();
 

@@ -58,7 +58,8 @@ internal static class Report
         md.AppendLine("an average of 3 and 2.5 bits per weight over all its weights. Uniform 3 bits is exactly the b3 budget; no uniform");
         md.AppendLine("network has 2.5 bits, so each allocator is compared with uniform 2 and 3 bits interpolated linearly to its own bytes.");
         md.AppendLine("Activations: 4 bits, the input of the first and last layer 8 (learned mixed precision learns them under W4A4's");
-        md.AppendLine("activation memory).").AppendLine();
+        md.AppendLine("activation memory). Why each allocator chose its bits, the training curves, and what was changed and tried to");
+        md.AppendLine("meet issue 10's bar: docs/bit-allocation.md.").AppendLine();
         Table(md, mobile, results.GetValueOrDefault(Catalog.Fp32Of(Networks.Mobile)), latencies, _ => null, layerBits: true);
         Charts(md, mobile, latencies, "deeper network", "Fashion-MNIST, deeper network", mobileChart, mobileLatencyChart);
 

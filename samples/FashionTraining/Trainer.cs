@@ -134,6 +134,10 @@ internal sealed class Trainer
                 "  {0} epoch {1}/{2}  loss {3:F4}  train {4:P2}  validation {5:P2}{6}{7}  {8}  ETA {9}",
                 name, epoch + 1, epochs, lossSum / _train.Count, (double)correct / _train.Count, validation, keep, best ? " (best)" : "",
                 Format(epochSeconds), Format(epochSeconds * (epochs - epoch - 1))));
+            if (method == Method.Ebs)
+                Console.WriteLine("  " + BitBudget.DescribeEbsSearch(net, variant.AverageBits));
+            if (method == Method.Mixed)
+                Console.WriteLine("  " + BitBudget.DescribeMixed(net, variant.AverageBits));
         }
         foreach (var q in mixed)
             q.SnapsToGrid = false;

@@ -215,6 +215,22 @@ public sealed class MixedPrecisionQuantizerTests
     }
 
     [Fact]
+    public void TargetPenaltyPullsFromBothSidesWhereTheBudgetPenaltyStopsAtTheBudget()
+    {
+        using var scope = NewDisposeScope();
+        using var ebs = Quant.Ebs(QuantTarget.Weights, new[] { 2, 8 });   // α = 0: E[b] = 5
+        Tensor bytes = ebs.expectedBitwidth() * (16 / 8.0);               // 16 weights: 10 expected bytes
+
+        TensorAssert.Close(0.0, MemoryRegularizer.Penalty(bytes, 12, 0.5));
+        Tensor below = MemoryRegularizer.TargetPenalty(bytes, 12, 0.5);
+        TensorAssert.Close(2.0, below);   // 0.5 · (10 - 12)²
+        TensorAssert.Close(2.0, MemoryRegularizer.TargetPenalty(bytes, 8, 0.5));
+        below.sum().backward();
+        // ∂/∂α_8 = λ · 2 (S - S0) · 2 bytes/bit · p_8 (8 - E[b]) = 0.5 · 2 · (-2) · 2 · 0.5 · 3 = -6: descent raises the 8-bit strength.
+        TensorAssert.Close(new[] { 6.0, -6.0 }, ebs.alpha.grad!, 1e-5);
+    }
+
+    [Fact]
     public void ActivationMemoryPenaltyTakesTheLargestTensor()
     {
         using var scope = NewDisposeScope();

@@ -55,5 +55,39 @@ public sealed class QuantizerParametersTests
         Assert.Equal(LsqQuantizer.MinStep, lsq.step.item<float>(), 12);
     }
 
+    [Fact]
+    public void WeightStepGradientsAreClippedToTheirStepAndActivationStepsAreLeft()
+    {
+        using var scope = NewDisposeScope();
+        var weights8 = Quant.LsqPlus(8, QuantTarget.Weights);
+        var weights2 = Quant.LsqPlus(2, QuantTarget.Weights);
+        var ebs = Quant.Ebs(QuantTarget.Weights, new[] { 2, 8 });
+        var input = Quant.LsqPlus(8, QuantTarget.Activations);
+        using var net = Layers.Sequential(Layers.Quantize(input), Layers.Linear(4, 4, weightQuantizer: weights8),
+            Layers.Linear(4, 4, weightQuantizer: weights2), Layers.Linear(4, 2, weightQuantizer: ebs));
+        weights8.Initialize(0.005);
+        weights2.Initialize(0.2);
+        ebs.Candidates[1].Initialize(0.004);
+        input.Initialize(0.004);
+        SetGradient(weights8.step, -3.0);    // an 8-bit step's gradient 600 times the step: one SGD update at 0.01 would make it negative
+        SetGradient(weights2.step, 0.05);    // within ±s: left as it is
+        SetGradient(ebs.Candidates[1].step, 1.0);
+        SetGradient(input.step, 1.0);
+
+        QuantizerProjection.ClipGradients(net);
+
+        Assert.Equal(-0.005, weights8.step.grad!.item<float>(), 6);
+        Assert.Equal(0.05, weights2.step.grad!.item<float>(), 6);
+        Assert.Equal(0.004, ebs.Candidates[1].step.grad!.item<float>(), 6);
+        Assert.Equal(1.0, input.step.grad!.item<float>(), 6);
+    }
+
+    private static void SetGradient(Parameter p, double value)
+    {
+        (p * 0).sum().backward();   // allocates .grad
+        using (no_grad())
+            p.grad!.fill_(value);
+    }
+
     private static int Id(Parameter p) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p);
 }

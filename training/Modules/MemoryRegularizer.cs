@@ -45,6 +45,19 @@ public static class MemoryRegularizer
         return ((bytes - budgetBytes).clamp_min(0).square() * lambda).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// <c>λ · (bytes - target)²</c>: two-sided, for a search that should end <em>at</em> its budget
+    /// (EBS), not anywhere below it. A one-sided penalty stops pushing once the expected size is under
+    /// the budget, and the cross-entropy alone does not pull it back up.
+    /// </summary>
+    public static Tensor TargetPenalty(Tensor bytes, double targetBytes, double lambda)
+    {
+        if (!(targetBytes >= 0) || !(lambda >= 0))
+            throw new ArgumentOutOfRangeException(nameof(targetBytes), "Target and λ must not be negative.");
+        using var scope = NewDisposeScope();
+        return ((bytes - targetBytes).square() * lambda).MoveToOuterDisposeScope();
+    }
+
     private static MixedPrecisionQuantizer[] Require(IEnumerable<MixedPrecisionQuantizer> quantizers, QuantTarget target)
     {
         var list = quantizers.Where(q => q.Target == target).ToArray();
