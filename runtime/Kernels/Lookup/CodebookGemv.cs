@@ -34,9 +34,6 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         /// <summary>The largest |entry|: a chunk's four lookups stay within int16.</summary>
         public const int EntryLimit = short.MaxValue / 4;
 
-        /// <summary>Chunks whose tables (8 KB a 16) every block reads before the next, as <see cref="LookupGemv"/> does.</summary>
-        private const int ChunksPerPass = 32;
-
         /// <summary>Chunks of four groups for <paramref name="groups"/> groups (one step each).</summary>
         public static int Chunks(int groups) => (groups + 3) / 4;
 
@@ -105,10 +102,10 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref ushort pw = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(codes));
             ref float pa = ref MemoryMarshal.GetReference(acc);
             acc.Slice(0, blocks * Rows).Clear();
-            // Passes over k, each block adding its part of the pass: the pass's tables stay in L1.
-            for (int c0 = 0; c0 < chunks; c0 += ChunksPerPass)
+            // Passes over k as the lookup GEMV takes them, each block adding its part: the pass's tables stay in L1.
+            for (int c0 = 0; c0 < chunks; c0 += LookupGemv.ChunksPerPass)
             {
-                int c1 = Math.Min(c0 + ChunksPerPass, chunks);
+                int c1 = Math.Min(c0 + LookupGemv.ChunksPerPass, chunks);
                 for (int b = 0; b < blocks; b++)
                 {
                     ref float ab = ref Unsafe.Add(ref pa, b * Rows);

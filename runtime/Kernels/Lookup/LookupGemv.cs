@@ -36,7 +36,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         private const int ChunksPerFlush = 16;
 
         /// <summary>Chunks whose tables (8 KB a 16) every block reads before the next: 16 KB stays in L1 while the blocks stream past.</summary>
-        private const int ChunksPerPass = 32;
+        internal const int ChunksPerPass = 32;
 
         /// <summary>Chunks of 16 activations for <paramref name="quads"/> quads of four.</summary>
         public static int Chunks(int quads) => (quads + 3) / 4;
