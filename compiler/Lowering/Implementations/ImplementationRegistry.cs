@@ -28,6 +28,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QGemvImplementation(QGemvImplementation.Form.Lookup, 3),
             new QGemvImplementation(QGemvImplementation.Form.Lookup, 4),
             new QGemvBitSerialImplementation(),
+            new QConvLowBitImplementation(),
             new SgemmImplementation(),
             new CodebookGemvImplementation(),
             new SconvImplementation(),

@@ -465,4 +465,88 @@ namespace Bitsmith.Compiler.Lowering.Implementations
         /// <summary>The byte holding bit j of code (r, k): little-endian words make bit k of a plane bit k % 8 of its byte k / 8.</summary>
         private int Index(int r, int j, int k) => (r * Bits + j) * WordsPerPlane * 8 + k / 8;
     }
+
+    /// <summary>
+    /// Weights for <c>Runtime.Kernels.Lookup.LowBitConv</c>: unsigned codes of <see cref="Bits"/>
+    /// bits (at most 3) as <c>[rows, taps, channels]</c>, in blocks of 64 rows (output channels),
+    /// then taps, then groups of <see cref="GroupSize"/> channels: one byte a row, channel k of the
+    /// group in bits <c>k · Bits</c> upwards, a 6-bit table index. Rows and channels past the last
+    /// are zero. Unpacks to <c>[rows, taps, channels]</c>.
+    /// </summary>
+    public sealed record Lut64Indices(int Rows, int Taps, int Channels, int Bits, int GroupSize) : PackedLayout
+    {
+        public const int BlockRows = 64;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int GroupsPerTap => (Channels + GroupSize - 1) / GroupSize;
+
+        public override string Text => $"lut64-indices rows={N(Rows)} taps={N(Taps)} channels={N(Channels)} bits={N(Bits)} group={N(GroupSize)}";
+
+        /// <param name="codes">Codes as <c>[rows, taps, channels]</c>, each in [0, 2^Bits).</param>
+        public byte[] Pack(int[] codes)
+        {
+            if (codes.Length != Rows * Taps * Channels)
+                throw new ArgumentException($"{codes.Length} codes for {Rows}x{Taps}x{Channels}");
+            if (GroupSize * Bits > 6)
+                throw new ArgumentException($"{GroupSize} codes of {Bits} bits do not fit a 6-bit index");
+            var bytes = new byte[Blocks * Taps * GroupsPerTap * BlockRows];
+            for (int r = 0; r < Rows; r++)
+                for (int t = 0; t < Taps; t++)
+                    for (int c = 0; c < Channels; c++)
+                    {
+                        int code = codes[(r * Taps + t) * Channels + c];
+                        if (code < 0 || code >> Bits != 0)
+                            throw new ArgumentException($"code {code} at ({r}, {t}, {c}) has more than {Bits} bits");
+                        bytes[Index(r, t, c)] |= (byte)(code << c % GroupSize * Bits);
+                    }
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var codes = new int[Rows * Taps * Channels];
+            for (int r = 0; r < Rows; r++)
+                for (int t = 0; t < Taps; t++)
+                    for (int c = 0; c < Channels; c++)
+                        codes[(r * Taps + t) * Channels + c] = bytes[Index(r, t, c)] >> c % GroupSize * Bits & ((1 << Bits) - 1);
+            return codes;
+        }
+
+        private int Index(int r, int t, int c) => ((r / BlockRows * Taps + t) * GroupsPerTap + c / GroupSize) * BlockRows + r % BlockRows;
+    }
+
+    /// <summary>
+    /// The table bank of <c>Runtime.Kernels.Lookup.LowBitConv</c>: for every pattern p of
+    /// <see cref="GroupSize"/> activation codes (<see cref="ActivationBits"/> bits each, code k in
+    /// bits <c>k · ActivationBits</c>), a table of 64 bytes whose entry i is that group's dot
+    /// product with the weight codes index i stands for (<see cref="Lut64Indices"/>). Built from
+    /// the widths alone.
+    /// </summary>
+    public sealed record Lut64Bank(int ActivationBits, int WeightBits, int GroupSize) : PackedLayout
+    {
+        public const int TableBytes = 64;
+
+        public int Tables => 1 << GroupSize * ActivationBits;
+
+        public override string Text => $"lut64-bank activation-bits={N(ActivationBits)} weight-bits={N(WeightBits)} group={N(GroupSize)}";
+
+        public byte[] Pack()
+        {
+            var bytes = new byte[Tables * TableBytes];
+            for (int p = 0; p < Tables; p++)
+                for (int i = 0; i < TableBytes; i++)
+                    bytes[p * TableBytes + i] = checked((byte)Entry(p, i));
+            return bytes;
+        }
+
+        /// <summary><c>Σ_k a_k(p) · w_k(i)</c> over the group's k.</summary>
+        public int Entry(int pattern, int index)
+        {
+            int sum = 0, ma = (1 << ActivationBits) - 1, mw = (1 << WeightBits) - 1;
+            for (int k = 0; k < GroupSize; k++)
+                sum += (pattern >> k * ActivationBits & ma) * (index >> k * WeightBits & mw);
+            return sum;
+        }
+    }
 }

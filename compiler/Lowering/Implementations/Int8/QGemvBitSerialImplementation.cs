@@ -146,7 +146,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         private static long PlaneBytes(int k, int bits) => 8L * bits * ((k + 63) / 64);
 
         /// <summary>The activation's proven code width and the lower bound lo its codes are shifted by, so <c>a - lo</c> lies in [0, 2^bits).</summary>
-        private static (int Bits, int Offset) ActivationWidth(Value x)
+        internal static (int Bits, int Offset) ActivationWidth(Value x)
         {
             int full = x.Type.Bits(), bits = x.Quant!.Bits is >= 1 and < 8 ? x.Quant.Bits : full;
             if (x.Type == ElementType.UInt8)
