@@ -68,4 +68,17 @@ namespace Bitsmith.Bench.Inference
 
     [CompiledModel("../models/fashion-cnn-w1a1.onnx")]
     public static partial class FashionCnnW1A1;
+
+    /// <summary>Issue 8's 7b: the 3x3 conv 64→64 on 56x56 at W8A8, W1A1 and W2A2 behind the same float clip and quantiser, and that front alone (bench/models/layers).</summary>
+    [CompiledModel("../models/layers/conv3x3-w8a8-64-56.onnx")]
+    public static partial class ConvW8A8Layer;
+
+    [CompiledModel("../models/layers/conv3x3-w1a1-64-56.onnx")]
+    public static partial class ConvW1A1Layer;
+
+    [CompiledModel("../models/layers/conv3x3-w2a2-64-56.onnx")]
+    public static partial class ConvW2A2Layer;
+
+    [CompiledModel("../models/layers/clip-quantize-64-56.onnx")]
+    public static partial class ClipQuantizeLayer;
 }

@@ -29,8 +29,8 @@ namespace Bitsmith.Bench.Inference
             _outputs = new[] { output };
         }
 
-        /// <summary>A session on <paramref name="model"/> (a file beside the benchmark) reading <paramref name="input"/> and writing <paramref name="output"/>.</summary>
-        public static OnnxRuntimePeer Create<T>(string model, T[] input, T[] output, int threads = 1) where T : unmanaged
+        /// <summary>A session on <paramref name="model"/> (a file beside the benchmark) reading <paramref name="input"/> and writing <paramref name="output"/> (their types may differ: float in, u8 codes out).</summary>
+        public static OnnxRuntimePeer Create<TIn, TOut>(string model, TIn[] input, TOut[] output, int threads = 1) where TIn : unmanaged where TOut : unmanaged
         {
             var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", threads > 1 ? "1" : "0");

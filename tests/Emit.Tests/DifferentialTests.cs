@@ -32,7 +32,7 @@ namespace Bitsmith.Emit.Tests
 
         /// <summary>What this process can run: the vector widths the kernels pick from.</summary>
         public static string Isa => string.Create(CultureInfo.InvariantCulture,
-            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path}; BitSerial={Bitsmith.Runtime.Kernels.BitSerial.BitSerialGemv.Form}; Lookup={Bitsmith.Runtime.Kernels.Lookup.LookupGemv.Path};");
+            $"Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector128={Vector128.IsHardwareAccelerated} Avx512F={Avx512F.IsSupported} Avx2={Avx2.IsSupported} AvxVnni={AvxVnni.IsSupported} Int8={Bitsmith.Runtime.Kernels.Int8.Dot4.Path}; BitSerial={Bitsmith.Runtime.Kernels.BitSerial.BitSerialGemv.Form}; Lookup={Bitsmith.Runtime.Kernels.Lookup.LookupGemv.Path}; LowBitConv={Bitsmith.Runtime.Kernels.Lookup.LowBitConv.Path};");
 
         [Fact]
         public void ConformanceModelsMatchTheInterpreter()
@@ -134,6 +134,7 @@ namespace Bitsmith.Emit.Tests
             int Split(params string[] implementations) => implementations.Sum(i => split.GetValueOrDefault(i));
             Assert.True(Split("qconv_u8s8_c4_4x64", "qconv_u8s8_c4_exact16_4x64") >= 8, "too few split c4 convs");
             Assert.True(Split("sgemv_codebook16_lut_32") >= 2, "too few split codebook GEMVs");
+            Assert.True(Split(KernelPropertyModels.LowBitConvImplementation) >= 4, "too few split low-bit convs");
             Assert.True(Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16") >= 4, "too few split im2col-rows convs");
             Assert.True(channelSplitRows >= 1 && channelSplitRows < Split("qconv_u8s8_rows_4x16c4", "qconv_u8s8_rows_4x16c4_exact16"), $"{channelSplitRows} im2col-rows convs split their channels: both splits must be tested");
             Assert.True(Split("qgemv_u8s8_16c4", "qgemv_u8s8_16c4_exact16") >= 4, "too few split GEMVs");
@@ -163,6 +164,7 @@ namespace Bitsmith.Emit.Tests
             var used = new SortedDictionary<string, int>(StringComparer.Ordinal);
             int singlePrecision = 0, compactRows = 0, lanesSinglePrecision = 0;
             var bitSerialWidths = new HashSet<(long Weights, long Activations)>();
+            var lowBitConvWidths = new HashSet<(long Weights, long Activations)>();
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -180,6 +182,8 @@ namespace Bitsmith.Emit.Tests
                     Assert.Equal(forced, step.Implementation);
                 if (step.Implementation == KernelPropertyModels.BitSerialImplementation)
                     bitSerialWidths.Add((step.Int("weight-bits"), step.Int("activation-bits")));
+                if (step.Implementation == KernelPropertyModels.LowBitConvImplementation)
+                    lowBitConvWidths.Add((step.Int("weight-bits"), step.Int("activation-bits")));
             }
             _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
             _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel), {lanesSinglePrecision} of them with channels in lanes");
@@ -202,6 +206,9 @@ namespace Bitsmith.Emit.Tests
             // Every pair of widths from 1 to 8 bits ran on the bit-serial GEMV, at the width the compiler proved.
             Assert.Equal(KernelPropertyModels.BitSerialCases, used.GetValueOrDefault(KernelPropertyModels.BitSerialImplementation));
             Assert.Equal(64, bitSerialWidths.Count(w => w.Weights is >= 1 and <= 8 && w.Activations is >= 1 and <= 8));
+            // Every pair of widths from 1 to 3 bits ran on the low-bit conv, binary weights as one bit.
+            Assert.True(used.GetValueOrDefault(KernelPropertyModels.LowBitConvImplementation) >= KernelPropertyModels.LowBitConvCases);
+            Assert.Equal(9, lowBitConvWidths.Count(w => w.Weights is >= 1 and <= 3 && w.Activations is >= 1 and <= 3));
             // Each packed GEMV ran its forced cases (and any layer the cost model gave it).
             foreach (var (implementation, _) in KernelPropertyModels.PackedGemvImplementations)
                 Assert.True(used.GetValueOrDefault(implementation) >= KernelPropertyModels.PackedGemvCasesEach, $"{implementation}: {used.GetValueOrDefault(implementation)} cases");

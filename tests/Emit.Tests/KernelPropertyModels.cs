@@ -46,6 +46,11 @@ namespace Bitsmith.Emit.Tests
             ("qgemv_u8s1_lut16_32", 1), ("qgemv_u8s2_lut16_32", 2), ("qgemv_u8s3_lut16_32", 3), ("qgemv_u8s4_lut16_32", 4),
         };
 
+        /// <summary>Convs forced onto the low-bit lookup conv: three for each (activation bits, weight bits) from 1 to 3.</summary>
+        public const int LowBitConvCases = 27;
+
+        public const string LowBitConvImplementation = "qconv_lowbit_lut64_8x64";
+
         /// <summary>One-row GEMVs forced onto each of <see cref="PackedGemvImplementations"/>, rows spanning 1 bit up to its width above their own minimum anywhere in s8 or u8.</summary>
         public const int PackedGemvCasesEach = 4;
 
@@ -193,6 +198,83 @@ namespace Bitsmith.Emit.Tests
             foreach (var (implementation, bits) in PackedGemvImplementations)
                 for (int i = 0; i < PackedGemvCasesEach; i++)
                     yield return NarrowGemv($"{implementation}_{i}", implementation, i % bits + 1, 8, Gemms.Generate(pcg, null!, out _), Gen.Int[1, 200].Generate(pcg, null!, out _));
+            for (int i = 0; i < LowBitConvCases; i++)
+                yield return NarrowConv(i, i / 3 % 3 + 1, i % 3 + 1, Convs.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _), Gen.OneOf(Gen.Int[1, 70], Gen.Int[120, 140]).Generate(pcg, null!, out _));
+        }
+
+        /// <summary>
+        /// A conv (group 1) whose activation is declared <paramref name="activationBits"/> wide, with
+        /// codes over that range and at its ends and the zero point inside it (the padding's code),
+        /// and whose output channels' weights are each <c>m + step · code</c> with codes spanning
+        /// exactly <paramref name="weightBits"/> bits (every fourth case binary {-1, +1}, the others
+        /// steps of 1 to 3 from a smallest weight anywhere in s8); channels as many as keep a window's
+        /// sums within the kernel's 16 bits; forced onto <see cref="LowBitConvImplementation"/>.
+        /// </summary>
+        private static ModelCase NarrowConv(int index, int activationBits, int weightBits, ConvSpec s, int channels, int filters)
+        {
+            var l = s.Layer;
+            var random = new Random(l.Seed);
+            int taps = s.KernelH * s.KernelW, maxA = (1 << activationBits) - 1, maxW = (1 << weightBits) - 1;
+            channels = Math.Max(1, Math.Min(channels, ushort.MaxValue / (taps * maxA * maxW)));
+            var spec = s with { Groups = 1, GroupChannels = channels, GroupFilters = filters, Width = s.Width + random.Next(0, 12) };
+            var pads = (int[])spec.Pads.Clone();
+            while (spec.Height + pads[0] + pads[2] < spec.DilationH * (spec.KernelH - 1) + 1)
+                pads[2]++;
+            while (spec.Width + pads[1] + pads[3] < spec.DilationW * (spec.KernelW - 1) + 1)
+                pads[3]++;
+            var g = new Graph($"lowbit_conv_{index}", null);
+            var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
+            int half = 1 << (activationBits - 1), lo, hi, zero;
+            if (type == ElementType.UInt8)
+            {
+                (lo, hi) = (0, maxA);
+                zero = l.InputZeroMode switch { 0 => 0, 1 => maxA, _ => random.Next(0, maxA + 1) };
+            }
+            else
+            {
+                // Signed codes of b bits lie within 2^(b-1) of the zero point.
+                zero = l.InputZeroMode switch { 0 => -128 + half, 1 => 128 - half, _ => random.Next(-128 + half, 129 - half) };
+                (lo, hi) = (zero - half, zero + half - 1);
+            }
+            var x = new Value("x", type, new[] { spec.Batch, channels, spec.Height, spec.Width }) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, activationBits) };
+            g.Inputs.Add(x);
+            bool binary = index % 4 == 0 && weightBits == 1;
+            var t = Tensor.Zeros(ElementType.Int8, new[] { filters, channels, spec.KernelH, spec.KernelW });
+            int perFilter = channels * taps;
+            for (int o = 0; o < filters; o++)
+            {
+                int step = binary ? 2 : random.Next(1, 4), span = step * maxW;
+                int m = binary ? -1 : (o % 3) switch { 0 => -128, 1 => 127 - span, _ => random.Next(-128, 128 - span) };
+                for (int d = 0; d < perFilter; d++)
+                {
+                    // Both ends of the span in every channel, so its width is exact.
+                    int code = d == 0 ? 0 : d == perFilter - 1 ? maxW : l.WeightMode == 3 ? random.Next(2) * maxW : random.Next(maxW + 1);
+                    t.SetInt64(o * perFilter + d, m + step * code);
+                }
+            }
+            var w = Constant("w", t);
+            int scales = l.PerChannel ? filters : 1;
+            w.Quant = new QuantParams(Enumerable.Range(0, scales).Select(_ => 0.002f + (float)random.NextDouble() * 0.02f).ToArray(), new int[scales], 0, 0, 8);
+            var inputs = new List<Value> { x, w };
+            var bias = Bias(l, filters, w, x, random);
+            if (bias != null)
+                inputs.Add(bias);
+            var y = Output(l, random);
+            var conv = Node("conv", "Conv", inputs.ToArray(), y,
+                ("pads", pads.Select(p => (long)p).ToArray()), ("strides", new long[] { spec.StrideH, spec.StrideW }),
+                ("dilations", new long[] { spec.DilationH, spec.DilationW }), ("group", 1L));
+            conv.Activation = Activation(l);
+            g.Nodes.Add(conv);
+            g.Outputs.Add(y);
+            TypeInference.Run(g);
+            Verifier.Verify(g, VerifierStage.Optimized);
+            var options = new CompileOptions();
+            options.StrategyOverrides[conv.Name] = LowBitConvImplementation;
+            var uniform = Ints(type, x.Shape, lo, hi, random);
+            var extreme = Tensor.Zeros(type, x.Shape);
+            for (int i = 0; i < extreme.Length; i++)
+                extreme.SetInt64(i, i % 3 == 0 ? lo : hi);
+            return new ModelCase(Prefix + g.Name, g, new[] { new[] { uniform }, new[] { extreme } }, options);
         }
 
         /// <summary>

@@ -36,6 +36,7 @@ namespace Bitsmith.Emit.Tests
             typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.NarrowGemvMatchesNaiveDots),
             typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.LookupGemvMatchesNaiveDots),
             typeof(CodebookGemvKernelTests).FullName + "." + nameof(CodebookGemvKernelTests.LookupsMatchTheDenseProductWithinTheRoundingBound),
+            typeof(LowBitConvKernelTests).FullName + "." + nameof(LowBitConvKernelTests.LookupsMatchTheNaiveConvolutionForEveryBitPair),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.RowsTakeTheExactFormNearEveryBoundary),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.LanesTakeTheExactFormNearEveryBoundary),
         };
@@ -52,10 +53,10 @@ namespace Bitsmith.Emit.Tests
         private static string[] ExpectedIsa(string variable) => variable switch
         {
             "DOTNET_EnableAVXVNNI" => new[] { "AvxVnni=False", Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "Int8=Vector512;" : "Int8=Vector256;" },
-            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;", "BitSerial=Nibble256;", "Lookup=Vector256;" },
-            "DOTNET_EnableAVX512" => new[] { "Vector512=False", "BitSerial=Nibble256;", "Lookup=Vector256;" },
-            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;", "BitSerial=Nibble128;", "Lookup=Vector128;" },
-            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;", "BitSerial=Scalar;", "Lookup=scalar;" },
+            "DOTNET_EnableAVX512,DOTNET_EnableAVXVNNI" => new[] { "Vector512=False", "AvxVnni=False", "Int8=Vector256;", "BitSerial=Nibble256;", "Lookup=Vector256;", "LowBitConv=Ssse3;" },
+            "DOTNET_EnableAVX512" => new[] { "Vector512=False", "BitSerial=Nibble256;", "Lookup=Vector256;", "LowBitConv=Ssse3;" },
+            "DOTNET_EnableAVX2" => new[] { "Vector256=False", "Int8=Vector128;", "BitSerial=Nibble128;", "Lookup=Vector128;", "LowBitConv=Ssse3;" },
+            "DOTNET_EnableHWIntrinsic" => new[] { "Vector128=False", "Int8=scalar;", "BitSerial=Scalar;", "Lookup=scalar;", "LowBitConv=scalar;" },
             _ => throw new ArgumentOutOfRangeException(nameof(variable)),
         };
 

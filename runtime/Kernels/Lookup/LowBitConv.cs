@@ -69,6 +69,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             int mask = (1 << activationBits) - 1;
             // Rows and columns of the plane that the input covers; the rest is padding.
             int rows = Math.Clamp(planeHeight - padTop, 0, height), columns = Math.Clamp(planeWidth - padLeft, 0, width);
+            if (columns == 0)
+                rows = 0;
             for (int cg = 0; cg < groups; cg++)
             {
                 int inGroup = Math.Min(groupSize, channels - cg * groupSize), padded = 0;

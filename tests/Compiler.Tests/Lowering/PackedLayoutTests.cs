@@ -133,6 +133,52 @@ namespace Bitsmith.Compiler.Tests.Lowering
             Assert.Throws<ArgumentException>(() => new BitPlanes(1, 1, 2).Pack(new[] { 4 }));
         }
 
+        [Theory]
+        [InlineData(1, 1, 1, 1, 6)]
+        [InlineData(64, 9, 64, 1, 6)]
+        [InlineData(65, 4, 7, 2, 3)]
+        [InlineData(130, 2, 5, 3, 2)]
+        public void Lut64IndicesRoundTripAndPadWithZeros(int rows, int taps, int channels, int bits, int group)
+        {
+            var layout = new Lut64Indices(rows, taps, channels, bits, group);
+            var random = new Random(rows * 1000 + taps * 100 + channels * 10 + bits);
+            var codes = Enumerable.Range(0, rows * taps * channels).Select(_ => random.Next(1 << bits)).ToArray();
+            var bytes = layout.Pack(codes);
+            Assert.Equal((rows + 63) / 64 * taps * ((channels + group - 1) / group) * 64, bytes.Length);
+            Assert.Equal(codes, layout.Unpack(bytes));
+            // Each byte is a 6-bit index; the lanes past the last row are zero.
+            Assert.All(bytes, b => Assert.True(b < 64));
+            if (rows % 64 != 0)
+                Assert.Equal(0, bytes[^1]);
+            Assert.Throws<ArgumentException>(() => new Lut64Indices(1, 1, 1, 2, 3).Pack(new[] { 4 }));
+            Assert.Throws<ArgumentException>(() => new Lut64Indices(1, 1, 1, 3, 3).Pack(new[] { 1 }));
+        }
+
+        [Theory]
+        [InlineData(1, 1, 6)]
+        [InlineData(2, 2, 3)]
+        [InlineData(1, 3, 2)]
+        [InlineData(3, 3, 2)]
+        public void Lut64BankHoldsEveryGroupsDotProducts(int activationBits, int weightBits, int group)
+        {
+            var bank = new Lut64Bank(activationBits, weightBits, group);
+            var bytes = bank.Pack();
+            Assert.Equal((1 << group * activationBits) * 64, bytes.Length);
+            var random = new Random(activationBits * 10 + weightBits);
+            for (int trial = 0; trial < 200; trial++)
+            {
+                var a = Enumerable.Range(0, group).Select(_ => random.Next(1 << activationBits)).ToArray();
+                var w = Enumerable.Range(0, group).Select(_ => random.Next(1 << weightBits)).ToArray();
+                int pattern = 0, index = 0;
+                for (int k = 0; k < group; k++)
+                {
+                    pattern |= a[k] << k * activationBits;
+                    index |= w[k] << k * weightBits;
+                }
+                Assert.Equal(a.Zip(w, (x, y) => x * y).Sum(), bytes[pattern * 64 + index]);
+            }
+        }
+
         [Fact]
         public void VectorsRoundTripAndSayTheirLayout()
         {
