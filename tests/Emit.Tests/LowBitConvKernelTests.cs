@@ -21,7 +21,7 @@ namespace Bitsmith.Emit.Tests
             from channels in Gen.OneOf(Gen.Int[1, 13], Gen.Int[14, 70])
             from filters in Gen.OneOf(Gen.Int[1, 70], Gen.Int[120, 140])
             from h in Gen.Int[1, 12]
-            from w in Gen.Int[1, 21]
+            from w in Gen.OneOf(Gen.Int[1, 21], Gen.Int[30, 70])
             from kh in Gen.Int[1, 4]
             from kw in Gen.Int[1, 4]
             from stride in Gen.Int[1, 3]

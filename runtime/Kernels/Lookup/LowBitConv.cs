@@ -90,7 +90,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
 
         /// <summary>
         /// One row of a group's patterns: channel k's code shifted to bits <c>k · bits + 6</c>. The
-        /// pattern (6 bits at most) is formed in bytes, 16 pixels a step (8 in rows of 8 to 15),
+        /// pattern (6 bits at most) is formed in bytes, 32 pixels a step (16 in rows of 16 to 31, or
+        /// without 256-bit vectors; 8 in rows of 8 to 15),
         /// the last step overlapping the one before where the row is not a multiple of the step (a
         /// pattern is written, not added, so the overlap is harmless).
         /// </summary>
@@ -99,6 +100,20 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref byte source = ref MemoryMarshal.GetReference(first);
             ref ushort destination = ref MemoryMarshal.GetReference(row);
             int step = columns >= 16 ? 16 : 8;
+            if (Vector256.IsHardwareAccelerated && columns >= 32)
+            {
+                var offset = Vector256.Create((byte)(codeOffset - flip));
+                var m = Vector256.Create((byte)mask);
+                for (int x = 0; x < columns; x = Next(x, 32, columns))
+                {
+                    Vector256<byte> patterns = default;
+                    for (int k = 0; k < inGroup; k++)
+                        patterns += (Vector256.LoadUnsafe(ref source, (nuint)(k * channelStride + x)) - offset & m) << (k * bits);
+                    (Vector256.WidenLower(patterns) << 6).StoreUnsafe(ref destination, (nuint)x);
+                    (Vector256.WidenUpper(patterns) << 6).StoreUnsafe(ref destination, (nuint)(x + 16));
+                }
+                return;
+            }
             if (Vector128.IsHardwareAccelerated && columns >= 8)
             {
                 var codes = new CodeBytes(flip, codeOffset, mask);
@@ -128,6 +143,27 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref byte source = ref MemoryMarshal.GetReference(first);
             ref ushort destination = ref MemoryMarshal.GetReference(row);
             int step = columns >= 16 ? 16 : 8, perFlush = 255 / Math.Max(mask, 1);
+            if (Vector256.IsHardwareAccelerated && columns >= 32)
+            {
+                var offset = Vector256.Create((byte)(codeOffset - flip));
+                var m = Vector256.Create((byte)mask);
+                for (int x = 0; x < columns; x = Next(x, 32, columns))
+                {
+                    Vector256<ushort> low = default, high = default;
+                    for (int c = 0; c < channels;)
+                    {
+                        int end = Math.Min(channels, c + perFlush);
+                        Vector256<byte> bytes = default;
+                        for (; c < end; c++)
+                            bytes += Vector256.LoadUnsafe(ref source, (nuint)(c * channelStride + x)) - offset & m;
+                        low += Vector256.WidenLower(bytes);
+                        high += Vector256.WidenUpper(bytes);
+                    }
+                    low.StoreUnsafe(ref destination, (nuint)x);
+                    high.StoreUnsafe(ref destination, (nuint)(x + 16));
+                }
+                return;
+            }
             if (Vector128.IsHardwareAccelerated && columns >= 8)
             {
                 var codes = new CodeBytes(flip, codeOffset, mask);
@@ -213,6 +249,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 farthest = Math.Max(farthest, offset);
             if (selectors.Length < farthest + (endPixel - 1) / outWidth * strideH * planeWidth + (outWidth + PixelsPerTile - 2) * strideW + 1)
                 throw new ArgumentException("the selectors end before the last tile's reads (SelectorLength)", nameof(selectors));
+            int farthestTap = 0;
+            foreach (int t in tapOffsets)
+                farthestTap = Math.Max(farthestTap, t);
             Span<int> pixelSums = stackalloc int[PixelsPerTile];
             Span<ushort> words = stackalloc ushort[PixelsPerTile * Lanes];
             ref ushort sel = ref MemoryMarshal.GetReference(selectors);
@@ -221,13 +260,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 int row = p0 / outWidth, column = p0 % outWidth;
                 int count = Math.Min(PixelsPerTile, Math.Min(outWidth - column, endPixel - p0));
                 int first = row * strideH * planeWidth + column * strideW;
-                for (int p = 0; p < count; p++)
-                {
-                    int sum = 0;
-                    foreach (int t in tapOffsets)
-                        sum += sums[first + p * strideW + t];
-                    pixelSums[p] = sum;
-                }
+                WindowSums(sums, tapOffsets, farthestTap, first, count, strideW, pixelSums);
                 for (int b = 0; b < blocks; b++)
                 {
                     words.Clear();
@@ -387,6 +420,32 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             (Vector128.LoadUnsafe(ref words, (nuint)(lane + 8)) + Vector128.WidenUpper(bytes)).StoreUnsafe(ref words, (nuint)(lane + 8));
         }
 
+        /// <summary>
+        /// <c>Σ x'</c> over each of the tile's windows: the pixel sums at every tap, eight pixels at
+        /// once where they are adjacent (16-bit lanes: a window's sum is at most its 16-bit product bound).
+        /// </summary>
+        private static void WindowSums(ReadOnlySpan<ushort> sums, ReadOnlySpan<int> tapOffsets, int farthestTap, int first, int count, int strideW, Span<int> pixelSums)
+        {
+            if (strideW == 1 && Vector128.IsHardwareAccelerated && first + farthestTap + PixelsPerTile <= sums.Length)
+            {
+                ref ushort at = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), first);
+                Vector128<ushort> total = default;
+                foreach (int t in tapOffsets)
+                    total += Vector128.LoadUnsafe(ref at, (nuint)t);
+                ref int destination = ref MemoryMarshal.GetReference(pixelSums);
+                Vector128.WidenLower(total).AsInt32().StoreUnsafe(ref destination);
+                Vector128.WidenUpper(total).AsInt32().StoreUnsafe(ref destination, 4);
+                return;
+            }
+            for (int p = 0; p < count; p++)
+            {
+                int sum = 0;
+                foreach (int t in tapOffsets)
+                    sum += sums[first + p * strideW + t];
+                pixelSums[p] = sum;
+            }
+        }
+
         /// <summary><c>acc = step · words + min · Σx'</c> for the tile's first <paramref name="count"/> pixels, 64 channels each.</summary>
         private static void Finish(ReadOnlySpan<ushort> words, int count, ReadOnlySpan<int> pixelSums, ReadOnlySpan<int> steps, ReadOnlySpan<int> minima, Span<int> acc, int stride)
         {
@@ -395,6 +454,21 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref int min = ref MemoryMarshal.GetReference(minima);
             ref int output = ref MemoryMarshal.GetReference(acc);
             // Wrapping: a partial term may leave int32, the total the epilogue forms does not.
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Sixteen channels at a time, their steps and minima held across the pixels.
+                for (int c = 0; c < Lanes; c += 16)
+                {
+                    var steps16 = Vector512.LoadUnsafe(ref step, (nuint)c);
+                    var minima16 = Vector512.LoadUnsafe(ref min, (nuint)c);
+                    for (int p = 0; p < count; p++)
+                    {
+                        var v = Vector512.WidenLower(Vector256.LoadUnsafe(ref w, (nuint)(p * Lanes + c)).ToVector512Unsafe()).AsInt32();
+                        (steps16 * v + minima16 * Vector512.Create(pixelSums[p])).StoreUnsafe(ref output, (nuint)(p * stride + c));
+                    }
+                }
+                return;
+            }
             for (int p = 0; p < count; p++)
             {
                 int pixelSum = pixelSums[p], c = 0;
