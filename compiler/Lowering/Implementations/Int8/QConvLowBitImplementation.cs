@@ -71,13 +71,14 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var codes = Analyse(node, out _)!;
             var g = GeometryOf(node, codes);
             long batch = node.Inputs[0]!.Shape[0];
-            // Measured on one Zen 4 core (3x3, 64->64 on 56x56): ~0.44 ns a lookup of 64 channels, eight
-            // pixels a tile (a row's last tile computes all eight); packing ~0.15 ns an input code; the
+            // Measured on one Zen 4 core (3x3, 64->64 on 56x56, W1A1 199 µs in all; docs/benchmarks.md):
+            // ~0.43 ns a lookup of 64 channels, eight pixels a tile (a row's last tile computes all
+            // eight); packing ~0.1 ns an input code; ~7 ns a pixel for its window sum and finish; the
             // epilogue ~0.2 ns an output in single precision (~0.8 with the exact form's scatter).
             long tiles = (long)g.OutHeight * ((g.OutWidth + PixelsPerTile - 1) / PixelsPerTile);
             double lookups = (double)tiles * PixelsPerTile * g.Blocks * g.Groups;
             double epilogue = FastRequantization.Applies(node.Outputs[0], node.Activation) ? 0.2 : 0.8;
-            return batch * (lookups * 0.44 + (double)g.Channels * g.Height * g.Width * 0.15 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 10)) + 300;
+            return batch * (lookups * 0.43 + (double)g.Channels * g.Height * g.Width * 0.1 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 7 * g.Blocks)) + 300;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node)
