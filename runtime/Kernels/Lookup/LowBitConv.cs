@@ -39,7 +39,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         public const int PixelsPerTile = 8;
 
         /// <summary>The form this process runs: <c>Vbmi512</c>, <c>Ssse3</c> or <c>scalar</c>.</summary>
-        public static string Path => UseVbmi ? "Vbmi512" : Ssse3.IsSupported ? "Ssse3" : "scalar";
+        public static string Path => UseVbmi ? "Vbmi512" : Ssse3.IsSupported ? "Ssse3" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
         private static bool UseVbmi => Avx512Vbmi.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -362,7 +362,9 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         /// One pixel without VBMI. With SSSE3, a 64-entry lookup is four 16-entry <c>pshufb</c>s:
         /// <c>pshufb</c> gives 0 where an index byte's top bit is set, so with the tables chained as
         /// T0, T0^T1, T1^T2, T2^T3 and looked up at i, i-16, i-32, i-48, the XOR of the four is
-        /// T_(i/16)[i % 16] (each lower quarter's entry cancels). Without it, a byte at a time.
+        /// T_(i/16)[i % 16] (each lower quarter's entry cancels). Other 128-bit machines (ARM64's
+        /// <c>tbl</c>) take the portable shuffle, which gives 0 for any index past 15: the OR of the
+        /// quarters looked up at i - 16q. Without SIMD, a byte at a time.
         /// </summary>
         private static void PixelShuffled(ref ushort sel, ReadOnlySpan<int> groupOffsets, ReadOnlySpan<byte> bank, int groupsPerFlush, ReadOnlySpan<byte> weights, Span<ushort> words)
         {
@@ -370,7 +372,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref byte w = ref MemoryMarshal.GetReference(weights);
             ref ushort sums = ref MemoryMarshal.GetReference(words);
             int groups = groupOffsets.Length;
-            if (!Ssse3.IsSupported)
+            if (!Vector128.IsHardwareAccelerated)
             {
                 for (int j = 0; j < groups; j++)
                 {
@@ -396,10 +398,21 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     var c1 = t0 ^ t1;
                     var c2 = t1 ^ t2;
                     var c3 = t2 ^ Vector128.LoadUnsafe(ref table, 48);
-                    s0 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes)), q1, q2, q3);
-                    s1 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 16)), q1, q2, q3);
-                    s2 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 32)), q1, q2, q3);
-                    s3 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 48)), q1, q2, q3);
+                    if (Ssse3.IsSupported)
+                    {
+                        s0 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes)), q1, q2, q3);
+                        s1 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 16)), q1, q2, q3);
+                        s2 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 32)), q1, q2, q3);
+                        s3 += Lookup64(t0, c1, c2, c3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 48)), q1, q2, q3);
+                    }
+                    else
+                    {
+                        var t3 = Vector128.LoadUnsafe(ref table, 48);
+                        s0 += Portable64(t0, t1, t2, t3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes)), q1, q2, q3);
+                        s1 += Portable64(t0, t1, t2, t3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 16)), q1, q2, q3);
+                        s2 += Portable64(t0, t1, t2, t3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 32)), q1, q2, q3);
+                        s3 += Portable64(t0, t1, t2, t3, Vector128.LoadUnsafe(ref w, (nuint)(j * Lanes + 48)), q1, q2, q3);
+                    }
                 }
                 Widen(s0, ref sums, 0);
                 Widen(s1, ref sums, 16);
@@ -412,6 +425,11 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         private static Vector128<byte> Lookup64(Vector128<byte> t0, Vector128<byte> c1, Vector128<byte> c2, Vector128<byte> c3, Vector128<byte> index,
             Vector128<byte> q1, Vector128<byte> q2, Vector128<byte> q3) =>
             Ssse3.Shuffle(t0, index) ^ Ssse3.Shuffle(c1, index - q1) ^ Ssse3.Shuffle(c2, index - q2) ^ Ssse3.Shuffle(c3, index - q3);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<byte> Portable64(Vector128<byte> t0, Vector128<byte> t1, Vector128<byte> t2, Vector128<byte> t3, Vector128<byte> index,
+            Vector128<byte> q1, Vector128<byte> q2, Vector128<byte> q3) =>
+            Vector128.Shuffle(t0, index) | Vector128.Shuffle(t1, index - q1) | Vector128.Shuffle(t2, index - q2) | Vector128.Shuffle(t3, index - q3);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Widen(Vector128<byte> bytes, ref ushort words, int lane)
