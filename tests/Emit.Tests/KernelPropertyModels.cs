@@ -203,6 +203,22 @@ namespace Bitsmith.Emit.Tests
         }
 
         /// <summary>
+        /// The codes [lo, hi] of an activation declared <paramref name="bits"/> wide and its zero
+        /// point, at the low end, the high end or drawn (<paramref name="zeroMode"/>): for u8 codes
+        /// from 0, the zero point among them or anywhere in u8; for s8 within 2^(bits-1) of the zero point.
+        /// </summary>
+        private static (int Lo, int Hi, int Zero) NarrowCodes(ElementType type, int bits, int zeroMode, bool zeroAmongCodes, Random random)
+        {
+            int half = 1 << (bits - 1), max = (1 << bits) - 1;
+            if (type == ElementType.UInt8)
+                return (0, max, zeroMode switch { 0 => 0, 1 => max, _ => random.Next(0, zeroAmongCodes ? max + 1 : 256) });
+            if (bits == 8)
+                return (-128, 127, zeroMode switch { 0 => -128, 1 => 127, _ => random.Next(-128, 128) });
+            int zero = zeroMode switch { 0 => -128 + half, 1 => 128 - half, _ => random.Next(-128 + half, 129 - half) };
+            return (zero - half, zero + half - 1, zero);
+        }
+
+        /// <summary>
         /// A conv (group 1) whose activation is declared <paramref name="activationBits"/> wide, with
         /// codes over that range and at its ends and the zero point inside it (the padding's code),
         /// and whose output channels' weights are each <c>m + step · code</c> with codes spanning
@@ -224,18 +240,7 @@ namespace Bitsmith.Emit.Tests
                 pads[3]++;
             var g = new Graph($"lowbit_conv_{index}", null);
             var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
-            int half = 1 << (activationBits - 1), lo, hi, zero;
-            if (type == ElementType.UInt8)
-            {
-                (lo, hi) = (0, maxA);
-                zero = l.InputZeroMode switch { 0 => 0, 1 => maxA, _ => random.Next(0, maxA + 1) };
-            }
-            else
-            {
-                // Signed codes of b bits lie within 2^(b-1) of the zero point.
-                zero = l.InputZeroMode switch { 0 => -128 + half, 1 => 128 - half, _ => random.Next(-128 + half, 129 - half) };
-                (lo, hi) = (zero - half, zero + half - 1);
-            }
+            var (lo, hi, zero) = NarrowCodes(type, activationBits, l.InputZeroMode, zeroAmongCodes: true, random);
             var x = new Value("x", type, new[] { spec.Batch, channels, spec.Height, spec.Width }) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, activationBits) };
             g.Inputs.Add(x);
             bool binary = index % 4 == 0 && weightBits == 1;
@@ -290,23 +295,7 @@ namespace Bitsmith.Emit.Tests
             var random = new Random(l.Seed);
             var g = new Graph(name, null);
             var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
-            int half = 1 << (activationBits - 1), lo, hi, zero;
-            if (type == ElementType.UInt8)
-            {
-                (lo, hi) = (0, (1 << activationBits) - 1);
-                zero = l.InputZeroMode switch { 0 => 0, 1 => activationBits == 8 ? 255 : hi, _ => random.Next(0, 256) };
-            }
-            else if (activationBits == 8)
-            {
-                (lo, hi) = (-128, 127);
-                zero = l.InputZeroMode switch { 0 => -128, 1 => 127, _ => random.Next(-128, 128) };
-            }
-            else
-            {
-                // Signed codes of b bits lie within 2^(b-1) of the zero point.
-                zero = l.InputZeroMode switch { 0 => -128 + half, 1 => 128 - half, _ => random.Next(-128 + half, 129 - half) };
-                (lo, hi) = (zero - half, zero + half - 1);
-            }
+            var (lo, hi, zero) = NarrowCodes(type, activationBits, l.InputZeroMode, zeroAmongCodes: false, random);
             var a = new Value("x", type, new[] { 1, depth }) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, activationBits) };
             g.Inputs.Add(a);
             bool transB = s.TransB && !s.Matmul;

@@ -207,6 +207,28 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             return result;
         }
 
+        /// <summary>
+        /// Why a node is not a 2-D Conv the int8 conv kernels can take before its weights are
+        /// looked at (a Conv, 2-D, ungrouped unless <paramref name="grouped"/>, no codebook weight, an
+        /// output the epilogue writes, a constant bias), or null.
+        /// </summary>
+        public static string? ConvProblem(Node node, bool grouped)
+        {
+            if (node.OpType != "Conv")
+                return "not a Conv";
+            if (node.Inputs[0]!.Rank != 4)
+                return "only 2-D convolutions";
+            if (!grouped && node.GetInt("group", 1) != 1)
+                return "grouped";
+            if (node.Inputs[1]!.Codebook != null)
+                return "the weight is a codebook";
+            var problem = OutputProblem(node.Outputs[0]);
+            if (problem != null)
+                return problem;
+            var b = node.Input(2);
+            return b != null && b.Constant == null ? "the bias is not a constant" : null;
+        }
+
         /// <summary>Why the output cannot be written by the kernels' epilogue, or null.</summary>
         public static string? OutputProblem(Value y)
         {

@@ -29,19 +29,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         public override string? WhyNot(Node node, LayerFacts facts)
         {
-            if (node.OpType != "Conv")
-                return "not a Conv";
-            Value x = node.Inputs[0]!, w = node.Inputs[1]!;
-            if (x.Rank != 4)
-                return "only 2-D convolutions";
-            if (w.Codebook != null)
-                return "the weight is a codebook";
-            var problem = Int8Operands.OutputProblem(node.Outputs[0]);
+            var problem = Int8Operands.ConvProblem(node, grouped: true);
             if (problem != null)
                 return problem;
-            var b = node.Input(2);
-            if (b != null && b.Constant == null)
-                return "the bias is not a constant";
             var ops = Operands(node, out string whyNot);
             if (ops == null)
                 return whyNot;
