@@ -24,7 +24,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
     /// <c>c = min + step · w'</c>, so binary weights {-1, +1} are one bit (step 2).</para>
     /// <para>Layouts. Selectors: one plane of 16-bit table offsets (pattern · 64) per channel group
     /// over the padded input, written by <see cref="PackSelectors"/> with the pixel sums
-    /// <c>Σ_c x'</c> beside them. Weights: blocks of 64 output channels, then groups (taps outer,
+    /// <c>Σ_c x'</c> beside them (and <see cref="SelectorLength"/>'s zeroed slack). Weights: blocks of 64 output channels, then groups (taps outer,
     /// channel groups inner, as <c>groupOffsets</c> lists them), 64 index bytes each.</para>
     /// </summary>
     public static class LowBitConv
@@ -38,7 +38,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
         /// <summary>Output pixels that share each weight vector (the last tile of a call computes all of them and keeps what it needs).</summary>
         public const int PixelsPerTile = 8;
 
-        /// <summary>The form this process runs: <c>Vbmi512</c>, <c>Ssse3</c> or <c>scalar</c>.</summary>
+        /// <summary>The form this process runs: <c>Vbmi512</c>, <c>Ssse3</c>, <c>Vector128</c> (portable shuffles: ARM64, or x86 without SSSE3) or <c>scalar</c>.</summary>
         public static string Path => UseVbmi ? "Vbmi512" : Ssse3.IsSupported ? "Ssse3" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
         private static bool UseVbmi => Avx512Vbmi.IsSupported && Vector512.IsHardwareAccelerated;
@@ -242,6 +242,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 throw new ArgumentException($"{blocks} blocks of {groups} groups, pixels {firstPixel} to {endPixel}: spans too short");
             if (groupsPerFlush < 1)
                 throw new ArgumentOutOfRangeException(nameof(groupsPerFlush), groupsPerFlush, "at least one group between flushes");
+            if (bank.Length < TableBytes || (bank.Length & (bank.Length - 1)) != 0)
+                throw new ArgumentException($"the bank has {bank.Length} bytes, not a power of two of 64-byte tables", nameof(bank));
             if (endPixel <= firstPixel)
                 return;
             int farthest = 0;
@@ -321,6 +323,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref int offsets = ref MemoryMarshal.GetReference(groupOffsets);
             ref ushort sums = ref MemoryMarshal.GetReference(words);
             int groups = groupOffsets.Length, s = TStride.Value;
+            // Every selector is a table's offset; the mask keeps a wrong one inside the bank.
+            nuint inBank = (nuint)(bank.Length - TableBytes);
             for (int j = 0; j < groups;)
             {
                 int end = Math.Min(groups, j + groupsPerFlush);
@@ -330,14 +334,14 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     ref ushort g = ref Unsafe.Add(ref sel, (nint)Unsafe.Add(ref offsets, j));
                     var x = Vector512.LoadUnsafe(ref index);
                     index = ref Unsafe.Add(ref index, Lanes);
-                    s0 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, g), x);
-                    s1 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, s)), x);
-                    s2 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 2 * s)), x);
-                    s3 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 3 * s)), x);
-                    s4 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 4 * s)), x);
-                    s5 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 5 * s)), x);
-                    s6 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 6 * s)), x);
-                    s7 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 7 * s)), x);
+                    s0 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, g & inBank), x);
+                    s1 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, s) & inBank), x);
+                    s2 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 2 * s) & inBank), x);
+                    s3 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 3 * s) & inBank), x);
+                    s4 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 4 * s) & inBank), x);
+                    s5 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 5 * s) & inBank), x);
+                    s6 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 6 * s) & inBank), x);
+                    s7 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 7 * s) & inBank), x);
                 }
                 Widen(s0, ref sums, 0);
                 Widen(s1, ref sums, 1);
@@ -371,12 +375,12 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             ref byte tables = ref MemoryMarshal.GetReference(bank);
             ref byte w = ref MemoryMarshal.GetReference(weights);
             ref ushort sums = ref MemoryMarshal.GetReference(words);
-            int groups = groupOffsets.Length;
+            int groups = groupOffsets.Length, inBank = bank.Length - TableBytes;
             if (!Vector128.IsHardwareAccelerated)
             {
                 for (int j = 0; j < groups; j++)
                 {
-                    ref byte table = ref Unsafe.Add(ref tables, Unsafe.Add(ref sel, groupOffsets[j]));
+                    ref byte table = ref Unsafe.Add(ref tables, Unsafe.Add(ref sel, groupOffsets[j]) & inBank);
                     for (int lane = 0; lane < Lanes; lane++)
                         Unsafe.Add(ref sums, lane) += Unsafe.Add(ref table, Unsafe.Add(ref w, j * Lanes + lane) & (TableBytes - 1));
                 }
@@ -391,7 +395,7 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 Vector128<byte> s0 = default, s1 = default, s2 = default, s3 = default;
                 for (; j < end; j++)
                 {
-                    ref byte table = ref Unsafe.Add(ref tables, Unsafe.Add(ref sel, groupOffsets[j]));
+                    ref byte table = ref Unsafe.Add(ref tables, Unsafe.Add(ref sel, groupOffsets[j]) & inBank);
                     var t0 = Vector128.LoadUnsafe(ref table);
                     var t1 = Vector128.LoadUnsafe(ref table, 16);
                     var t2 = Vector128.LoadUnsafe(ref table, 32);
