@@ -46,12 +46,12 @@ namespace Bitsmith.Emit.Tests
             ("qgemv_u8s1_lut16_32", 1), ("qgemv_u8s2_lut16_32", 2), ("qgemv_u8s3_lut16_32", 3), ("qgemv_u8s4_lut16_32", 4),
         };
 
-        /// <summary>The (activation bits, weight bits) the low-bit lookup conv takes: 1 to 3 each, but not both 3 (slower than int8).</summary>
+        /// <summary>The (activation bits, weight bits) the low-bit lookup conv takes: 1 to 3 each.</summary>
         public static readonly IReadOnlyList<(int Activations, int Weights)> LowBitConvWidths =
-            new[] { (1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (3, 2) };
+            new[] { (1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3) };
 
         /// <summary>Convs forced onto the low-bit lookup conv: three for each of <see cref="LowBitConvWidths"/>.</summary>
-        public const int LowBitConvCases = 24;
+        public const int LowBitConvCases = 27;
 
         public const string LowBitConvImplementation = "qconv_lowbit_lut64_8x64";
 

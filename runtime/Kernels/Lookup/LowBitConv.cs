@@ -18,8 +18,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
     /// most), holds every table a pixel can need: nothing is built per input but the patterns.</para>
     /// <para>With AVX-512 VBMI, one <c>vpermb</c> looks up one group for 64 output channels (W1A1:
     /// 384 multiply-adds; W2A2: 192), eight pixels sharing each weight vector. The sums are bytes for
-    /// <see cref="GroupsPerFlush"/> groups, then 16-bit (the compiler proves each channel's total
-    /// fits), then widened to int32 with each channel's weight step and minimum applied:
+    /// <see cref="GroupsPerFlush"/> groups, then 16-bit in registers (the compiler proves each
+    /// channel's total fits), then widened to int32 with each channel's weight step and minimum applied:
     /// <c>Σ x·c = step · Σ x'·w' + min · Σ x'</c> for codes <c>x'</c> and weights
     /// <c>c = min + step · w'</c>, so binary weights {-1, +1} are one bit (step 2).</para>
     /// <para>Layouts. Selectors: one plane of 16-bit table offsets (pattern · 64) per channel group
@@ -265,7 +265,6 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                 WindowSums(sums, tapOffsets, farthestTap, first, count, strideW, pixelSums);
                 for (int b = 0; b < blocks; b++)
                 {
-                    words.Clear();
                     var block = weights.Slice(b * groups * Lanes, groups * Lanes);
                     ref ushort at = ref Unsafe.Add(ref sel, first);
                     if (UseVbmi && strideW <= 4)
@@ -280,8 +279,11 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                         }
                     }
                     else
+                    {
+                        words.Clear();
                         for (int p = 0; p < count; p++)
                             PixelShuffled(ref Unsafe.Add(ref at, p * strideW), groupOffsets, bank, groupsPerFlush, block, words.Slice(p * Lanes, Lanes));
+                    }
                     Finish(words, count, pixelSums, steps.Slice(b * Lanes, Lanes), minima.Slice(b * Lanes, Lanes), acc.Slice((p0 - firstPixel) * stride + b * Lanes), stride);
                 }
                 p0 += count;
@@ -314,7 +316,11 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             public static int Value => 4;
         }
 
-        /// <summary>Eight pixels, 64 channels: one <c>vpermb</c> a pixel and group, byte sums widened every <paramref name="groupsPerFlush"/> groups.</summary>
+        /// <summary>
+        /// Eight pixels, 64 channels: one <c>vpermb</c> a pixel and group, byte sums widened every
+        /// <paramref name="groupsPerFlush"/> groups into 16-bit sums that stay in registers (26 of the
+        /// 32 vector registers) and are stored once, into <paramref name="words"/>.
+        /// </summary>
         private static void Tile512<TStride>(ref ushort sel, ReadOnlySpan<int> groupOffsets, ReadOnlySpan<byte> bank, int groupsPerFlush, ReadOnlySpan<byte> weights, Span<ushort> words)
             where TStride : IStride
         {
@@ -325,6 +331,8 @@ namespace Bitsmith.Runtime.Kernels.Lookup
             int groups = groupOffsets.Length, s = TStride.Value;
             // Every selector is a table's offset; the mask keeps a wrong one inside the bank.
             nuint inBank = (nuint)(bank.Length - TableBytes);
+            Vector512<ushort> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default,
+                l4 = default, h4 = default, l5 = default, h5 = default, l6 = default, h6 = default, l7 = default, h7 = default;
             for (int j = 0; j < groups;)
             {
                 int end = Math.Min(groups, j + groupsPerFlush);
@@ -343,23 +351,23 @@ namespace Bitsmith.Runtime.Kernels.Lookup
                     s6 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 6 * s) & inBank), x);
                     s7 += Avx512Vbmi.PermuteVar64x8(Vector512.LoadUnsafe(ref tables, Unsafe.Add(ref g, 7 * s) & inBank), x);
                 }
-                Widen(s0, ref sums, 0);
-                Widen(s1, ref sums, 1);
-                Widen(s2, ref sums, 2);
-                Widen(s3, ref sums, 3);
-                Widen(s4, ref sums, 4);
-                Widen(s5, ref sums, 5);
-                Widen(s6, ref sums, 6);
-                Widen(s7, ref sums, 7);
+                l0 += Vector512.WidenLower(s0); h0 += Vector512.WidenUpper(s0);
+                l1 += Vector512.WidenLower(s1); h1 += Vector512.WidenUpper(s1);
+                l2 += Vector512.WidenLower(s2); h2 += Vector512.WidenUpper(s2);
+                l3 += Vector512.WidenLower(s3); h3 += Vector512.WidenUpper(s3);
+                l4 += Vector512.WidenLower(s4); h4 += Vector512.WidenUpper(s4);
+                l5 += Vector512.WidenLower(s5); h5 += Vector512.WidenUpper(s5);
+                l6 += Vector512.WidenLower(s6); h6 += Vector512.WidenUpper(s6);
+                l7 += Vector512.WidenLower(s7); h7 += Vector512.WidenUpper(s7);
             }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Widen(Vector512<byte> bytes, ref ushort words, int pixel)
-        {
-            nuint at = (nuint)(pixel * Lanes);
-            (Vector512.LoadUnsafe(ref words, at) + Vector512.WidenLower(bytes)).StoreUnsafe(ref words, at);
-            (Vector512.LoadUnsafe(ref words, at + 32) + Vector512.WidenUpper(bytes)).StoreUnsafe(ref words, at + 32);
+            l0.StoreUnsafe(ref sums, 0); h0.StoreUnsafe(ref sums, 32);
+            l1.StoreUnsafe(ref sums, 64); h1.StoreUnsafe(ref sums, 96);
+            l2.StoreUnsafe(ref sums, 128); h2.StoreUnsafe(ref sums, 160);
+            l3.StoreUnsafe(ref sums, 192); h3.StoreUnsafe(ref sums, 224);
+            l4.StoreUnsafe(ref sums, 256); h4.StoreUnsafe(ref sums, 288);
+            l5.StoreUnsafe(ref sums, 320); h5.StoreUnsafe(ref sums, 352);
+            l6.StoreUnsafe(ref sums, 384); h6.StoreUnsafe(ref sums, 416);
+            l7.StoreUnsafe(ref sums, 448); h7.StoreUnsafe(ref sums, 480);
         }
 
         /// <summary>

@@ -10,7 +10,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 {
     /// <summary>
     /// A quantised Conv (group 1) whose activations and weights the compiler proves at most 3 bits
-    /// wide (not both 3), on <c>Runtime.Kernels.Lookup.LowBitConv</c>: groups of g = 6 / max(bits) channels of a
+    /// wide, on <c>Runtime.Kernels.Lookup.LowBitConv</c>: groups of g = 6 / max(bits) channels of a
     /// tap make 6-bit indices (the weights, <see cref="Lut64Indices"/>) into 64-entry tables of a
     /// bank built at build time (<see cref="Lut64Bank"/>), chosen by the pixel's activation codes;
     /// one <c>vpermb</c> does g multiply-adds for 64 output channels. Exact.
@@ -28,9 +28,6 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         /// <summary>The widest codes: two 3-bit codes fill a 6-bit index.</summary>
         public const int MaxBits = 3;
-
-        /// <summary>The fewest groups between widenings of the byte sums that still beat the int8 kernels (W3A2: 6; W3A3's 2 does not).</summary>
-        private const int MinGroupsPerFlush = 4;
 
         /// <summary>Output pixels of one kernel tile: the runtime's <c>LowBitConv.PixelsPerTile</c>.</summary>
         public const int PixelsPerTile = 8;
@@ -62,15 +59,15 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var codes = Analyse(node, out _)!;
             var g = GeometryOf(node, codes);
             long batch = node.Inputs[0]!.Shape[0];
-            // Measured on one Zen 4 core (3x3, 64->64 on 56x56, W1A1 199 µs in all; docs/benchmarks.md):
-            // ~0.43 ns a lookup of 64 channels, eight pixels a tile (a row's last tile computes all
-            // eight), and ~1.3 ns a pixel each time its byte sums widen (W2A2: 0.54 ns a lookup);
+            // Measured on one Zen 4 core (3x3, 64->64 on 56x56; docs/benchmarks.md): ~0.4 ns a lookup
+            // of 64 channels, eight pixels a tile (a row's last tile computes all eight), a little
+            // more where the byte sums widen often (W1A1, W2A2 ~0.38-0.40 ns; W3A3, every 2 groups, 0.43);
             // packing ~0.1 ns an input code; ~7 ns a pixel for its window sum and finish; the
             // epilogue ~0.2 ns an output in single precision (~0.8 with the exact form's scatter).
             long tiles = (long)g.OutHeight * ((g.OutWidth + PixelsPerTile - 1) / PixelsPerTile);
             double lookups = (double)tiles * PixelsPerTile * g.Blocks * g.Groups;
             double epilogue = FastRequantization.Applies(node.Outputs[0], node.Activation) ? 0.2 : 0.8;
-            return batch * (lookups * (0.43 + 1.3 / g.GroupsPerFlush) + (double)g.Channels * g.Height * g.Width * 0.1 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 7 * g.Blocks)) + 300;
+            return batch * (lookups * (0.38 + 0.1 / g.GroupsPerFlush) + (double)g.Channels * g.Height * g.Width * 0.1 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 7 * g.Blocks)) + 300;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node)
@@ -285,14 +282,6 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             if (bitsW > MaxBits)
             {
                 whyNot = $"some output channel's weights take {bitsW} bits above its smallest (in steps of their common divisor)";
-                return null;
-            }
-            // W3A3: a lookup does 2 multiply-adds and the byte sums widen every 2 groups, which took 985 µs
-            // against the int8 conv's 600 on 7b's layer (docs/benchmarks.md, "Low-bit conv").
-            int largest = 6 / Math.Max(bitsA, bitsW) * ((1 << bitsA) - 1) * ((1 << bitsW) - 1);
-            if (255 / largest < MinGroupsPerFlush)
-            {
-                whyNot = $"at W{bitsW}A{bitsA} the lookup's byte sums widen every {255 / largest} groups: slower than the int8 kernels";
                 return null;
             }
             // The kernel's 16-bit sums of Σ x'·w'.
