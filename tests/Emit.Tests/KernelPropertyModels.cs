@@ -273,17 +273,7 @@ namespace Bitsmith.Emit.Tests
                 ("pads", pads.Select(p => (long)p).ToArray()), ("strides", new long[] { spec.StrideH, spec.StrideW }),
                 ("dilations", new long[] { spec.DilationH, spec.DilationW }), ("group", 1L));
             conv.Activation = Activation(l);
-            g.Nodes.Add(conv);
-            g.Outputs.Add(y);
-            TypeInference.Run(g);
-            Verifier.Verify(g, VerifierStage.Optimized);
-            var options = new CompileOptions();
-            options.StrategyOverrides[conv.Name] = LowBitConvImplementation;
-            var uniform = Ints(type, x.Shape, lo, hi, random);
-            var extreme = Tensor.Zeros(type, x.Shape);
-            for (int i = 0; i < extreme.Length; i++)
-                extreme.SetInt64(i, i % 3 == 0 ? lo : hi);
-            return new ModelCase(Prefix + g.Name, g, new[] { new[] { uniform }, new[] { extreme } }, options);
+            return FinishNarrow(g, conv, y, LowBitConvImplementation, lo, hi, random);
         }
 
         /// <summary>
@@ -332,14 +322,24 @@ namespace Bitsmith.Emit.Tests
                 ? Node("gemm", "MatMul", inputs.ToArray(), y)
                 : Node("gemm", "Gemm", inputs.ToArray(), y, ("transB", transB ? 1L : 0L));
             node.Activation = Activation(l);
+            return FinishNarrow(g, node, y, implementation, lo, hi, random);
+        }
+
+        /// <summary>
+        /// A narrow case's graph finished and forced onto <paramref name="implementation"/>, with one
+        /// input set of codes over [lo, hi] and one at its ends.
+        /// </summary>
+        private static ModelCase FinishNarrow(Graph g, Node node, Value y, string implementation, int lo, int hi, Random random)
+        {
             g.Nodes.Add(node);
             g.Outputs.Add(y);
             TypeInference.Run(g);
             Verifier.Verify(g, VerifierStage.Optimized);
             var options = new CompileOptions();
             options.StrategyOverrides[node.Name] = implementation;
-            var uniform = Ints(type, a.Shape, lo, hi, random);
-            var extreme = Tensor.Zeros(type, a.Shape);
+            var x = g.Inputs[0];
+            var uniform = Ints(x.Type, x.Shape, lo, hi, random);
+            var extreme = Tensor.Zeros(x.Type, x.Shape);
             for (int i = 0; i < extreme.Length; i++)
                 extreme.SetInt64(i, i % 3 == 0 ? lo : hi);
             return new ModelCase(Prefix + g.Name, g, new[] { new[] { uniform }, new[] { extreme } }, options);

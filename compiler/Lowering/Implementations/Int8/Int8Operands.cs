@@ -28,12 +28,16 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             Scales = scales;
             Offsets = new int[rows];
             for (int r = 0; r < rows; r++)
-            {
-                long sum = 0;
-                for (int d = 0; d < depth; d++)
-                    sum += centered[r * depth + d];
-                Offsets[r] = checked((int)(-inputZero * sum));
-            }
+                Offsets[r] = checked((int)(-inputZero * RowSum(r)));
+        }
+
+        /// <summary><c>Σ_d centered[r, d]</c>: what a zero-point term multiplies.</summary>
+        public long RowSum(int r)
+        {
+            long sum = 0;
+            for (int d = 0; d < Depth; d++)
+                sum += Centered[r * Depth + d];
+            return sum;
         }
 
         /// <summary>Weights minus their zero points, <c>[rows, depth]</c>.</summary>

@@ -98,12 +98,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                         reordered[(r * g.Taps + t) * g.Channels + c] = codes.WeightCodes[r * ops.Depth + c * g.Taps + t];
             var offsets = new int[rows];
             for (int r = 0; r < rows; r++)
-            {
-                long sum = 0;
-                for (int d = 0; d < ops.Depth; d++)
-                    sum += ops.Centered[r * ops.Depth + d];
-                offsets[r] = unchecked((int)(-(long)codes.PadCode * sum));
-            }
+                offsets[r] = unchecked((int)(-codes.PadCode * ops.RowSum(r)));
             var indices = new Lut64Indices(rows, g.Taps, g.Channels, codes.WeightBits, codes.GroupSize);
             var bank = new Lut64Bank(codes.ActivationBits, codes.WeightBits, codes.GroupSize);
             var perLane = new Int32Vector(lanes);

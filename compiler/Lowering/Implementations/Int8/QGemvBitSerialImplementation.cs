@@ -78,13 +78,9 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             int zero = node.Inputs[0]!.Quant!.ZeroPoint[0] - widths.CodeOffset;
             for (int r = 0; r < n; r++)
             {
-                long sum = 0;
                 for (int d = 0; d < k; d++)
-                {
                     codes[r * k + d] = ops.Centered[r * k + d] - mins[r];
-                    sum += ops.Centered[r * k + d];
-                }
-                offsets[r] = unchecked((int)(-zero * sum));
+                offsets[r] = unchecked((int)(-zero * ops.RowSum(r)));
             }
             var planes = new BitPlanes(n, k, widths.WeightBits);
             var ints = new Int32Vector(n);
