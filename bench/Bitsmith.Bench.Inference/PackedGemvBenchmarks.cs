@@ -70,7 +70,7 @@ namespace Bitsmith.Bench.Inference
             if (_bits == 8)
                 GemvKernel.Accumulate<BytePairs>(_x, MemoryMarshal.Cast<byte, sbyte>(_weights.AsSpan()), Size / GemvKernel.Rows, _acc);
             else if (Form.StartsWith("narrow", StringComparison.Ordinal))
-                NarrowGemvKernel.Accumulate(_bits, _x, _weights, _minima, Size / NarrowGemvKernel.Rows, _acc);
+                NarrowGemvKernel.Accumulate(_bits, _x, _weights, _minima, _minima, Size / NarrowGemvKernel.Rows, _acc);   // any row values time the same as the code sums
             else if (Form == "codebook16")
             {
                 float offset = CodebookGemv.BuildTables(_activations, _centroids, BlockLength, _tables, _steps);

@@ -10,9 +10,9 @@ namespace Bitsmith.Emit.Tests
 {
     /// <summary>
     /// The cost model's choice among the GEMV forms: the bit-serial kernel only where both widths
-    /// are 1 bit (an override reaches it at any width); the table-lookup GEMV for 1- to 3-bit weights
-    /// with B in the caches, the 4-bit packed form where it streams from memory; the int8 one for
-    /// 4 bits and wider in the caches, and wherever a row's weights span more values than a form holds.
+    /// are 1 bit (an override reaches it at any width); the table-lookup GEMV for 1-bit weights with B
+    /// in the caches, the packed forms for 2 to 4 bits (3 packed at 4), the 4-bit packed form where
+    /// B streams from memory; the int8 one wherever a row's weights span more values than a form holds.
     /// </summary>
     public class GemvSelectionTests
     {
@@ -42,11 +42,11 @@ namespace Bitsmith.Emit.Tests
         }
 
         [Theory]
-        [InlineData(1024, 1024, 1, "qgemv_u8s1_lut16_32")]   // in the caches: lookups beat byte multiplies up to 3 bits
-        [InlineData(1024, 1024, 2, "qgemv_u8s2_lut16_32")]
-        [InlineData(1024, 1024, 3, "qgemv_u8s3_lut16_32")]
-        [InlineData(1024, 1024, 4, "qgemv_u8s8_16c4")]
-        [InlineData(256, 64, 2, "qgemv_u8s2_lut16_32")]
+        [InlineData(1024, 1024, 1, "qgemv_u8s1_lut16_32")]   // in the caches: one lookup plane beats every multiply
+        [InlineData(1024, 1024, 2, "qgemv_u8s2_16c4")]       // from 2 bits the codes masked in place win
+        [InlineData(1024, 1024, 3, "qgemv_u8s4_16c4")]       // 3-bit weights pack at 4 bits
+        [InlineData(1024, 1024, 4, "qgemv_u8s4_16c4")]
+        [InlineData(256, 64, 2, "qgemv_u8s2_16c4")]
         [InlineData(8192, 4096, 4, "qgemv_u8s4_16c4")]       // 32 MB of int8 B streams from memory: half the bytes wins
         [InlineData(8192, 4096, 2, "qgemv_u8s2_lut16_32")]
         [InlineData(1024, 1024, 5, "qgemv_u8s8_16c4")]       // 32 values a row fit neither form

@@ -18,11 +18,14 @@ namespace Bitsmith.Emit.Tests
     {
         private static readonly int[] Depths = { 1, 3, 4, 15, 16, 17, 33, 64, 100, 257, 1030 };
 
+        /// <summary>Depths past one chunk of the narrow kernel's AVX-VNNI form (<see cref="NarrowGemvKernel.ChunkQuads"/> quads), whole and with a short last group.</summary>
+        private static readonly int[] ChunkDepths = { 4 * NarrowGemvKernel.ChunkQuads, 4 * NarrowGemvKernel.ChunkQuads + 3, 6 * NarrowGemvKernel.ChunkQuads + 13 };
+
         [Fact]
         public void NarrowGemvMatchesNaiveDots()
         {
             foreach (int bits in new[] { 4, 2, 1 })
-                foreach (int depth in Depths)
+                foreach (int depth in Depths.Concat(ChunkDepths))
                     foreach (int mode in new[] { 0, 1, 2 })
                     {
                         var (rows, x, w, minima) = Case(bits, depth, mode);
@@ -30,7 +33,7 @@ namespace Bitsmith.Emit.Tests
                         var packed = layout.Pack(w, minima);
                         var quads = PackRow(x);
                         var acc = new int[layout.Blocks * 16];
-                        NarrowGemvKernel.Accumulate(bits, quads, packed, Pad(minima, acc.Length), layout.Blocks, acc);
+                        NarrowGemvKernel.Accumulate(bits, quads, packed, Pad(minima, acc.Length), Pad(layout.CodeSums(w, minima), acc.Length), layout.Blocks, acc);
                         AssertDots(x, w, rows, depth, acc, $"{bits} bits, depth {depth}, mode {mode}");
                     }
         }

@@ -203,6 +203,16 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             return minima;
         }
 
+        /// <summary>Each row's sum of its stored codes <c>Σ_k (w[r, k] - m[r])</c> (the kernel's AVX-VNNI form needs it: it multiplies the codes by <c>x - 128</c>).</summary>
+        public int[] CodeSums(int[] w, int[] minima)
+        {
+            var sums = new int[Rows];
+            for (int r = 0; r < Rows; r++)
+                for (int k = 0; k < Depth; k++)
+                    sums[r] += w[r * Depth + k] - minima[r];
+            return sums;
+        }
+
         /// <param name="w">Weights as <c>[rows, depth]</c>, each row within 2^Bits - 1 of its entry in <paramref name="minima"/>.</param>
         public byte[] Pack(int[] w, int[] minima)
         {

@@ -15,8 +15,9 @@ namespace Bitsmith.Runtime.Kernels.Int8
     /// (so any row whose weights span <c>2^bits</c> values fits, signed or not). Unpacking is one
     /// shift and one AND per quad, at every vector width; the sums are <c>Σ x·u + m[r]·Σx</c>. No
     /// pair of products can saturate <c>vpmaddubsw</c>, nor can the int16 sum of a group's pairs
-    /// (<c>G · 2 · 255 · (2^bits - 1) ≤ 15300</c>), so one <c>vpmaddwd</c> widens a whole group (with
-    /// AVX-VNNI, one <c>vpdpbusd</c> a quad); the int32 sums wrap only where the exact one would not fit.
+    /// (<c>G · 2 · 255 · (2^bits - 1) ≤ 15300</c>), so one <c>vpmaddwd</c> widens a whole group; the
+    /// int32 sums wrap only where the exact one would not fit. With AVX-VNNI the codes are not shifted
+    /// down at all (<see cref="BlocksVnni{T}"/>).
     /// </summary>
     public static class NarrowGemvKernel
     {
@@ -30,15 +31,32 @@ namespace Bitsmith.Runtime.Kernels.Int8
         public static int BlockBytes(int quads, int bits) => (quads + QuadsPerGroup(bits) - 1) / QuadsPerGroup(bits) * Rows * 4;
 
         /// <param name="bits">Bits a weight is stored in: 4, 2 or 1.</param>
+        /// <summary>Quads of k the AVX-VNNI path takes at a time (its flipped copy of them is 8 KB of stack; a multiple of every group).</summary>
+        public const int ChunkQuads = 2048;
+
+        /// <param name="bits">Bits a weight is stored in: 4, 2 or 1.</param>
         /// <param name="minima">Each row's minimum weight <c>m[r]</c>, 16 for each block (0 past the last row).</param>
-        public static void Accumulate(int bits, ReadOnlySpan<int> x, ReadOnlySpan<byte> w, ReadOnlySpan<int> minima, int blocks, Span<int> acc)
+        /// <param name="codeSums">Each row's sum of its stored codes <c>Σ_k u[r, k]</c>, 16 for each block (0 past the last row).</param>
+        public static void Accumulate(int bits, ReadOnlySpan<int> x, ReadOnlySpan<byte> w, ReadOnlySpan<int> minima, ReadOnlySpan<int> codeSums, int blocks, Span<int> acc)
         {
             if (bits != 4 && bits != 2 && bits != 1)
                 throw new ArgumentOutOfRangeException(nameof(bits), bits, "weights are packed at 4, 2 or 1 bits");
             int quads = x.Length, blockBytes = BlockBytes(quads, bits);
-            if ((long)blocks * blockBytes > w.Length || blocks * Rows > acc.Length || blocks * Rows > minima.Length)
-                throw new ArgumentException("the packed weights, the row minima or the accumulators are shorter than the blocks");
-            if (bits == 4)
+            if ((long)blocks * blockBytes > w.Length || blocks * Rows > acc.Length || blocks * Rows > minima.Length || blocks * Rows > codeSums.Length)
+                throw new ArgumentException("the packed weights, the row minima and code sums or the accumulators are shorter than the blocks");
+            if (AvxVnni.IsSupported)
+            {
+                if (bits == 4)
+                    BlocksVnni<Bits4>(x, w, blocks, blockBytes, acc);
+                else if (bits == 2)
+                    BlocksVnni<Bits2>(x, w, blocks, blockBytes, acc);
+                else
+                    BlocksVnni<Bits1>(x, w, blocks, blockBytes, acc);
+                // The flipped activations x - 128 met every code: add back 128 · Σu.
+                for (int r = 0; r < blocks * Rows; r++)
+                    acc[r] += codeSums[r] << 7;
+            }
+            else if (bits == 4)
                 Blocks<Bits4>(x, w, blocks, blockBytes, acc);
             else if (bits == 2)
                 Blocks<Bits2>(x, w, blocks, blockBytes, acc);
@@ -186,12 +204,6 @@ namespace Bitsmith.Runtime.Kernels.Int8
         private static Vector256<int> Group256<T>(Vector256<int> acc, ref int x, Vector256<byte> packed) where T : struct, IWidth
         {
             var mask = Vector256.Create((byte)((1 << T.Bits) - 1));
-            if (AvxVnni.IsSupported)
-            {
-                for (int j = 0; j < 8 / T.Bits; j++)
-                    acc = AvxVnni.MultiplyWideningAndAdd(acc, Vector256.Create(Unsafe.Add(ref x, j)).AsByte(), Codes<T>(packed, j, mask).AsSByte());
-                return acc;
-            }
             var sums = Quad256(ref x, 0, packed & mask) + Quad256(ref x, 1, Codes<T>(packed, 1, mask));
             if (T.Bits <= 2)
                 sums += Quad256(ref x, 2, Codes<T>(packed, 2, mask)) + Quad256(ref x, 3, Codes<T>(packed, 3, mask));
@@ -208,6 +220,148 @@ namespace Bitsmith.Runtime.Kernels.Int8
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<byte> Codes<T>(Vector256<byte> packed, int j, Vector256<byte> mask) where T : struct, IWidth =>
             Vector256.ShiftRightLogical(packed.AsUInt16(), T.Bits * j).AsByte() & mask;
+
+        /// <summary>
+        /// The AVX-VNNI form. <c>vpdpbusd</c> multiplies unsigned bytes by signed ones, so here the
+        /// codes are the unsigned side and the activations the signed one, flipped to <c>x - 128</c>
+        /// (a stack copy of up to <see cref="ChunkQuads"/> quads at a time; the caller adds back
+        /// <c>128 · Σu</c>). A code is then only masked in place, never shifted down: the sum of a
+        /// quad at bit offset s comes out times 2^s, and is kept in its own accumulator and shifted
+        /// down once, exactly, at the end of the chunk (every term of that accumulator is a multiple
+        /// of 2^s, and a chunk's sums stay below 2^31: 2048 · 4 · 255 · 128). That saves a shift a
+        /// quad, and the four accumulators a half give <c>vpdpbusd</c> the independent sums its
+        /// latency needs.
+        /// </summary>
+        private static void BlocksVnni<T>(ReadOnlySpan<int> x, ReadOnlySpan<byte> w, int blocks, int blockBytes, Span<int> acc) where T : struct, IWidth
+        {
+            int quads = x.Length, group = 8 / T.Bits;
+            Span<int> flipped = stackalloc int[ChunkQuads];
+            ref int pf = ref MemoryMarshal.GetReference(flipped);
+            ref byte pw = ref MemoryMarshal.GetReference(w);
+            ref int pa = ref MemoryMarshal.GetReference(acc);
+            acc.Slice(0, blocks * Rows).Clear();
+            for (int q0 = 0; q0 < quads; q0 += ChunkQuads)
+            {
+                int n = Math.Min(ChunkQuads, quads - q0), groups = (n + group - 1) / group;
+                // A short last group's missing quads have zero codes: their flipped activations are never counted.
+                Flip(x.Slice(q0, n), flipped);
+                flipped.Slice(n, groups * group - n).Clear();
+                for (int b = 0; b < blocks; b++)
+                    BlockVnni<T>(ref pf, ref Unsafe.Add(ref pw, b * blockBytes + q0 / group * 64), groups, ref Unsafe.Add(ref pa, b * Rows));
+            }
+        }
+
+        /// <summary><c>x - 128</c> in every byte: the activations as the signed side of <c>vpdpbusd</c>.</summary>
+        private static void Flip(ReadOnlySpan<int> x, Span<int> flipped)
+        {
+            int q = 0;
+            var sign = Vector256.Create(unchecked((int)0x80808080));
+            for (; q + 8 <= x.Length; q += 8)
+                (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)q) ^ sign).StoreUnsafe(ref MemoryMarshal.GetReference(flipped), (nuint)q);
+            for (; q < x.Length; q++)
+                flipped[q] = x[q] ^ unchecked((int)0x80808080);
+        }
+
+        /// <summary>
+        /// One block's <paramref name="groups"/> groups of flipped activations <paramref name="x"/>,
+        /// added to its 16 sums. Eight accumulators, rows 0-7 (lo) and 8-15 (hi) of four fields K,
+        /// each with its own mask (the code field it takes in place) and offset (the power of two its
+        /// codes come out times): at 4 bits nibbles 0, 1, 0, 1 (two groups a step), at 2 bits fields
+        /// 0-3, at 1 bit bits 0-3 (and 4-7 shifted down onto them). Plain locals, not a struct: the
+        /// JIT keeps them in registers.
+        /// </summary>
+        private static void BlockVnni<T>(ref int xf, ref byte w, int groups, ref int acc) where T : struct, IWidth
+        {
+            Vector256<int> lo0 = default, lo1 = default, lo2 = default, lo3 = default;
+            Vector256<int> hi0 = default, hi1 = default, hi2 = default, hi3 = default;
+            var m0 = Vector256.Create((byte)((1 << T.Bits) - 1));
+            var m1 = Vector256.Create((byte)(((1 << T.Bits) - 1) << VnniOffset<T>(1)));
+            var m2 = Vector256.Create((byte)(((1 << T.Bits) - 1) << VnniOffset<T>(2)));
+            var m3 = Vector256.Create((byte)(((1 << T.Bits) - 1) << VnniOffset<T>(3)));
+            Vector256<sbyte> x;
+            int g = 0;
+            if (T.Bits == 4)
+            {
+                // Two groups (four quads) a step.
+                for (; g + 2 <= groups; g += 2)
+                {
+                    ref int xq = ref Unsafe.Add(ref xf, g * 2);
+                    ref byte wg = ref Unsafe.Add(ref w, g * 64);
+                    Vector256<byte> l0 = Vector256.LoadUnsafe(ref wg), h0 = Vector256.LoadUnsafe(ref wg, 32);
+                    Vector256<byte> l1 = Vector256.LoadUnsafe(ref wg, 64), h1 = Vector256.LoadUnsafe(ref wg, 96);
+                    x = Vector256.Create(xq).AsSByte();
+                    lo0 = AvxVnni.MultiplyWideningAndAdd(lo0, l0 & m0, x);
+                    hi0 = AvxVnni.MultiplyWideningAndAdd(hi0, h0 & m0, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 1)).AsSByte();
+                    lo1 = AvxVnni.MultiplyWideningAndAdd(lo1, l0 & m1, x);
+                    hi1 = AvxVnni.MultiplyWideningAndAdd(hi1, h0 & m1, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 2)).AsSByte();
+                    lo2 = AvxVnni.MultiplyWideningAndAdd(lo2, l1 & m2, x);
+                    hi2 = AvxVnni.MultiplyWideningAndAdd(hi2, h1 & m2, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 3)).AsSByte();
+                    lo3 = AvxVnni.MultiplyWideningAndAdd(lo3, l1 & m3, x);
+                    hi3 = AvxVnni.MultiplyWideningAndAdd(hi3, h1 & m3, x);
+                }
+                if (g < groups)
+                {
+                    ref int xq = ref Unsafe.Add(ref xf, g * 2);
+                    ref byte wg = ref Unsafe.Add(ref w, g * 64);
+                    Vector256<byte> l0 = Vector256.LoadUnsafe(ref wg), h0 = Vector256.LoadUnsafe(ref wg, 32);
+                    x = Vector256.Create(xq).AsSByte();
+                    lo0 = AvxVnni.MultiplyWideningAndAdd(lo0, l0 & m0, x);
+                    hi0 = AvxVnni.MultiplyWideningAndAdd(hi0, h0 & m0, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 1)).AsSByte();
+                    lo1 = AvxVnni.MultiplyWideningAndAdd(lo1, l0 & m1, x);
+                    hi1 = AvxVnni.MultiplyWideningAndAdd(hi1, h0 & m1, x);
+                }
+            }
+            else
+            {
+                // One group a step; at 1 bit its upper four quads come from the bytes shifted down by four.
+                for (; g < groups; g++)
+                {
+                    ref int xq = ref Unsafe.Add(ref xf, g * (8 / T.Bits));
+                    ref byte wg = ref Unsafe.Add(ref w, g * 64);
+                    Vector256<byte> l = Vector256.LoadUnsafe(ref wg), h = Vector256.LoadUnsafe(ref wg, 32);
+                    x = Vector256.Create(xq).AsSByte();
+                    lo0 = AvxVnni.MultiplyWideningAndAdd(lo0, l & m0, x);
+                    hi0 = AvxVnni.MultiplyWideningAndAdd(hi0, h & m0, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 1)).AsSByte();
+                    lo1 = AvxVnni.MultiplyWideningAndAdd(lo1, l & m1, x);
+                    hi1 = AvxVnni.MultiplyWideningAndAdd(hi1, h & m1, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 2)).AsSByte();
+                    lo2 = AvxVnni.MultiplyWideningAndAdd(lo2, l & m2, x);
+                    hi2 = AvxVnni.MultiplyWideningAndAdd(hi2, h & m2, x);
+                    x = Vector256.Create(Unsafe.Add(ref xq, 3)).AsSByte();
+                    lo3 = AvxVnni.MultiplyWideningAndAdd(lo3, l & m3, x);
+                    hi3 = AvxVnni.MultiplyWideningAndAdd(hi3, h & m3, x);
+                    if (T.Bits == 1)
+                    {
+                        l = Vector256.ShiftRightLogical(l.AsUInt16(), 4).AsByte();
+                        h = Vector256.ShiftRightLogical(h.AsUInt16(), 4).AsByte();
+                        x = Vector256.Create(Unsafe.Add(ref xq, 4)).AsSByte();
+                        lo0 = AvxVnni.MultiplyWideningAndAdd(lo0, l & m0, x);
+                        hi0 = AvxVnni.MultiplyWideningAndAdd(hi0, h & m0, x);
+                        x = Vector256.Create(Unsafe.Add(ref xq, 5)).AsSByte();
+                        lo1 = AvxVnni.MultiplyWideningAndAdd(lo1, l & m1, x);
+                        hi1 = AvxVnni.MultiplyWideningAndAdd(hi1, h & m1, x);
+                        x = Vector256.Create(Unsafe.Add(ref xq, 6)).AsSByte();
+                        lo2 = AvxVnni.MultiplyWideningAndAdd(lo2, l & m2, x);
+                        hi2 = AvxVnni.MultiplyWideningAndAdd(hi2, h & m2, x);
+                        x = Vector256.Create(Unsafe.Add(ref xq, 7)).AsSByte();
+                        lo3 = AvxVnni.MultiplyWideningAndAdd(lo3, l & m3, x);
+                        hi3 = AvxVnni.MultiplyWideningAndAdd(hi3, h & m3, x);
+                    }
+                }
+            }
+            // Each accumulator shifted down by its field's offset: exact, as all its terms are multiples of that power.
+            (Vector256.LoadUnsafe(ref acc) + lo0 + (lo1 >> VnniOffset<T>(1)) + (lo2 >> VnniOffset<T>(2)) + (lo3 >> VnniOffset<T>(3))).StoreUnsafe(ref acc);
+            (Vector256.LoadUnsafe(ref acc, 8) + hi0 + (hi1 >> VnniOffset<T>(1)) + (hi2 >> VnniOffset<T>(2)) + (hi3 >> VnniOffset<T>(3))).StoreUnsafe(ref acc, 8);
+        }
+
+        /// <summary>The bit offset of <see cref="BlockVnni{T}"/>'s field K within a byte.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int VnniOffset<T>(int k) where T : struct, IWidth => T.Bits == 4 ? 4 * (k & 1) : T.Bits * k;
 
         private static void Block128<T>(ref int x, ref int tail, int rest, ref byte w, int groups, ref int acc) where T : struct, IWidth
         {

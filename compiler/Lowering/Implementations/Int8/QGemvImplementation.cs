@@ -79,7 +79,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
         {
             Form.WordPairs => "int8 matrix-vector product, B streamed in blocks of 16 output channels, exact 16-bit pairs (vpmaddwd; vpdpbusd with AVX-VNNI)",
             Form.Lookup => $"{_bits}-bit matrix-vector product by table lookup: per input, a table of 16 partial sums for each four activations; B as {_bits} bit-plane(s) of 4-bit patterns above each channel's minimum, 32 output channels a lookup (vpermw; byte shuffles without AVX-512)",
-            Form.Narrow => $"{_bits}-bit matrix-vector product, B streamed {8 / _bits} weights a byte (above each channel's minimum) in blocks of 16 output channels, unpacked in registers, byte pairs (vpmaddubsw; vpdpbusd with AVX-VNNI)",
+            Form.Narrow => $"{_bits}-bit matrix-vector product, B streamed {8 / _bits} weights a byte (above each channel's minimum) in blocks of 16 output channels, with AVX-VNNI each code masked in place and multiplied by the activations less 128 (vpdpbusd), else shifted down and masked in registers (vpmaddubsw)",
             _ => "int8 matrix-vector product, B streamed in blocks of 16 output channels, byte pairs (vpmaddubsw, proven not to saturate; vpdpbusd with AVX-VNNI)",
         };
 
@@ -99,10 +99,10 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                 // 0.34 / 0.60 / 0.89 / 1.22 of the byte form at 1 / 2 / 3 / 4 planes with B in the caches; past the
                 // L3 it reads bits/8 of the bytes (not measured there: taken as bound by those bytes).
                 Form.Lookup => bytePairs * (streams ? Math.Max(0.08 * _bits, _bits / 8.0 / 0.83) : 0.3 * _bits + 0.05) + rows * k / 2.0,
-                // Unpacking costs more than the bytes it saves while B is in the caches (about 1.5x the byte
-                // form at 1 and 16 MB); past the L3 the 4-bit form takes 0.58x the byte form's time, the
-                // narrower ones are bound by the unpacking.
-                Form.Narrow => bytePairs * (streams ? (_bits == 4 ? 0.6 : 0.35) : 1.5) + rows * k / 32.0,
+                // In the caches the codes masked in place (AVX-VNNI) take 0.65 / 0.55 / 0.6 of the byte form's
+                // time at 4 / 2 / 1 bits (1 and 16 MB); past the L3 the 4-bit form takes 0.58x, the narrower
+                // ones are bound by the unpacking.
+                Form.Narrow => bytePairs * (streams ? (_bits == 4 ? 0.6 : 0.35) : _bits == 4 ? 0.65 : _bits == 2 ? 0.55 : 0.6) + rows * k / 32.0,
                 _ => bytePairs,
             };
         }
@@ -121,11 +121,14 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             if (_form == Form.Narrow || _form == Form.Lookup)
             {
                 int[] minima;
+                var padded = new Int32Vector((n + BlockRows - 1) / BlockRows * BlockRows);
+                byte[] PerRow(int[] values) => padded.Pack(values.Concat(new int[padded.Count - n]).ToArray());
                 if (_form == Form.Narrow)
                 {
                     var narrow = new C4Blocks16Narrow(n, ops.Depth, _bits);
                     minima = narrow.Minima(ops.Centered)!;
                     constants.Add(new PackedConstant("weights", narrow, narrow.Pack(ops.Centered, minima)));
+                    constants.Add(new PackedConstant("codeSums", padded, PerRow(narrow.CodeSums(ops.Centered, minima))));
                 }
                 else
                 {
@@ -133,8 +136,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                     minima = planes.Minima(ops.Centered)!;
                     constants.Add(new PackedConstant("weights", planes, planes.Pack(ops.Centered, minima)));
                 }
-                var padded = new Int32Vector((n + BlockRows - 1) / BlockRows * BlockRows);
-                constants.Add(new PackedConstant("minima", padded, padded.Pack(minima.Concat(new int[padded.Count - n]).ToArray())));
+                constants.Add(new PackedConstant("minima", padded, PerRow(minima)));
                 // The row's padding past k (RowPacker fills it with the zero point) meets weights of m[r], not 0.
                 int pad = (ops.Depth + 3) / 4 * 4 - ops.Depth;
                 offsets = offsets.Select((o, r) => o - minima[r] * ops.InputZero * pad).ToArray();
@@ -202,11 +204,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
             string w = c.Local("w"), offsets = c.Local("offsets"), scales = c.Local("scales"), biases = c.Local("biases"), acc = c.Local("acc");
             bool unsigned = _form == Form.Narrow || _form == Form.Lookup;
-            string minima = unsigned ? c.Local("minima") : "";
+            string minima = unsigned ? c.Local("minima") : "", codeSums = _form == Form.Narrow ? c.Local("codeSums") : "";
             if (unsigned)
             {
                 c.W.Line($"var {w} = {c.Packed("weights")};");
                 c.W.Line($"var {minima} = {M}.Cast<byte, int>({c.Packed("minima")});");
+                if (_form == Form.Narrow)
+                    c.W.Line($"var {codeSums} = {M}.Cast<byte, int>({c.Packed("codeSums")});");
             }
             else
                 c.W.Line($"var {w} = {M}.Cast<byte, sbyte>({c.Packed("weights")});");
@@ -218,11 +222,12 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             string Accumulate(string first, string count)
             {
                 string weights = first == "0" ? w : $"{w}.Slice({first} * {BlockBytes(quads)})";
-                string rowMinima = first == "0" ? minima : $"{minima}.Slice({first} * {BlockRows})";
+                string PerRow(string name) => first == "0" ? name : $"{name}.Slice({first} * {BlockRows})";
+                string rowMinima = PerRow(minima);
                 return _form switch
                 {
                     Form.Lookup => $"{RuntimeNames.Lookup}.LookupGemv.Accumulate({_bits}, {tables}, {weights}, {rowMinima}, {count}, {acc});",
-                    Form.Narrow => $"{K8}.NarrowGemvKernel.Accumulate({_bits}, {row}.Slice(0, {quads}), {weights}, {rowMinima}, {count}, {acc});",
+                    Form.Narrow => $"{K8}.NarrowGemvKernel.Accumulate({_bits}, {row}.Slice(0, {quads}), {weights}, {rowMinima}, {PerRow(codeSums)}, {count}, {acc});",
                     _ => $"{K8}.GemvKernel.Accumulate<{K8}.{Dot}>({row}.Slice(0, {quads}), {weights}, {count}, {acc});",
                 };
             }
