@@ -15,7 +15,15 @@ public enum ParameterKind
 
     /// <summary>
     /// Quantiser parameters with no such scale: learned mixed precision's step and range, EBS's
-    /// strengths, movement pruning's scores.
+    /// strengths.
     /// </summary>
     Search,
+
+    /// <summary>
+    /// Movement pruning's scores, hard and soft: Sanh et al. train them with Adam at their own
+    /// rate (1e-2 in their code), far above the weights'. Soft movement pruning needs that rate:
+    /// its threshold is on the scores' values, which must travel from 0 to past σ⁻¹(τ) in one
+    /// fine-tuning. (Hard movement keeps the top scores, whose order Adam's rate does not change.)
+    /// </summary>
+    Score,
 }

@@ -40,8 +40,8 @@ public static class QuantizerParameters
         ProductQuantizer q => new[] { (q.codebook, ParameterKind.GradientScaled) },
         MixedPrecisionQuantizer q => new[] { (q.step, ParameterKind.Search), (q.range, ParameterKind.Search) },
         EbsQuantizer q => new[] { (q.alpha, ParameterKind.Search) },
-        MovementPruner q => new[] { (q.scores, ParameterKind.Search) },
-        SoftMovementPruner q => new[] { (q.scores, ParameterKind.Search) },
+        MovementPruner q => new[] { (q.scores, ParameterKind.Score) },
+        SoftMovementPruner q => new[] { (q.scores, ParameterKind.Score) },
         _ => System.Array.Empty<(Parameter, ParameterKind)>(),
     };
 }

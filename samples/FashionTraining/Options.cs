@@ -15,6 +15,7 @@ internal sealed record Options
     public double FineTuneLearningRate { get; init; } = 2e-4;
     public double QuantizerLearningRate { get; init; } = 0.01;
     public double SearchLearningRate { get; init; } = 2e-3;
+    public double ScoreLearningRate { get; init; } = 1e-2;
     public int Seed { get; init; } = 1;
     public string DataPath { get; init; } = FashionMnist.DefaultDirectory;
     public string OutputPath { get; init; } = "runs/fashion";
@@ -56,8 +57,10 @@ internal sealed record Options
                                  the regime movement pruning was made for)
           --quantizer-lr X       SGD (momentum 0.9) learning rate of LSQ/LSQ+ steps and offsets and iPQ
                                  centroids, cosine-decayed (default 0.01)
-          --search-lr X          Adam learning rate of mixed-precision step and range, EBS strengths and
-                                 movement scores, cosine-decayed (default 0.002)
+          --search-lr X          Adam learning rate of mixed-precision step and range and EBS strengths,
+                                 cosine-decayed (default 0.002)
+          --score-lr X           Adam learning rate of movement pruning's scores, cosine-decayed (default
+                                 0.01, Sanh et al.'s: soft movement's scores must move past its threshold)
           --seed N               seed of initialisation and shuffling (default 1)
           --data DIR             folder of the IDX files (default /usr/share/datasets/fashion-mnist)
           --out DIR              checkpoints and ONNX files (default runs/fashion)
@@ -107,6 +110,7 @@ internal sealed record Options
                 "--finetune-lr" => o with { FineTuneLearningRate = Positive() },
                 "--quantizer-lr" => o with { QuantizerLearningRate = Positive() },
                 "--search-lr" => o with { SearchLearningRate = Positive() },
+                "--score-lr" => o with { ScoreLearningRate = Positive() },
                 "--validation" => o with { ValidationImages = Int() },
                 "--seed" => o with { Seed = Int(0) },
                 "--data" => o with { DataPath = Next() },

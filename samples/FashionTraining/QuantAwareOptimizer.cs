@@ -17,9 +17,9 @@ namespace Bitsmith.Samples.FashionTraining;
 /// <item>LSQ/LSQ+ steps and offsets, iPQ centroids: SGD with momentum 0.9 at <c>--quantizer-lr</c>, as
 /// LSQ trains its steps. Their gradients carry a deliberate scale (LSQ's <c>g = 1/sqrt(N·QP)</c>,
 /// the mean over a centroid's blocks) that Adam's per-parameter normalisation would cancel;</item>
-/// <item>mixed precision's step and range, EBS strengths, movement scores: Adam at <c>--search-lr</c>.
-/// None has such a scale, and the memory penalties' gradients span orders of magnitude, which
-/// Adam evens out (movement pruning's own code trains its scores with Adam at their own rate).</item>
+/// <item>mixed precision's step and range, EBS strengths: Adam at <c>--search-lr</c>. None has such
+/// a scale, and the memory penalties' gradients span orders of magnitude, which Adam evens out;</item>
+/// <item>movement scores: Adam at <c>--score-lr</c>, as movement pruning's own code trains them.</item>
 /// </list>
 /// Around each step the quantisers' constraints hold (<see cref="QuantizerProjection"/>).
 /// </summary>
@@ -28,7 +28,7 @@ internal sealed class QuantAwareOptimizer : IDisposable
     private readonly nn.Module _model;
     private readonly List<(OptimizerHelper Optimizer, double BaseRate, string Name)> _parts = new();
 
-    public QuantAwareOptimizer(nn.Module model, double weightRate, double quantizerRate, double searchRate)
+    public QuantAwareOptimizer(nn.Module model, double weightRate, double quantizerRate, double searchRate, double scoreRate)
     {
         _model = model;
         var kinds = QuantizerParameters.Classify(model);
@@ -39,6 +39,8 @@ internal sealed class QuantAwareOptimizer : IDisposable
             _parts.Add((optim.SGD(Of(ParameterKind.GradientScaled), quantizerRate, momentum: 0.9), quantizerRate, "quantizer"));
         if (Of(ParameterKind.Search).Any())
             _parts.Add((optim.Adam(Of(ParameterKind.Search), lr: searchRate), searchRate, "search"));
+        if (Of(ParameterKind.Score).Any())
+            _parts.Add((optim.Adam(Of(ParameterKind.Score), lr: scoreRate), scoreRate, "score"));
     }
 
     public void ZeroGrad()

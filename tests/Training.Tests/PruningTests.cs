@@ -116,6 +116,6 @@ public sealed class PruningTests
 
         Tensor penalty = Pruning.SoftPenalty(net);
         Assert.Equal(new[] { -3.0, -1, 0, 1, 2, 3, -0.5, 0.5 }.Average(v => 1 / (1 + Math.Exp(-v))), penalty.item<float>(), 5);
-        Assert.Contains(QuantizerParameters.OfKind(net, ParameterKind.Search), p => ReferenceEquals(p, soft.scores));
+        Assert.Contains(QuantizerParameters.OfKind(net, ParameterKind.Score), p => ReferenceEquals(p, soft.scores));
     }
 }

@@ -32,12 +32,13 @@ public sealed class QuantizerParametersTests
         Assert.Equal(kinds.Count, kinds.Select(k => k.Parameter).Distinct(System.Collections.Generic.ReferenceEqualityComparer.Instance).Count());
         Parameter[] scaled = { lsqPlusAct.step, lsqPlusAct.offset!, lsqPlusWeight.step, pq.codebook, ebs.Candidates[0].step, ebs.Candidates[1].step,
             ((LsqQuantizer)movement.Inner!).step };
-        Parameter[] search = { mixed.step, mixed.range, ebs.alpha, movement.scores };
+        Parameter[] search = { mixed.step, mixed.range, ebs.alpha };
         Assert.Equal(scaled.OrderBy(Id), QuantizerParameters.OfKind(net, ParameterKind.GradientScaled).OrderBy(Id));
         Assert.Equal(search.OrderBy(Id), QuantizerParameters.OfKind(net, ParameterKind.Search).OrderBy(Id));
+        Assert.Equal(new[] { movement.scores }, QuantizerParameters.OfKind(net, ParameterKind.Score));
         var weights = QuantizerParameters.OfKind(net, ParameterKind.Weight);
         Assert.Contains(weights, p => ReferenceEquals(p, ((QuantConv2d)net.Children[1]).weight));
-        Assert.Equal(net.parameters().Count() - scaled.Length - search.Length, weights.Count);
+        Assert.Equal(net.parameters().Count() - scaled.Length - search.Length - 1, weights.Count);
     }
 
     [Fact]
