@@ -12,12 +12,12 @@ namespace Bitsmith.Runtime.Kernels.Int8
     /// weights stream from memory reads that much fewer bytes. The <c>G = 8 / bits</c> consecutive
     /// quads of k of a group share 64 bytes: quad <c>G·p + j</c> in bits <c>[bits·j, bits·(j+1))</c>
     /// of each byte, each weight stored as <c>u = w - m[r]</c> above its row's minimum <c>m[r]</c>
-    /// (so any row whose weights span <c>2^bits</c> values fits, signed or not). Unpacking is one
-    /// shift and one AND per quad, at every vector width; the sums are <c>Σ x·u + m[r]·Σx</c>. No
-    /// pair of products can saturate <c>vpmaddubsw</c>, nor can the int16 sum of a group's pairs
-    /// (<c>G · 2 · 255 · (2^bits - 1) ≤ 15300</c>), so one <c>vpmaddwd</c> widens a whole group; the
-    /// int32 sums wrap only where the exact one would not fit. With AVX-VNNI the codes are not shifted
-    /// down at all (<see cref="BlocksVnni{T}"/>).
+    /// (so any row whose weights span <c>2^bits</c> values fits, signed or not). The sums are
+    /// <c>Σ x·u + m[r]·Σx</c>; the int32 sums wrap only where the exact one would not fit. With
+    /// AVX-VNNI the codes are masked in place, never shifted down (<see cref="BlocksVnni{T}"/>).
+    /// Without it, unpacking is one shift and one AND per quad, at every vector width; no pair of
+    /// products can saturate <c>vpmaddubsw</c>, nor can the int16 sum of a group's pairs
+    /// (<c>G · 2 · 255 · (2^bits - 1) ≤ 15300</c>), so one <c>vpmaddwd</c> widens a whole group.
     /// </summary>
     public static class NarrowGemvKernel
     {
@@ -30,7 +30,6 @@ namespace Bitsmith.Runtime.Kernels.Int8
         /// <summary>Bytes of a block: 64 for each group of quads (a short last group has its missing quads' bits zero).</summary>
         public static int BlockBytes(int quads, int bits) => (quads + QuadsPerGroup(bits) - 1) / QuadsPerGroup(bits) * Rows * 4;
 
-        /// <param name="bits">Bits a weight is stored in: 4, 2 or 1.</param>
         /// <summary>Quads of k the AVX-VNNI path takes at a time (its flipped copy of them is 8 KB of stack; a multiple of every group).</summary>
         public const int ChunkQuads = 2048;
 
