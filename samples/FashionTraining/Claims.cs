@@ -128,6 +128,10 @@ internal static class Claims
             $"({Points(results[$"movement-t{s}"].TestAccuracy - results[$"magnitude-t{s}"].TestAccuracy)})");
         string dense = results.TryGetValue("target-dense", out var d) ? $" (dense fine-tuning {Pct(d)})" : "";
         bool holds = results["movement-t95"].TestAccuracy - results["magnitude-t95"].TestAccuracy >= 0.01;
-        return $"{claim} Here, on classes 5–9{dense}: {string.Join("; ", parts)}: {Verdict(holds)}.";
+        // Soft movement learns its sparsity: each run beside the hard methods by the fraction it kept.
+        var soft = results.Values.Where(r => r.Name.StartsWith("soft-movement-", StringComparison.Ordinal) && r.KeptFraction is not null)
+            .OrderByDescending(r => r.KeptFraction).Select(r => $"{r.Name} {Pct(r)} keeping {r.KeptFraction!.Value.ToString("P1", Inv)}").ToArray();
+        string softPart = soft.Length > 0 ? $"; soft movement (not part of the bar): {string.Join(", ", soft)}" : "";
+        return $"{claim} Here, on classes 5–9{dense}: {string.Join("; ", parts)}{softPart}: {Verdict(holds)}.";
     }
 }
