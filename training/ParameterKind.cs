@@ -8,15 +8,14 @@ public enum ParameterKind
 
     /// <summary>
     /// Quantiser parameters whose gradients carry a deliberate scale: LSQ/LSQ+ steps and offsets
-    /// (<c>g = 1/sqrt(N·QP)</c>) and iPQ centroids (the mean of their blocks' gradients). An
-    /// optimiser that normalises each gradient (Adam) would cancel that scale, so these want SGD.
+    /// (<c>g = 1/sqrt(N·QP)</c>), iPQ centroids (the mean of their blocks' gradients) and EBS's
+    /// strengths (the size penalty's gradient on a layer's strengths grows with its weight count,
+    /// which is how the search takes bits where the weights are many). An optimiser that
+    /// normalises each gradient (Adam) would cancel that scale, so these want SGD.
     /// </summary>
     GradientScaled,
 
-    /// <summary>
-    /// Quantiser parameters with no such scale: learned mixed precision's step and range, EBS's
-    /// strengths.
-    /// </summary>
+    /// <summary>Quantiser parameters with no such scale: learned mixed precision's step and range.</summary>
     Search,
 
     /// <summary>

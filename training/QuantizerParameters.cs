@@ -39,7 +39,7 @@ public static class QuantizerParameters
             : new[] { (q.step, ParameterKind.GradientScaled), (q.offset, ParameterKind.GradientScaled) },
         ProductQuantizer q => new[] { (q.codebook, ParameterKind.GradientScaled) },
         MixedPrecisionQuantizer q => new[] { (q.step, ParameterKind.Search), (q.range, ParameterKind.Search) },
-        EbsQuantizer q => new[] { (q.alpha, ParameterKind.Search) },
+        EbsQuantizer q => new[] { (q.alpha, ParameterKind.GradientScaled) },
         MovementPruner q => new[] { (q.scores, ParameterKind.Score) },
         SoftMovementPruner q => new[] { (q.scores, ParameterKind.Score) },
         _ => System.Array.Empty<(Parameter, ParameterKind)>(),

@@ -95,7 +95,7 @@ internal static class Catalog
 
     // EBS searches the weights' bitwidths; activations as W4A4, since the budget is one of weight bytes.
     private static Variant Ebs(double? averageBits) => new("ebs" + Suffix(averageBits),
-        $"EBS search over {{2,3,4,8}} with a penalty holding the expected size at {BudgetName(averageBits)} (both sides); the most probable bits within the budget, then as many epochs of fine-tuning as the other allocators train",
+        $"EBS search over {{2,3,4,8}} (strengths by SGD, so the size penalty pulls hardest on the largest layers) with a penalty holding the expected size at {BudgetName(averageBits)} (both sides); the most probable bits within the budget, then as many epochs of fine-tuning as the other allocators train",
         BudgetLabel("searched", averageBits), "4 (8 first/last)", Method.Ebs, () => new Scheme(
             _ => Quant.Ebs(QuantTarget.Weights, SearchBits),
             role => Quant.LsqPlus(role == LayerRole.Middle ? 4 : 8, QuantTarget.Activations)), averageBits);

@@ -55,10 +55,10 @@ internal sealed record Options
                                  the source model, cosine-decayed (default 0.0002: a tenth of --lr, as
                                  fine-tuning rates are; it keeps the weights near the pretrained ones,
                                  the regime movement pruning was made for)
-          --quantizer-lr X       SGD (momentum 0.9) learning rate of LSQ/LSQ+ steps and offsets and iPQ
-                                 centroids, cosine-decayed (default 0.01)
-          --search-lr X          Adam learning rate of mixed-precision step and range and EBS strengths,
-                                 cosine-decayed (default 0.002)
+          --quantizer-lr X       SGD (momentum 0.9) learning rate of LSQ/LSQ+ steps and offsets, iPQ
+                                 centroids and EBS strengths, cosine-decayed (default 0.01)
+          --search-lr X          Adam learning rate of mixed-precision step and range, cosine-decayed
+                                 (default 0.002)
           --score-lr X           Adam learning rate of movement pruning's scores, cosine-decayed (default
                                  0.01, Sanh et al.'s: soft movement's scores must move past its threshold)
           --seed N               seed of initialisation and shuffling (default 1)

@@ -14,11 +14,13 @@ namespace Bitsmith.Samples.FashionTraining;
 /// together by the schedule):
 /// <list type="bullet">
 /// <item>weights: Adam at <c>--lr</c>;</item>
-/// <item>LSQ/LSQ+ steps and offsets, iPQ centroids: SGD with momentum 0.9 at <c>--quantizer-lr</c>, as
-/// LSQ trains its steps. Their gradients carry a deliberate scale (LSQ's <c>g = 1/sqrt(N·QP)</c>,
-/// the mean over a centroid's blocks) that Adam's per-parameter normalisation would cancel;</item>
-/// <item>mixed precision's step and range, EBS strengths: Adam at <c>--search-lr</c>. None has such
-/// a scale, and the memory penalties' gradients span orders of magnitude, which Adam evens out;</item>
+/// <item>LSQ/LSQ+ steps and offsets, iPQ centroids, EBS strengths: SGD with momentum 0.9 at
+/// <c>--quantizer-lr</c>, as LSQ trains its steps. Their gradients carry a deliberate scale (LSQ's
+/// <c>g = 1/sqrt(N·QP)</c>, the mean over a centroid's blocks, the size penalty's pull on a layer's
+/// strengths in proportion to its weights) that Adam's per-parameter normalisation would cancel:
+/// with Adam every layer's strengths moved together and EBS chose the same bits everywhere;</item>
+/// <item>mixed precision's step and range: Adam at <c>--search-lr</c>. They have no such scale, and
+/// the memory penalties' gradients span orders of magnitude, which Adam evens out;</item>
 /// <item>movement scores: Adam at <c>--score-lr</c>, as movement pruning's own code trains them.</item>
 /// </list>
 /// Around each step the quantisers' constraints hold (<see cref="QuantizerProjection"/>).

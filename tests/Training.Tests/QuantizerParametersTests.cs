@@ -31,8 +31,8 @@ public sealed class QuantizerParametersTests
         Assert.Equal(net.parameters().Count(), kinds.Count);
         Assert.Equal(kinds.Count, kinds.Select(k => k.Parameter).Distinct(System.Collections.Generic.ReferenceEqualityComparer.Instance).Count());
         Parameter[] scaled = { lsqPlusAct.step, lsqPlusAct.offset!, lsqPlusWeight.step, pq.codebook, ebs.Candidates[0].step, ebs.Candidates[1].step,
-            ((LsqQuantizer)movement.Inner!).step };
-        Parameter[] search = { mixed.step, mixed.range, ebs.alpha };
+            ebs.alpha, ((LsqQuantizer)movement.Inner!).step };
+        Parameter[] search = { mixed.step, mixed.range };
         Assert.Equal(scaled.OrderBy(Id), QuantizerParameters.OfKind(net, ParameterKind.GradientScaled).OrderBy(Id));
         Assert.Equal(search.OrderBy(Id), QuantizerParameters.OfKind(net, ParameterKind.Search).OrderBy(Id));
         Assert.Equal(new[] { movement.scores }, QuantizerParameters.OfKind(net, ParameterKind.Score));
