@@ -51,9 +51,6 @@ namespace Bitsmith.Runtime.Kernels.Int8
                     BlocksVnni<Bits2>(x, w, blocks, blockBytes, acc);
                 else
                     BlocksVnni<Bits1>(x, w, blocks, blockBytes, acc);
-                // The flipped activations x - 128 met every code: add back 128 · Σu.
-                for (int r = 0; r < blocks * Rows; r++)
-                    acc[r] += codeSums[r] << 7;
             }
             else if (bits == 4)
                 Blocks<Bits4>(x, w, blocks, blockBytes, acc);
@@ -61,10 +58,11 @@ namespace Bitsmith.Runtime.Kernels.Int8
                 Blocks<Bits2>(x, w, blocks, blockBytes, acc);
             else
                 Blocks<Bits1>(x, w, blocks, blockBytes, acc);
-            // acc[r] += m[r] · Σx (wrapping: exact wherever the whole sum fits int32).
-            int sum = ByteSum(x);
+            // acc[r] += m[r] · Σx (wrapping: exact wherever the whole sum fits int32), and where the
+            // AVX-VNNI form met every code with the flipped activations x - 128, 128 · Σu back.
+            int sum = ByteSum(x), flip = AvxVnni.IsSupported ? 128 : 0;
             for (int r = 0; r < blocks * Rows; r++)
-                acc[r] += minima[r] * sum;
+                acc[r] += minima[r] * sum + codeSums[r] * flip;
         }
 
         /// <summary>The width as a type, so each group's quads unroll and its shifts are constants.</summary>
