@@ -165,6 +165,7 @@ namespace Bitsmith.Emit.Tests
             int singlePrecision = 0, compactRows = 0, lanesSinglePrecision = 0;
             var bitSerialWidths = new HashSet<(long Weights, long Activations)>();
             var lowBitConvWidths = new HashSet<(long Weights, long Activations)>();
+            var winogradWidths = new HashSet<long>();
             foreach (var c in _models.KernelProperties)
             {
                 string? problem = Differential.Check(_models.Assembly, c);
@@ -184,6 +185,8 @@ namespace Bitsmith.Emit.Tests
                     bitSerialWidths.Add((step.Int("weight-bits"), step.Int("activation-bits")));
                 if (step.Implementation == KernelPropertyModels.LowBitConvImplementation)
                     lowBitConvWidths.Add((step.Int("weight-bits"), step.Int("activation-bits")));
+                if (step.Implementation == KernelPropertyModels.WinogradConvImplementation)
+                    winogradWidths.Add(step.Int("activation-bits"));
             }
             _output.WriteLine(string.Join("\n", used.Select(u => $"{u.Key}: {u.Value} cases")));
             _output.WriteLine($"{singlePrecision} layers requantise in single precision (proven per channel), {lanesSinglePrecision} of them with channels in lanes");
@@ -209,6 +212,9 @@ namespace Bitsmith.Emit.Tests
             // Every pair of widths the low-bit conv takes ran on it, at the widths the compiler proved (binary weights as one bit).
             Assert.True(used.GetValueOrDefault(KernelPropertyModels.LowBitConvImplementation) >= KernelPropertyModels.LowBitConvCases);
             Assert.Equal(KernelPropertyModels.LowBitConvWidths.Select(w => ((long)w.Weights, (long)w.Activations)).OrderBy(w => w), lowBitConvWidths.OrderBy(w => w));
+            // The Winograd conv ran its forced cases, at every activation width it takes.
+            Assert.True(used.GetValueOrDefault(KernelPropertyModels.WinogradConvImplementation) >= KernelPropertyModels.WinogradConvCases);
+            Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, winogradWidths.OrderBy(w => w));
             // Each packed GEMV ran its forced cases (and any layer the cost model gave it).
             foreach (var (implementation, _) in KernelPropertyModels.PackedGemvImplementations)
                 Assert.True(used.GetValueOrDefault(implementation) >= KernelPropertyModels.PackedGemvCasesEach, $"{implementation}: {used.GetValueOrDefault(implementation)} cases");

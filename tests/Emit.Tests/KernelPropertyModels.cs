@@ -55,6 +55,11 @@ namespace Bitsmith.Emit.Tests
 
         public const string LowBitConvImplementation = "qconv_lowbit_lut64_8x64";
 
+        /// <summary>3×3 stride-1 convs forced onto the integer Winograd conv: three for each activation width 1 to 5, weights of 1 to 4 bits in [-8, 8].</summary>
+        public const int WinogradConvCases = 15;
+
+        public const string WinogradConvImplementation = "qconv_winograd_f2x3_u8s8";
+
         /// <summary>One-row GEMVs forced onto each of <see cref="PackedGemvImplementations"/>, rows spanning 1 bit up to its width above their own minimum anywhere in s8 or u8.</summary>
         public const int PackedGemvCasesEach = 4;
 
@@ -204,6 +209,8 @@ namespace Bitsmith.Emit.Tests
                     yield return NarrowGemv($"{implementation}_{i}", implementation, i % bits + 1, 8, Gemms.Generate(pcg, null!, out _), Gen.Int[1, 200].Generate(pcg, null!, out _));
             for (int i = 0; i < LowBitConvCases; i++)
                 yield return NarrowConv(i, LowBitConvWidths[i / 3].Activations, LowBitConvWidths[i / 3].Weights, Convs.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _), Gen.OneOf(Gen.Int[1, 70], Gen.Int[120, 140]).Generate(pcg, null!, out _));
+            for (int i = 0; i < WinogradConvCases; i++)
+                yield return NarrowConv(i, i / 3 + 1, i % 4 + 1, Convs.Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _), Gen.Int[1, 70].Generate(pcg, null!, out _), winograd: true);
         }
 
         /// <summary>
@@ -229,20 +236,29 @@ namespace Bitsmith.Emit.Tests
         /// exactly <paramref name="weightBits"/> bits (every fourth case binary {-1, +1}, the others
         /// steps of 1 to 3 from a smallest weight anywhere in s8); channels as many as keep a window's
         /// sums within the kernel's 16 bits; forced onto <see cref="LowBitConvImplementation"/>.
+        /// With <paramref name="winograd"/>, a 3×3 stride-1 undilated window, weights in [-8, 8]
+        /// (step 1, the smallest at -8, at 8 - span or drawn) and any number of channels, forced onto
+        /// <see cref="WinogradConvImplementation"/>.
         /// </summary>
-        private static ModelCase NarrowConv(int index, int activationBits, int weightBits, ConvSpec s, int channels, int filters)
+        private static ModelCase NarrowConv(int index, int activationBits, int weightBits, ConvSpec s, int channels, int filters, bool winograd = false)
         {
             var l = s.Layer;
             var random = new Random(l.Seed);
             int taps = s.KernelH * s.KernelW, maxA = (1 << activationBits) - 1, maxW = (1 << weightBits) - 1;
-            channels = Math.Max(1, Math.Min(channels, ushort.MaxValue / (taps * maxA * maxW)));
+            if (winograd)
+            {
+                s = s with { KernelH = 3, KernelW = 3, StrideH = 1, StrideW = 1, DilationH = 1, DilationW = 1, Pads = s.Pads.Select(p => Math.Min(p, 2)).ToArray() };
+                taps = 9;
+            }
+            else
+                channels = Math.Max(1, Math.Min(channels, ushort.MaxValue / (taps * maxA * maxW)));
             var spec = s with { Groups = 1, GroupChannels = channels, GroupFilters = filters, Width = s.Width + random.Next(0, 12) };
             var pads = (int[])spec.Pads.Clone();
             while (spec.Height + pads[0] + pads[2] < spec.DilationH * (spec.KernelH - 1) + 1)
                 pads[2]++;
             while (spec.Width + pads[1] + pads[3] < spec.DilationW * (spec.KernelW - 1) + 1)
                 pads[3]++;
-            var g = new Graph($"lowbit_conv_{index}", null);
+            var g = new Graph($"{(winograd ? "winograd" : "lowbit")}_conv_{index}", null);
             var type = l.SignedInput ? ElementType.Int8 : ElementType.UInt8;
             var (lo, hi, zero) = NarrowCodes(type, activationBits, l.InputZeroMode, zeroAmongCodes: true, random);
             var x = new Value("x", type, new[] { spec.Batch, channels, spec.Height, spec.Width }) { Quant = PerTensor(0.01f + (float)random.NextDouble() * 0.05f, zero, activationBits) };
@@ -252,8 +268,8 @@ namespace Bitsmith.Emit.Tests
             int perFilter = channels * taps;
             for (int o = 0; o < filters; o++)
             {
-                int step = binary ? 2 : random.Next(1, 4), span = step * maxW;
-                int m = binary ? -1 : (o % 3) switch { 0 => -128, 1 => 127 - span, _ => random.Next(-128, 128 - span) };
+                int step = binary ? 2 : winograd ? 1 : random.Next(1, 4), span = step * maxW, lowest = winograd ? -8 : -128, highest = winograd ? 8 : 127;
+                int m = binary ? -1 : (o % 3) switch { 0 => lowest, 1 => highest - span, _ => random.Next(lowest, highest + 1 - span) };
                 for (int d = 0; d < perFilter; d++)
                 {
                     // Both ends of the span in every channel, so its width is exact.
@@ -273,7 +289,7 @@ namespace Bitsmith.Emit.Tests
                 ("pads", pads.Select(p => (long)p).ToArray()), ("strides", new long[] { spec.StrideH, spec.StrideW }),
                 ("dilations", new long[] { spec.DilationH, spec.DilationW }), ("group", 1L));
             conv.Activation = Activation(l);
-            return FinishNarrow(g, conv, y, LowBitConvImplementation, lo, hi, random);
+            return FinishNarrow(g, conv, y, winograd ? WinogradConvImplementation : LowBitConvImplementation, lo, hi, random);
         }
 
         /// <summary>

@@ -39,6 +39,7 @@ namespace Bitsmith.Emit.Tests
             typeof(PackedGemvKernelTests).FullName + "." + nameof(PackedGemvKernelTests.LookupGemvMatchesNaiveDots),
             typeof(CodebookGemvKernelTests).FullName + "." + nameof(CodebookGemvKernelTests.LookupsMatchTheDenseProductWithinTheRoundingBound),
             typeof(LowBitConvKernelTests).FullName + "." + nameof(LowBitConvKernelTests.LookupsMatchTheNaiveConvolutionForEveryBitPair),
+            typeof(WinogradConvKernelTests).FullName + "." + nameof(WinogradConvKernelTests.TransformedProductsMatchTheNaiveConvolution),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.RowsTakeTheExactFormNearEveryBoundary),
             typeof(RequantizeKernelTests).FullName + "." + nameof(RequantizeKernelTests.LanesTakeTheExactFormNearEveryBoundary),
         };

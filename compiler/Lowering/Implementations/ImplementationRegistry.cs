@@ -29,6 +29,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations
             new QGemvImplementation(QGemvImplementation.Form.Lookup, 4),
             new QGemvBitSerialImplementation(),
             new QConvLowBitImplementation(),
+            new QConvWinogradImplementation(),
             new SgemmImplementation(),
             new CodebookGemvImplementation(),
             new SconvImplementation(),

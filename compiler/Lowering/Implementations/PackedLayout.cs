@@ -160,6 +160,49 @@ namespace Bitsmith.Compiler.Lowering.Implementations
     }
 
     /// <summary>
+    /// Transformed 3×3 filters for <c>Runtime.Kernels.Int8.WinogradConv</c>: per block of 16 filters
+    /// and per Winograd element e (16), one <see cref="C4Blocks16"/> block over the channels padded to
+    /// whole 16-byte rows, <c>[block][e][quad][16 rows][4 bytes]</c>. Packs and unpacks
+    /// <c>[rows, channels, 16]</c>, each value in s8.
+    /// </summary>
+    public sealed record WinogradBlocks16(int Rows, int Channels) : PackedLayout
+    {
+        public const int BlockRows = 16;
+
+        public const int Elements = 16;
+
+        public int Blocks => (Rows + BlockRows - 1) / BlockRows;
+
+        public int Quads => (Channels + 15) / 16 * 4;
+
+        public override string Text => $"winograd-blocks16 rows={N(Rows)} channels={N(Channels)}";
+
+        public byte[] Pack(int[] u)
+        {
+            if (u.Length != Rows * Channels * Elements)
+                throw new ArgumentException($"{u.Length} transformed weights for {Rows}x{Channels}x{Elements}");
+            var bytes = new byte[Blocks * Elements * Quads * BlockRows * 4];
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Channels; c++)
+                    for (int e = 0; e < Elements; e++)
+                        bytes[Index(r, c, e)] = (byte)checked((sbyte)u[(r * Channels + c) * Elements + e]);
+            return bytes;
+        }
+
+        public int[] Unpack(byte[] bytes)
+        {
+            var u = new int[Rows * Channels * Elements];
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Channels; c++)
+                    for (int e = 0; e < Elements; e++)
+                        u[(r * Channels + c) * Elements + e] = (sbyte)bytes[Index(r, c, e)];
+            return u;
+        }
+
+        private int Index(int r, int c, int e) => (((r / BlockRows * Elements + e) * Quads + c / 4) * BlockRows + r % BlockRows) * 4 + c % 4;
+    }
+
+    /// <summary>
     /// Matrix B for <c>Runtime.Kernels.Int8.NarrowGemvKernel</c>: <see cref="C4Blocks16"/> with
     /// <c>8 / Bits</c> weights a byte (Bits = 4, 2 or 1). In each block, the <c>G = 8 / Bits</c> quads
     /// <c>G·p + j</c> of k share one <c>[16 rows][4 bytes]</c> group, quad j in bits

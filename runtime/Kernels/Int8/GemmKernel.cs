@@ -24,28 +24,31 @@ namespace Bitsmith.Runtime.Kernels.Int8
             ref sbyte pw = ref MemoryMarshal.GetReference(w);
             ref int pa = ref MemoryMarshal.GetReference(acc);
             for (int b = 0; b < blocks; b++)
+                Block<TDot>(ref px, quads, rows, ref Unsafe.Add(ref pw, b * quads * GemvKernel.Rows * 4), ref Unsafe.Add(ref pa, b * GemvKernel.Rows), accStride);
+        }
+
+        /// <summary>One block of 16 output channels for every row, unchecked: the caller has proven the extents.</summary>
+        internal static void Block<TDot>(ref int x, int quads, int rows, ref sbyte wb, ref int acc, int accStride) where TDot : IDot4
+        {
+            int r = 0;
+            if (Dot4.Use512)
+                for (; r + RowsPerTile <= rows; r += RowsPerTile)
+                    Tile512<TDot>(ref Unsafe.Add(ref x, r * quads), quads, ref wb, ref Unsafe.Add(ref acc, r * accStride), accStride);
+            else if (Dot4.Use256)
+                for (; r + RowsPerTile <= rows; r += RowsPerTile)
+                    Tile256<TDot>(ref Unsafe.Add(ref x, r * quads), quads, ref wb, ref Unsafe.Add(ref acc, r * accStride), accStride);
+            for (; r < rows; r++)
             {
-                ref sbyte wb = ref Unsafe.Add(ref pw, b * quads * GemvKernel.Rows * 4);
-                int r = 0;
+                ref int xr = ref Unsafe.Add(ref x, r * quads);
+                ref int ar = ref Unsafe.Add(ref acc, r * accStride);
                 if (Dot4.Use512)
-                    for (; r + RowsPerTile <= rows; r += RowsPerTile)
-                        Tile512<TDot>(ref Unsafe.Add(ref px, r * quads), quads, ref wb, ref Unsafe.Add(ref pa, r * accStride + b * GemvKernel.Rows), accStride);
+                    GemvKernel.Block512<TDot>(ref xr, ref wb, quads, ref ar);
                 else if (Dot4.Use256)
-                    for (; r + RowsPerTile <= rows; r += RowsPerTile)
-                        Tile256<TDot>(ref Unsafe.Add(ref px, r * quads), quads, ref wb, ref Unsafe.Add(ref pa, r * accStride + b * GemvKernel.Rows), accStride);
-                for (; r < rows; r++)
-                {
-                    ref int xr = ref Unsafe.Add(ref px, r * quads);
-                    ref int ar = ref Unsafe.Add(ref pa, r * accStride + b * GemvKernel.Rows);
-                    if (Dot4.Use512)
-                        GemvKernel.Block512<TDot>(ref xr, ref wb, quads, ref ar);
-                    else if (Dot4.Use256)
-                        GemvKernel.Block256<TDot>(ref xr, ref wb, quads, ref ar);
-                    else if (Dot4.Use128)
-                        GemvKernel.Block128(ref xr, ref wb, quads, ref ar);
-                    else
-                        GemvKernel.BlockScalar(ref xr, ref wb, quads, ref ar);
-                }
+                    GemvKernel.Block256<TDot>(ref xr, ref wb, quads, ref ar);
+                else if (Dot4.Use128)
+                    GemvKernel.Block128(ref xr, ref wb, quads, ref ar);
+                else
+                    GemvKernel.BlockScalar(ref xr, ref wb, quads, ref ar);
             }
         }
 

@@ -26,6 +26,21 @@ namespace Bitsmith.Compiler.Tests.Lowering
         }
 
         [Theory]
+        [InlineData(1, 1)]
+        [InlineData(17, 5)]
+        [InlineData(64, 32)]
+        [InlineData(3, 33)]
+        public void WinogradBlocks16RoundTripsAndPadsWithZeros(int rows, int channels)
+        {
+            var layout = new WinogradBlocks16(rows, channels);
+            var u = Random(rows * channels * 16, seed: rows * 7 + channels);
+            var bytes = layout.Pack(u);
+            Assert.Equal((rows + 15) / 16 * 16 * ((channels + 15) / 16 * 4) * 16 * 4, bytes.Length);
+            Assert.Equal(u, layout.Unpack(bytes));
+            Assert.True(bytes.Count(b => b == 0) >= bytes.Length - u.Length);
+        }
+
+        [Theory]
         [InlineData(1, 1, 4)]
         [InlineData(10, 576, 4)]
         [InlineData(33, 7, 4)]
