@@ -12,6 +12,33 @@ namespace Bitsmith.Cli
             Description = "The ONNX model file (QDQ: int8/uint8, int4/uint4 and narrower, codebooks, pruned weights).",
         };
 
+        /// <summary>
+        /// <c>--strategy "node=implementation;..."</c>: the implementation a layer uses in place of the
+        /// cost model's choice, as the <c>StrategyOverrides</c> item metadata takes it. The parsed
+        /// value is the compile options with the batch still to set.
+        /// </summary>
+        public static Option<string> Strategy() => new Option<string>("--strategy")
+        {
+            Description = "The implementation of a layer, by node name, in place of the cost model's choice: \"node=implementation;...\" " +
+                "(as the StrategyOverrides item metadata; `report` lists each layer's node, implementation and alternatives).",
+            DefaultValueFactory = _ => "",
+            HelpName = "NODE=IMPL;...",
+            Validators =
+            {
+                r =>
+                {
+                    try
+                    {
+                        new Compiler.Lowering.CompileOptions().WithStrategyOverrides(r.Tokens.Count == 0 ? "" : r.Tokens[0].Value);
+                    }
+                    catch (System.FormatException e)
+                    {
+                        r.AddError("--strategy: " + e.Message);
+                    }
+                },
+            },
+        };
+
         public static Option<int> Batch() => PositiveInt("--batch", "The value of a symbolic batch dimension.", 1, "N");
 
         /// <summary>An integer option that must be at least 1 and at most <paramref name="maximum"/> (a wrong value is a usage error naming the option).</summary>

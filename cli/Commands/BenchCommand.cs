@@ -10,13 +10,14 @@ using Bitsmith.Compiler.Ir;
 
 namespace Bitsmith.Cli.Commands
 {
-    /// <summary><c>bitsmith bench MODEL [--threads N] [--seconds S] [--batch N]</c>: latency of the generated code and of ONNX Runtime on the same file.</summary>
+    /// <summary><c>bitsmith bench MODEL [--threads N] [--seconds S] [--batch N] [--strategy NODE=IMPL;...]</c>: latency of the generated code and of ONNX Runtime on the same file.</summary>
     internal static class BenchCommand
     {
         public static Command Create(CliContext context)
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
+            var strategy = CommonOptions.Strategy();
             var threads = CommonOptions.PositiveInt("--threads",
                 "Threads for both: the generated code splits its larger layers across N threads (Bitsmith.LayerThreads), and ONNX Runtime runs N intra-op threads.", 1, "N",
                 LayerThreads.MaxDegree);
@@ -28,20 +29,20 @@ namespace Bitsmith.Cli.Commands
                 "input, and print the median and 90th-percentile latency of each and their ratio. A progress display runs on " +
                 "stderr; the results go to stdout.")
             {
-                model, threads, seconds, batch,
+                model, threads, seconds, batch, strategy,
             };
             command.SetAction(r =>
             {
-                Bench(context, ModelFile.Require(r.GetValue(model)!), r.GetValue(batch), r.GetValue(threads), TimeSpan.FromSeconds(r.GetValue(seconds)));
+                Bench(context, ModelFile.Require(r.GetValue(model)!), r.GetValue(batch), r.GetValue(strategy)!, r.GetValue(threads), TimeSpan.FromSeconds(r.GetValue(seconds)));
                 return ExitCodes.Success;
             });
             return command;
         }
 
-        private static void Bench(CliContext context, string path, int batch, int threads, TimeSpan duration)
+        private static void Bench(CliContext context, string path, int batch, string strategy, int threads, TimeSpan duration)
         {
             var asWritten = ModelFile.Load(path, batch, runPasses: false);
-            var generated = GeneratedSource.Create(ModelFile.Load(path, batch), batch, "Bitsmith.Bench", "BenchedModel", context.Hooks);
+            var generated = GeneratedSource.Create(ModelFile.Load(path, batch), batch, strategy, "Bitsmith.Bench", "BenchedModel", context.Hooks);
             using var code = InMemoryModel.Compile(generated);
             using var ort = OnnxRuntimeModel.Open(path, optimized: true, threads);
             using var layerThreads = threads > 1 ? new LayerThreads(threads) : null;

@@ -5,7 +5,7 @@ using Bitsmith.Cli.Execution;
 
 namespace Bitsmith.Cli.Commands
 {
-    /// <summary><c>bitsmith compile MODEL -o DIR [--class NAME] [--namespace NS] [--batch N]</c>: the generated C# and its weights, for a build without the MSBuild task.</summary>
+    /// <summary><c>bitsmith compile MODEL -o DIR [--class NAME] [--namespace NS] [--batch N] [--strategy NODE=IMPL;...]</c>: the generated C# and its weights, for a build without the MSBuild task.</summary>
     internal static class CompileCommand
     {
         public const string Help =
@@ -22,15 +22,16 @@ namespace Bitsmith.Cli.Commands
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
+            var strategy = CommonOptions.Strategy();
             var output = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write into (made if missing).", Required = true, HelpName = "DIR" };
             var className = new Option<string?>("--class") { Description = "The class name (default: the model file's name in PascalCase).", HelpName = "NAME" };
             var ns = new Option<string>("--namespace") { Description = "The namespace of the class (default: none, the global namespace).", DefaultValueFactory = _ => "", HelpName = "NS" };
-            var command = new Command("compile", Help) { model, output, className, ns, batch };
+            var command = new Command("compile", Help) { model, output, className, ns, batch, strategy };
             command.SetAction(r =>
             {
                 string path = ModelFile.Require(r.GetValue(model)!);
                 var graph = ModelFile.Load(path, r.GetValue(batch));
-                var generated = GeneratedSource.Create(graph, r.GetValue(batch), r.GetValue(ns)!, r.GetValue(className) ?? GeneratedSource.DefaultClassName(path), context.Hooks);
+                var generated = GeneratedSource.Create(graph, r.GetValue(batch), r.GetValue(strategy)!, r.GetValue(ns)!, r.GetValue(className) ?? GeneratedSource.DefaultClassName(path), context.Hooks);
                 var dir = r.GetValue(output)!;
                 Directory.CreateDirectory(dir.FullName);
                 string source = Path.Combine(dir.FullName, generated.ClassName + ".cs");

@@ -6,13 +6,14 @@ using Bitsmith.Compiler.Lowering;
 
 namespace Bitsmith.Cli.Commands
 {
-    /// <summary><c>bitsmith report MODEL [--format md|csv|json] [--batch N]</c>: the per-layer table of the compiled model.</summary>
+    /// <summary><c>bitsmith report MODEL [--format md|csv|json] [--batch N] [--strategy NODE=IMPL;...]</c>: the per-layer table of the compiled model.</summary>
     internal static class ReportCommand
     {
         public static Command Create(CliContext context)
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
+            var strategy = CommonOptions.Strategy();
             var format = new Option<string>("--format")
             {
                 Description = "md (a Markdown table and the totals), csv (a header and a row per layer) or json (the ports, the layers and the totals).",
@@ -25,14 +26,14 @@ namespace Bitsmith.Cli.Commands
                 "weight and activation bits, the implementation lowering chose and why, the packed weight bytes and the cost " +
                 "model's estimated time on one core; then the totals (weights, float32 weights, scratch memory, estimated time).")
             {
-                model, format, batch,
+                model, format, batch, strategy,
             };
             command.Aliases.Add("summary"); // the earlier name of this command
             command.SetAction(r =>
             {
                 string path = ModelFile.Require(r.GetValue(model)!);
                 var graph = ModelFile.Load(path, r.GetValue(batch));
-                var compiled = ModelCompiler.Compile(graph, new CompileOptions { BatchSize = r.GetValue(batch) });
+                var compiled = ModelCompiler.Compile(graph, new CompileOptions { BatchSize = r.GetValue(batch) }.WithStrategyOverrides(r.GetValue(strategy)!));
                 var data = new ReportData(Path.GetFileName(path), graph, compiled);
                 switch (r.GetValue(format))
                 {

@@ -12,13 +12,14 @@ using Bitsmith.Compiler.Lowering.Implementations;
 
 namespace Bitsmith.Cli.Commands
 {
-    /// <summary><c>bitsmith verify MODEL [--cases N] [--seed S] [--inputs FILE...] [--batch N]</c>: the generated code against the interpreter and ONNX Runtime.</summary>
+    /// <summary><c>bitsmith verify MODEL [--cases N] [--seed S] [--inputs FILE...] [--batch N] [--strategy NODE=IMPL;...]</c>: the generated code against the interpreter and ONNX Runtime.</summary>
     internal static class VerifyCommand
     {
         public static Command Create(CliContext context)
         {
             var model = CommonOptions.Model();
             var batch = CommonOptions.Batch();
+            var strategy = CommonOptions.Strategy();
             var cases = CommonOptions.PositiveInt("--cases", "How many random inputs to run.", 10, "N");
             var seed = new Option<int>("--seed") { Description = "The seed of the random inputs.", DefaultValueFactory = _ => 1, HelpName = "S" };
             var inputs = new Option<string[]>("--inputs")
@@ -35,21 +36,21 @@ namespace Bitsmith.Cli.Commands
                 "axis). Exits with 1 when a difference is beyond the tolerance: " +
                 VerifyTolerances.Interpreter.Why + " (" + VerifyTolerances.InterpreterApproximate.Why + "); " + VerifyTolerances.OnnxRuntime.Why + ".")
             {
-                model, cases, seed, inputs, batch,
+                model, cases, seed, inputs, batch, strategy,
             };
             command.SetAction(r =>
             {
-                Verify(context, ModelFile.Require(r.GetValue(model)!), r.GetValue(batch), r.GetValue(cases), r.GetValue(seed), r.GetValue(inputs) ?? Array.Empty<string>());
+                Verify(context, ModelFile.Require(r.GetValue(model)!), r.GetValue(batch), r.GetValue(strategy)!, r.GetValue(cases), r.GetValue(seed), r.GetValue(inputs) ?? Array.Empty<string>());
                 return ExitCodes.Success;
             });
             return command;
         }
 
-        private static void Verify(CliContext context, string path, int batch, int caseCount, int seed, string[] inputFiles)
+        private static void Verify(CliContext context, string path, int batch, string strategy, int caseCount, int seed, string[] inputFiles)
         {
             var asWritten = ModelFile.Load(path, batch, runPasses: false);
             var oracle = ModelFile.Load(path, batch);
-            var generated = GeneratedSource.Create(ModelFile.Load(path, batch), batch, "Bitsmith.Verify", "VerifiedModel", context.Hooks);
+            var generated = GeneratedSource.Create(ModelFile.Load(path, batch), batch, strategy, "Bitsmith.Verify", "VerifiedModel", context.Hooks);
             using var code = InMemoryModel.Compile(generated);
             using var ort = OnnxRuntimeModel.Open(path, optimized: false, threads: 1);
 

@@ -50,14 +50,14 @@ namespace Bitsmith.Cli.Execution
         public static string DefaultClassName(string modelPath) =>
             CSharp.Identifier(System.IO.Path.GetFileNameWithoutExtension(modelPath), pascal: true);
 
-        /// <summary>Compiles <paramref name="graph"/> (after the passes) and emits its class.</summary>
-        internal static GeneratedSource Create(Graph graph, int batch, string ns, string className, CliHooks? hooks = null)
+        /// <summary>Compiles <paramref name="graph"/> (after the passes) with the <paramref name="strategy"/> overrides (<c>"node=implementation;..."</c>) and emits its class.</summary>
+        internal static GeneratedSource Create(Graph graph, int batch, string strategy, string ns, string className, CliHooks? hooks = null)
         {
             if (!IdentifierRules.IsValid(className))
                 throw new CliException($"'{className}' is not a valid C# class name");
             if (ns.Length > 0 && !ns.Split('.').All(IdentifierRules.IsValid))
                 throw new CliException($"'{ns}' is not a valid C# namespace");
-            var compiled = ModelCompiler.Compile(graph, new CompileOptions { BatchSize = batch });
+            var compiled = ModelCompiler.Compile(graph, new CompileOptions { BatchSize = batch }.WithStrategyOverrides(strategy));
             var plan = compiled.Plan;
             byte[] weights = compiled.Weights;
             if (hooks?.PerturbWeights != null && weights.Length > 0)

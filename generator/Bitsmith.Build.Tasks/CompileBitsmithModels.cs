@@ -26,7 +26,7 @@ namespace Bitsmith.Build.Tasks
 
         /// <summary>
         /// The models, by full path, with metadata <c>PlanFile</c>, <c>WeightsFile</c> and the
-        /// optional <c>BatchSize</c>, <c>TargetIsa</c> and <c>StrategyOverrides</c> ("node=Strategy;...").
+        /// optional <c>BatchSize</c>, <c>TargetIsa</c> and <c>StrategyOverrides</c> ("node=implementation;...").
         /// </summary>
         [Required]
         public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
@@ -102,14 +102,7 @@ namespace Bitsmith.Build.Tasks
                     throw new FormatException($"BatchSize must be a positive integer, is '{batch}'");
                 options.BatchSize = size;
             }
-            foreach (string entry in item.GetMetadata("StrategyOverrides").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = entry.IndexOf('=');
-                if (eq <= 0 || eq == entry.Length - 1)
-                    throw new FormatException($"StrategyOverrides entries are 'node=Strategy', got '{entry.Trim()}'");
-                options.StrategyOverrides[entry.Substring(0, eq).Trim()] = entry.Substring(eq + 1).Trim();
-            }
-            return options;
+            return options.WithStrategyOverrides(item.GetMetadata("StrategyOverrides"));
         }
 
         private static void Write(string path, byte[] bytes)

@@ -43,8 +43,8 @@ internal static class Catalog
         // Bit allocation where it matters: the deeper network at budgets between the uniform points.
         OnMobile(new(Fp32, "float baseline of the deeper network", "32", "32", Method.Plain, () => new Scheme(_ => null, _ => null))),
         OnMobile(Uniform(3)), OnMobile(Uniform(2)),
-        OnMobile(Mixed(3)), OnMobile(Hawq(3)), OnMobile(Ebs(3)),
-        OnMobile(Mixed(2.5)), OnMobile(Hawq(2.5)), OnMobile(Ebs(2.5)),
+        OnMobile(Mixed(3)) with { SearchLearningRate = 5e-4 }, OnMobile(Hawq(3)), OnMobile(Ebs(3)),
+        OnMobile(Mixed(2.5)) with { SearchLearningRate = 2e-4 }, OnMobile(Hawq(2.5)), OnMobile(Ebs(2.5)),
     };
 
     private static Variant OnMobile(Variant v) => v with { Name = MobilePrefix + v.Name, Net = Networks.Mobile };

@@ -21,7 +21,7 @@ internal static class GeneratedCodeLatency
     {
         try
         {
-            var generated = GeneratedSource.Create(ModelFile.Load(onnxPath, Batch), Batch, "Bitsmith.Samples.FashionTraining", "TimedModel");
+            var generated = GeneratedSource.Create(ModelFile.Load(onnxPath, Batch), Batch, strategy: "", "Bitsmith.Samples.FashionTraining", "TimedModel");
             using var code = InMemoryModel.Compile(generated);
             code.Bind(RandomInputs.Create(ModelFile.Load(onnxPath, Batch, runPasses: false), new Random(1)), code.NewOutputs());
             var sample = LatencyTimer.Measure(onnxPath, code.Run, duration, progress: null);

@@ -43,7 +43,7 @@ internal sealed class Trainer
     public (double Seconds, int BestEpoch) Train(Variant variant, Method method, string name, QuantSequential net, string dir)
     {
         double weightRate = variant.Classes == ClassSplit.Target ? _options.FineTuneLearningRate : _options.LearningRate;
-        using var optimizer = new QuantAwareOptimizer(net, weightRate, _options.QuantizerLearningRate, _options.SearchLearningRate, _options.ScoreLearningRate);
+        using var optimizer = new QuantAwareOptimizer(net, weightRate, _options.QuantizerLearningRate, _options.SearchLearningRate ?? variant.SearchLearningRate, _options.ScoreLearningRate);
         var state = new Checkpoint(0, 0, 0, -1);   // -1: below any accuracy
         if (_options.Resume && Checkpoint.Load(dir) is { } checkpoint)
         {
@@ -192,7 +192,8 @@ internal sealed class Trainer
     // (their averaged gradients are small: a tenth of it would barely move them).
     private void FineTune(QuantSequential net, int steps, Generator generator)
     {
-        using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate * 0.1, _options.QuantizerLearningRate, _options.SearchLearningRate * 0.1, _options.ScoreLearningRate * 0.1);
+        // An iPQ network has no mixed-precision step or range: that group is empty, its rate immaterial.
+        using var optimizer = new QuantAwareOptimizer(net, _options.LearningRate * 0.1, _options.QuantizerLearningRate, (_options.SearchLearningRate ?? 2e-3) * 0.1, _options.ScoreLearningRate * 0.1);
         net.train();
         for (int step = 0; step < steps; step++)
         {

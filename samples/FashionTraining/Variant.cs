@@ -42,6 +42,14 @@ internal sealed record Variant(
     /// <summary>The fraction of weights the pruning schedule ends at (pruning variants).</summary>
     public double FinalKeep { get; init; } = 0.2;
 
+    /// <summary>
+    /// Adam's rate for learned mixed precision's step and range (<c>--search-lr</c> overrides it).
+    /// Chosen per variant on the validation images from {0.002, 0.0005, 0.0002, 0.0001}
+    /// (docs/bit-allocation.md): Adam moves a parameter by about its rate per update, and on the
+    /// deeper network 0.002 is a tenth of a 3-bit step.
+    /// </summary>
+    public double SearchLearningRate { get; init; } = 2e-3;
+
     /// <summary>Soft movement pruning: the final threshold τ on σ(S) and the regulariser's λ (0: no soft pruner).</summary>
     public (double Threshold, double Lambda) Soft { get; init; }
 

@@ -29,6 +29,23 @@ namespace Bitsmith.Cli.Tests
         }
 
         [Fact]
+        public void StrategyOverridesALayersImplementationOrSaysWhichApply()
+        {
+            var run = CliRun.Of("report", Repo.FashionModel, "--strategy", "l5=qconv_u8s8_c4_exact16_4x64");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains(run.Out.Split('\n'), l => l.StartsWith("| l5 | Conv |", System.StringComparison.Ordinal) && l.Contains("| qconv_u8s8_c4_exact16_4x64 |"));
+
+            var wrong = CliRun.Of("report", Repo.FashionModel, "--strategy", "l5=qgemv_u8s8_16c4");
+            Assert.NotEqual(0, wrong.ExitCode);
+            Assert.Contains("node 'l5' (Conv)", wrong.Error);
+            Assert.Contains("it can use", wrong.Error);
+
+            var malformed = CliRun.Of("report", Repo.FashionModel, "--strategy", "l5");
+            Assert.Equal(2, malformed.ExitCode);
+            Assert.Contains("--strategy: StrategyOverrides entries are 'node=implementation', got 'l5'", malformed.Error);
+        }
+
+        [Fact]
         public void CsvIsAHeaderAndOneRowPerLayerWithEveryColumn()
         {
             var run = CliRun.Of("report", Repo.FashionModel, "--format", "csv");

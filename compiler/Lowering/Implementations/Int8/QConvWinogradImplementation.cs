@@ -48,13 +48,14 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var g = GeometryOf(node);
             long batch = node.Inputs[0]!.Shape[0];
             long virtualMacs = (long)g.Groups * TilesPerGroup * 16 * g.Quads * 4 * g.Blocks * 16;
-            // Measured on one Zen 4 core (docs/benchmarks.md, the Fashion CNN's 3x3 convs): the products
-            // at ~70 G MAC/s (short rows of 8 to 16 quads), ~1 ns an input code laid channels-last, ~6 ns a
-            // tile's transform per 16 channels, ~6 ns a tile's output transform per 16 filters; the
-            // epilogue ~0.2 ns an output in single precision (~0.8 with the exact form's scatter).
+            // Measured on one Zen 4 core with AVX-VNNI (the Fashion CNN's two 3x3 convs, 32->64 on 14x14 and
+            // 64->64 on 7x7; docs/benchmarks.md): the products and the output transform ~170 G MAC/s of
+            // the padded tiles and channels, laying the image out ~0.35 ns an input code, the input
+            // transform ~10 ns a tile per 16 channels; the epilogue ~0.2 ns an output in single
+            // precision (~0.8 with the exact form's scatter).
             double epilogue = FastRequantization.Applies(node.Outputs[0], node.Activation) ? 0.2 : 0.8;
-            return batch * (virtualMacs / 70.0 + (double)g.Channels * g.Height * g.Width
-                + g.Tiles * (g.Quads / 4 * 6.0 + g.Blocks * 6.0) + (double)g.OutHeight * g.OutWidth * g.Filters * epilogue) + 300;
+            return batch * (virtualMacs / 170.0 + 0.35 * g.Channels * g.Height * g.Width + 10.0 * g.Tiles * (g.Quads / 4)
+                + (double)g.OutHeight * g.OutWidth * g.Filters * epilogue) + 300;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node)
