@@ -51,7 +51,7 @@ namespace Bitsmith.Bench.Inference
         }
 
         /// <summary>Calls the contenders in turn for <paramref name="seconds"/> after a warm-up; returns each one's median µs.</summary>
-        private static double[] Interleave(Action[] contenders, double seconds)
+        internal static double[] Interleave(Action[] contenders, double seconds)
         {
             var times = contenders.Select(_ => new List<double>()).ToArray();
             for (int i = 0; i < 20; i++)

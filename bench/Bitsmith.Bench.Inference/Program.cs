@@ -19,6 +19,12 @@ namespace Bitsmith.Bench.Inference
                 InterleavedRatios.Run(models, seconds);
                 return 0;
             }
+            if (args.Length > 0 && args[0] == "lowbit-ratios")
+            {
+                // lowbit-ratios [seconds]: each low-bit model against its int8 twin, in alternation (LowBitRatios).
+                LowBitRatios.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4);
+                return 0;
+            }
             if (args.Length > 0 && args[0] == "chart")
             {
                 // chart CSV PNG: the peers chart from the CSV that an end-to-end run writes (PeersChart).
