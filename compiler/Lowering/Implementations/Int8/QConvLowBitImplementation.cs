@@ -63,11 +63,13 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             // of 64 channels, eight pixels a tile (a row's last tile computes all eight), a little
             // more where the byte sums widen often (W1A1, W2A2 ~0.38-0.40 ns; W3A3, every 2 groups, 0.43);
             // packing ~0.1 ns an input code; ~7 ns a pixel for its window sum and finish; the
-            // epilogue ~0.2 ns an output in single precision (~0.8 with the exact form's scatter).
+            // epilogue ~0.2 ns an output in single precision (~0.8 with the exact form's scatter); and ~0.5 µs
+            // a row for the calls of the row kernel and its epilogue (the Fashion CNN's W2A2 convs on 14x14
+            // and 7x7 took ~11 µs more than the rest of this estimate, against Winograd's on the same layers).
             long tiles = (long)g.OutHeight * ((g.OutWidth + PixelsPerTile - 1) / PixelsPerTile);
             double lookups = (double)tiles * PixelsPerTile * g.Blocks * g.Groups;
             double epilogue = FastRequantization.Applies(node.Outputs[0], node.Activation) ? 0.2 : 0.8;
-            return batch * (lookups * (0.38 + 0.1 / g.GroupsPerFlush) + (double)g.Channels * g.Height * g.Width * 0.1 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 7 * g.Blocks)) + 300;
+            return batch * (lookups * (0.38 + 0.1 / g.GroupsPerFlush) + (double)g.Channels * g.Height * g.Width * 0.1 + (double)g.OutHeight * g.OutWidth * (g.Filters * epilogue + 7 * g.Blocks) + 540.0 * g.OutHeight) + 300;
         }
 
         public override IEnumerable<PlanAttribute> Lower(Node node)
