@@ -14,8 +14,8 @@ namespace Bitsmith.Cli
 
         /// <summary>
         /// <c>--strategy "node=implementation;..."</c>: the implementation a layer uses in place of the
-        /// cost model's choice, as the <c>StrategyOverrides</c> item metadata takes it. The parsed
-        /// value is the compile options with the batch still to set.
+        /// cost model's choice, as the <c>StrategyOverrides</c> item metadata takes it. The value is
+        /// the text (<c>CompileOptions.WithStrategyOverrides</c> reads it); a malformed entry is a usage error.
         /// </summary>
         public static Option<string> Strategy() => new Option<string>("--strategy")
         {
