@@ -27,7 +27,8 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
 
         public override string Name => "qconv_winograd_f2x3_u8s8";
 
-        private sealed record Codes(int ActivationBits, int CodeOffset, int PadCode, bool Exact, Int8Operands Ops)
+        /// <summary>What the proofs give: the width, the code offset and padding code, the dot form, the operands and the checked transformed weights.</summary>
+        private sealed record Codes(int ActivationBits, int CodeOffset, int PadCode, bool Exact, Int8Operands Ops, int[] Transformed)
         {
             public int Lift => 2 * ((1 << ActivationBits) - 1);
         }
@@ -77,7 +78,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
             var codes = Analyse(node, out string why) ?? throw node.Error("internal: " + why);
             var ops = codes.Ops;
             var g = GeometryOf(node);
-            var transformed = Transformed(ops, g.Channels);
+            var transformed = codes.Transformed;
             var layout = new WinogradBlocks16(ops.Rows, g.Channels);
             int lanes = g.Blocks * 16;
             var corrections = new int[4 * lanes];
@@ -230,7 +231,7 @@ namespace Bitsmith.Compiler.Lowering.Implementations.Int8
                             break;
                         }
             whyNot = "";
-            return new Codes(bits, codeOffset, padCode, exact, ops);
+            return new Codes(bits, codeOffset, padCode, exact, ops, u);
         }
 
         private static Geometry GeometryOf(Node node)
