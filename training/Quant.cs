@@ -31,11 +31,12 @@ public static class Quant
     /// <summary>
     /// A learned mixed-precision quantiser (Uhlich et al.: learned step and range, derived bitwidth),
     /// initialised from the first tensor at <paramref name="initialBits"/>. Signed for weights,
-    /// unsigned for activations unless <paramref name="signed"/> says otherwise.
+    /// unsigned for activations unless <paramref name="signed"/> says otherwise; <paramref name="fullGrid"/>:
+    /// a signed grid uses the level <c>-2^(b-1)</c> too (<see cref="MixedPrecisionQuantizer.FullGrid"/>).
     /// </summary>
     public static MixedPrecisionQuantizer MixedPrecision(QuantTarget target, int initialBits = 4, bool? signed = null,
-        bool powerOfTwoStep = false)
-        => new(target, signed ?? target == QuantTarget.Weights, initialBits, powerOfTwoStep);
+        bool powerOfTwoStep = false, bool fullGrid = false)
+        => new(target, signed ?? target == QuantTarget.Weights, initialBits, powerOfTwoStep, fullGrid);
 
     /// <summary>Binary weights <c>±mean|w|</c> (XNOR-Net), sign straight-through.</summary>
     public static BinaryWeightQuantizer BinaryWeights() => new();

@@ -43,8 +43,8 @@ internal static class Catalog
         // Bit allocation where it matters: the deeper network at budgets between the uniform points.
         OnMobile(new(Fp32, "float baseline of the deeper network", "32", "32", Method.Plain, () => new Scheme(_ => null, _ => null))),
         OnMobile(Uniform(3)), OnMobile(Uniform(2)),
-        OnMobile(Mixed(3)) with { SearchLearningRate = 5e-4 }, OnMobile(Hawq(3)), OnMobile(Ebs(3)),
-        OnMobile(Mixed(2.5)) with { SearchLearningRate = 2e-4 }, OnMobile(Hawq(2.5)), OnMobile(Ebs(2.5)),
+        OnMobile(Mixed(3, fullGrid: true)) with { SearchLearningRate = 5e-4 }, OnMobile(Hawq(3)), OnMobile(Ebs(3)),
+        OnMobile(Mixed(2.5, fullGrid: true)) with { SearchLearningRate = 5e-4 }, OnMobile(Hawq(2.5)), OnMobile(Ebs(2.5)),
     };
 
     private static Variant OnMobile(Variant v) => v with { Name = MobilePrefix + v.Name, Net = Networks.Mobile };
@@ -82,10 +82,15 @@ internal static class Catalog
         : $"{verb}, ≤ W4 budget";
 
     // Learned mixed precision on weights and activations, starting from W4A4's bits (8 first and last).
-    private static Variant Mixed(double? averageBits) => new("mixed" + Suffix(averageBits),
-        $"learned mixed precision (step + range) with weight and activation memory penalties at {BudgetName(averageBits)}, ≤ 8 bits; the last epoch trains with each range snapped to its grid",
+    // The weights' grid, like the search rate, is chosen per variant on the validation images: the paper's
+    // symmetric one (2^b - 1 levels) on the CNN, the full signed one (2^b levels) on the deeper network,
+    // whose largest layers end at 2 bits (docs/bit-allocation.md).
+    private static Variant Mixed(double? averageBits, bool fullGrid = false) => new("mixed" + Suffix(averageBits),
+        $"learned mixed precision (step + range) with weight and activation memory penalties at {BudgetName(averageBits)}, ≤ 8 bits, " +
+        (fullGrid ? "weights on the full signed grid (-2^(b-1) too: 4 levels at 2 bits)" : "weights on the paper's symmetric grid (3 levels at 2 bits)") +
+        "; the last epoch trains with each range snapped to its grid",
         BudgetLabel("learned", averageBits), "learned, ≤ 8", Method.Mixed, () => new Scheme(
-            slot => Quant.MixedPrecision(QuantTarget.Weights, slot.Role == LayerRole.Middle ? 4 : 8),
+            slot => Quant.MixedPrecision(QuantTarget.Weights, slot.Role == LayerRole.Middle ? 4 : 8, fullGrid: fullGrid),
             role => Quant.MixedPrecision(QuantTarget.Activations, role == LayerRole.Middle ? 4 : 8)), averageBits);
 
     // HAWQ-V2's network depends on the trained fp32 model: built from the allocation by HawqScheme.

@@ -60,7 +60,7 @@ internal sealed record Options
                                  centroids and EBS strengths, cosine-decayed (default 0.01)
           --search-lr X          Adam learning rate of mixed-precision step and range, cosine-decayed
                                  (default: the variant's, chosen on the validation images: 0.002 on
-                                 the CNN, 0.0005 for mobile-mixed-b3 and 0.0002 for mobile-mixed-b2.5)
+                                 the CNN, 0.0005 on the deeper network's mobile-mixed-b3 and -b2.5)
           --score-lr X           Adam learning rate of movement pruning's scores, cosine-decayed (default
                                  0.01, Sanh et al.'s: soft movement's scores must move past its threshold)
           --seed N               seed of initialisation and shuffling (default 1)

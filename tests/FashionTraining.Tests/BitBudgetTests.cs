@@ -77,6 +77,7 @@ public sealed class BitBudgetTests
         using (no_grad())
             net.forward(rand(2, 1, 28, 28));   // initialises every quantiser: 8 bits first and last, 4 in between
         var weights = net.modules().OfType<MixedPrecisionQuantizer>().Where(q => q.Target == Bitsmith.Training.QuantTarget.Weights).ToArray();
+        Assert.All(weights, q => Assert.True(q.FullGrid));   // the deeper network's grid, chosen on the validation images
         long budget = BitBudget.WeightBits(net, 2.5);
         Assert.True(BitBudget.QuantizedWeightBits(net) > budget);
 

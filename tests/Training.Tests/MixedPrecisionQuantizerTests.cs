@@ -128,6 +128,36 @@ public sealed class MixedPrecisionQuantizerTests
     }
 
     [Fact]
+    public void FullGridAddsTheLowestLevelTheBitsStore()
+    {
+        using var scope = NewDisposeScope();
+        using var q = Quant.MixedPrecision(QuantTarget.Weights, fullGrid: true);
+        q.Initialize(0.5, 1.2);
+        // Clip below at -(q_max + d) = -1.7: /d → [-3.4, -2.6, -0.4, 0, 0.6, 1.6, 2.2, 2.4].
+        TensorAssert.Close(new[] { -3.0, -3, 0, 0, 1, 2, 2, 2 }, q.quantize(tensor(Values)));
+        TensorAssert.Close(new[] { -1.5, -1.5, 0, 0, 0.5, 1, 1, 1 }, q.call(tensor(Values)));
+        Assert.Equal(3, q.Bits);   // the bits are derived from q_max / d as on the symmetric grid
+
+        q.SnapRangeToGrid();       // q_max = QP · d = 1.5: the clip below is -2 = -QN · d
+        Assert.Equal(-4, q.LowestLevel);
+        TensorAssert.Close(new[] { -4.0, 3 }, q.quantize(tensor(new[] { -9f, 9f })));
+
+        // At 2 bits: four levels {-2d, -d, 0, d} where the symmetric grid has three.
+        using var two = Quant.MixedPrecision(QuantTarget.Weights, fullGrid: true);
+        two.Initialize(0.5, 0.5);
+        two.SnapRangeToGrid();
+        Assert.Equal(2, two.Bits);
+        TensorAssert.Close(new[] { -2.0, -1, 0, 1 }, two.quantize(tensor(new[] { -3f, -0.6f, 0.1f, 3f })));
+
+        // The gradient of q_max outside below: the clip -(q_max + d) moves with it.
+        using var g = Quant.MixedPrecision(QuantTarget.Weights, fullGrid: true);
+        g.Initialize(0.5, 1.2);
+        Tensor x = tensor(new[] { -3f, 2f }).requires_grad_();
+        g.call(x).sum().backward();
+        TensorAssert.Close(0.0, g.range.grad!, 1e-5);   // -1 below, +1 above
+    }
+
+    [Fact]
     public void BitsCountTheLevelsOfTheRangeRoundedToTheStep()
     {
         using var scope = NewDisposeScope();

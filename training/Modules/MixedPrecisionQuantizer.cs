@@ -27,7 +27,9 @@ namespace Bitsmith.Training.Modules;
 /// their bounds after each step (<see cref="ProjectToBounds"/>).
 /// <para>
 /// The levels <c>round(clip(x, -q_max, q_max)/d)</c> lie in <c>[-(2^(b-1) - 1), 2^(b-1) - 1]</c>, so
-/// <see cref="Range"/> (b bits) holds them: the exporter writes weights exactly. Activations: the
+/// <see cref="Range"/> (b bits) holds them: the exporter writes weights exactly. With
+/// <see cref="FullGrid"/> the clip below is <c>-(q_max + d)</c>, adding the level <c>-2^(b-1)</c> that b
+/// bits store anyway (not in the paper; chosen per variant on validation data). Activations: the
 /// exporter clips to the grid <c>[LowestLevel·d, QP·d]</c>, which equals this quantiser's clip only
 /// when <c>q_max = QP·d</c>. So that the snap does not change the trained function, train the last
 /// epoch with <see cref="SnapsToGrid"/> set (the forward pass clips at <c>QP·d</c>, straight-through
@@ -50,12 +52,13 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
 
     private readonly int _initialBits;
 
-    internal MixedPrecisionQuantizer(QuantTarget target, bool signed, int initialBits, bool powerOfTwoStep) : base(nameof(MixedPrecisionQuantizer))
+    internal MixedPrecisionQuantizer(QuantTarget target, bool signed, int initialBits, bool powerOfTwoStep, bool fullGrid = false) : base(nameof(MixedPrecisionQuantizer))
     {
         _ = new QuantRange(initialBits, signed);   // validates the initial bitwidth
         Target = target;
         Signed = signed;
         PowerOfTwoStep = powerOfTwoStep;
+        FullGrid = fullGrid;
         _initialBits = initialBits;
         _step = full(1, 1.0 / 16).AsParameter();   // the official initial step 2^-4
         _range = ones(1).AsParameter();
@@ -69,6 +72,12 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
 
     /// <summary>Whether the step is rounded to a power of two (straight-through) on the forward pass.</summary>
     public bool PowerOfTwoStep { get; }
+
+    /// <summary>
+    /// Whether a signed grid also uses the level <c>-2^(b-1)</c> that b bits store (the clip below at
+    /// <c>-(q_max + d)</c>): four levels at 2 bits instead of the paper's three, at the same bytes.
+    /// </summary>
+    public bool FullGrid { get; }
 
     /// <summary>The learned step <c>d</c> (before clipping).</summary>
     public Parameter step => _step;
@@ -120,8 +129,8 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
     /// <summary>The grid of the current bitwidth.</summary>
     public QuantRange Range => new(Bits, Signed);
 
-    /// <summary>The grid is symmetric: <c>-QP</c> signed (Uhlich's 2^b - 1 levels), 0 unsigned.</summary>
-    public long LowestLevel => Signed ? -Range.QP : 0;
+    /// <summary>Signed: symmetric, <c>-QP</c> (Uhlich's 2^b - 1 levels), or <c>-QN</c> on the <see cref="FullGrid"/>; 0 unsigned.</summary>
+    public long LowestLevel => !Signed ? 0 : FullGrid ? -Range.QN : -Range.QP;
 
     /// <summary>
     /// <c>ceil(log2(round(q_max/d) + 1)) (+1 signed)</c>: the bits of the largest level the forward
@@ -226,8 +235,8 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
         RequireInitialized();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor qmax = EffectiveRange();
-        return (x.clamp(Signed ? -qmax : zeros_like(qmax), qmax) / EffectiveStep()).round().MoveToOuterDisposeScope();
+        Tensor d = EffectiveStep(), qmax = EffectiveRange();
+        return (x.clamp(Lower(d, qmax), qmax) / d).round().MoveToOuterDisposeScope();
     }
 
     public override Tensor forward(Tensor x)
@@ -242,9 +251,12 @@ public sealed class MixedPrecisionQuantizer : Module<Tensor, Tensor>, IUniformQu
         using var scope = NewDisposeScope();
         Tensor d = EffectiveStep();
         Tensor qmax = EffectiveRange();
-        Tensor clipped = x.clamp(Signed ? -qmax : zeros_like(qmax), qmax);
+        Tensor clipped = x.clamp(Lower(d, qmax), qmax);
         return (d * StraightThrough.Round(clipped / d)).MoveToOuterDisposeScope();
     }
+
+    // The clip below: -q_max (symmetric), -(q_max + d) (full grid), 0 unsigned.
+    private Tensor Lower(Tensor d, Tensor qmax) => !Signed ? zeros_like(qmax) : FullGrid ? -(qmax + d) : -qmax;
 
     private Tensor EffectiveStep()
     {

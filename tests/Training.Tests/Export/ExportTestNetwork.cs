@@ -13,6 +13,7 @@ public enum Scheme
     W4A4LsqPlus,
     W2A2LsqPlus,
     MixedPrecision,
+    MixedPrecisionFullGrid,
     W1A1Binary,
 }
 
@@ -34,6 +35,7 @@ internal static class ExportTestNetwork
             Scheme.W8A8Lsq => Quant.Lsq(8, QuantTarget.Weights),
             Scheme.W4A4LsqPlus => Quant.LsqPlus(4, QuantTarget.Weights),
             Scheme.MixedPrecision => Quant.MixedPrecision(QuantTarget.Weights),
+            Scheme.MixedPrecisionFullGrid => Quant.MixedPrecision(QuantTarget.Weights, fullGrid: true),
             Scheme.W1A1Binary => Quant.BinaryWeights(),
             _ => Quant.LsqPlus(2, QuantTarget.Weights),
         };
@@ -43,7 +45,8 @@ internal static class ExportTestNetwork
             Scheme.Float => Array.Empty<nn.Module<Tensor, Tensor>>(),
             Scheme.W8A8Lsq => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.Lsq(8, QuantTarget.Activations, signed)) },
             Scheme.W4A4LsqPlus => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(4, QuantTarget.Activations)) },
-            Scheme.MixedPrecision => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.MixedPrecision(QuantTarget.Activations, signed: signed)) },
+            Scheme.MixedPrecision or Scheme.MixedPrecisionFullGrid =>
+                new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.MixedPrecision(QuantTarget.Activations, signed: signed, fullGrid: scheme == Scheme.MixedPrecisionFullGrid)) },
             // Binary: {0, s} where values are non-negative; a signed grid needs 2 bits, so 8 there.
             Scheme.W1A1Binary => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.Lsq(signed ? 8 : 1, QuantTarget.Activations, signed)) },
             _ => new nn.Module<Tensor, Tensor>[] { Layers.Quantize(Quant.LsqPlus(2, QuantTarget.Activations)) },

@@ -32,6 +32,7 @@ public sealed class OnnxExportParityTests
     [InlineData(Scheme.W4A4LsqPlus)]
     [InlineData(Scheme.W2A2LsqPlus)]
     [InlineData(Scheme.MixedPrecision)]
+    [InlineData(Scheme.MixedPrecisionFullGrid)]
     [InlineData(Scheme.W1A1Binary)]
     public void ExportedModelMatchesTorchSharpOnnxRuntimeAndCompiler(Scheme scheme)
     {
