@@ -180,6 +180,12 @@ public static class Program
             "{0}: validation {1:P2} on {2}, test {3:P2} on {4}; {5:N0} weight bytes; interpreter on {6}: {7:P2} (TorchSharp {8:P2}), same class {9:P2}; exported to {10} ({11})",
             variant.Name, validationAccuracy, validation.Count, accuracy, test.Count, result.WeightBytes, checkedImages, interpreterAccuracy, torchOnChecked,
             agreement, onnx, Trainer.Format(watch.Elapsed.TotalSeconds)));
+        // A diverged run (a quantiser's step thrown out of range) ends at chance: say so, not only in the numbers.
+        int classes = variant.Classes == ClassSplit.All ? 10 : 5;
+        if (validationAccuracy < 1.5 / classes)
+            Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "warning: {0} ended at {1:P2} on the validation images, about chance for {2} classes: its training diverged " +
+                "(docs/bit-allocation.md, \"A uniform 2-bit run that died\"); another --seed may train it", variant.Name, validationAccuracy, classes));
     }
 
     // HAWQ-V2: the bits from the trained fp32 model's Hessian traces on a calibration batch: the first
